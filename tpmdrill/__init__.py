@@ -1,0 +1,3 @@
+"""tpmdrill: drill technical product-manager interviews with spaced repetition."""
+
+__version__ = "0.1.0"

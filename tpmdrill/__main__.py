@@ -1,0 +1,3 @@
+from tpmdrill.cli import cli
+
+cli(prog_name="tpmdrill")
