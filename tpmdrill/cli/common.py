@@ -1,0 +1,94 @@
+"""What every command shares: the database option, opening the store, JSON output."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from tpmdrill import clock
+from tpmdrill.errors import DatabaseProblem
+
+if TYPE_CHECKING:  # the store itself is imported only when a command opens it
+    from tpmdrill.store import Store
+
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _remember_db(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.find_root().meta["tpmdrill.db"] = value
+
+
+def db_option(command: F) -> F:
+    """`--db PATH`, accepted before or after the subcommand name."""
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="TPMDRILL_DB",
+        expose_value=False,
+        is_eager=True,
+        callback=_remember_db,
+        help="SQLite database to use (default: tpmdrill.db in your user data folder; env TPMDRILL_DB).",
+    )(command)
+
+
+def json_option(command: F) -> F:
+    return click.option("json_", "--json", is_flag=True, help="Print JSON for scripts.")(command)
+
+
+def db_path() -> Path:
+    from tpmdrill.paths import default_db_path
+
+    chosen = click.get_current_context().find_root().meta.get("tpmdrill.db")
+    return Path(chosen) if chosen is not None else default_db_path()
+
+
+def now() -> datetime:
+    return clock.now()
+
+
+def open_store(*, load_bundled: bool = True) -> Store:
+    """Open the user's database, creating its folder for the default location only."""
+    from tpmdrill.library import ensure_bundled_decks
+    from tpmdrill.paths import default_db_path
+    from tpmdrill.store import Store
+
+    path = db_path()
+    if path == default_db_path() and "TPMDRILL_DB" not in os.environ:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    moment = now()
+    store = Store.open(path)
+    ctx = click.get_current_context()
+    ctx.call_on_close(store.close)
+    if load_bundled:
+        try:
+            ensure_bundled_decks(store, moment)
+        except OSError as ex:
+            raise DatabaseProblem(f"cannot read the bundled decks: {ex}") from None
+    return store
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def read_text_file(path: str) -> str:
+    """Read an answer from a file, or from stdin when `path` is '-'."""
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as ex:
+        raise click.ClickException(f"cannot read {path}: {ex.strerror or ex}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        source = "standard input" if path == "-" else path
+        raise click.ClickException(f"{source} is not UTF-8 text") from None

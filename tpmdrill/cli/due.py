@@ -1,0 +1,61 @@
+"""`tpmdrill due`: what is due now, and how many cards come due in the next days."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+import click
+
+from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store
+
+STATES = {1: "learning", 2: "review", 3: "relearning"}
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 365),
+              help="How many coming days to count.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(0),
+              help="List at most this many due cards (0: all).")
+@json_option
+@db_option
+def due(days: int, limit: int, json_: bool) -> None:
+    """Cards due now, earliest first, and counts for the coming days.
+
+    \b
+    Example:
+      tpmdrill due --json
+    """
+    store = open_store()
+    moment = now()
+    rows, total = store.due_now(moment, limit=limit or None)
+    # Day buckets run from today (cards due later today) through `days` days.
+    today = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    dates = [(today + timedelta(days=offset)).date().isoformat() for offset in range(days)]
+    counts = Counter(text[:10] for text in store.due_between(moment, today + timedelta(days=days)))
+    upcoming = [{"date": date, "count": counts.get(date, 0)} for date in dates]
+    report = {
+        "now": moment.isoformat(),
+        "total_due": total,
+        "new_available": store.new_card_count(),
+        "due": [
+            {"card": r["card"], "deck": r["deck"], "category": r["category"], "kind": r["kind"],
+             "minutes": r["minutes"], "due": r["due"], "state": STATES[r["state"]], "prompt": r["prompt"]}
+            for r in rows
+        ],
+        "upcoming": upcoming,
+    }
+    if json_:
+        echo_json(report)
+        return
+    _print(report)
+
+
+def _print(report: dict[str, object]) -> None:
+    total = report["total_due"]
+    click.echo(f"{total} card{'s' if total != 1 else ''} due now, {report['new_available']} new available.")
+    for row in report["due"]:  # type: ignore[attr-defined]
+        click.echo(f"  {row['card']:<42} {row['kind']:<9} {row['minutes']:>3} min  due {row['due'][:16]}")
+    click.echo("Coming days:")
+    for day in report["upcoming"]:  # type: ignore[attr-defined]
+        click.echo(f"  {day['date']}  {day['count']}")

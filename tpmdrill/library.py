@@ -1,0 +1,36 @@
+"""The decks a user drills: the bundled ones, loaded on first use, and their own."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from tpmdrill.decks import load_deck, load_decks
+from tpmdrill.paths import bundled_decks_dir
+from tpmdrill.store import DeckSync, Store
+
+
+def ensure_bundled_decks(store: Store, now: datetime) -> list[DeckSync]:
+    """Load bundled decks that are new or changed since they were last loaded.
+
+    Only file digests are compared on the common path, so an unchanged install costs
+    a few small file reads and no TOML parsing.
+    """
+    known = store.deck_digests()
+    changed: list[DeckSync] = []
+    for path in sorted(bundled_decks_dir().glob("*.toml")):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        deck_id = path.stem
+        if known.get(deck_id) == digest:
+            continue
+        deck = load_deck(path)
+        changed.append(store.sync_deck(deck, now))
+    return changed
+
+
+def add_decks(store: Store, paths: Iterable[Path], now: datetime) -> list[DeckSync]:
+    """Validate every file first, then load them all; nothing is loaded if any is bad."""
+    decks = load_decks(paths)
+    return [store.sync_deck(deck, now) for deck in decks]

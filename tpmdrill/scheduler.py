@@ -1,0 +1,167 @@
+"""FSRS scheduling through the `fsrs` package, with memory state in and out of the store.
+
+`concept` cards keep the package's default learning steps (1 min, 10 min) and its
+relearning step (10 min); the long-answer kinds (`design`, `trade-off`, `sql`) use no
+steps, so their intervals are whole days from the first review. With fuzz off, a due
+date equals what `fsrs.Scheduler` gives for the same ratings, to the second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from tpmdrill.errors import BadValue
+from tpmdrill.store import Memory, PointVerdictRow, Review, Store
+
+if TYPE_CHECKING:
+    import fsrs
+
+RATINGS = ("again", "hard", "good", "easy")
+STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
+STEPLESS_KINDS = frozenset({"design", "trade-off", "sql"})
+
+
+@dataclass(frozen=True)
+class SchedulerConfig:
+    """What shapes every schedule: read once from the user's settings."""
+
+    desired_retention: float = 0.9
+    fuzz: bool = True
+    parameters: tuple[float, ...] | None = None
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> SchedulerConfig:
+        parameters = settings.get("fsrs_parameters")
+        return cls(
+            desired_retention=float(settings.get("desired_retention", 0.9)),
+            fuzz=bool(settings.get("fuzz", True)),
+            parameters=tuple(parameters) if parameters else None,
+        )
+
+
+def rating_value(name: str) -> int:
+    try:
+        return RATINGS.index(name.lower()) + 1
+    except ValueError:
+        raise BadValue(f"rating {name!r} is not one of {', '.join(RATINGS)}") from None
+
+
+def rating_name(value: int) -> str:
+    return RATINGS[value - 1]
+
+
+def state_name(memory: Memory | None) -> str:
+    return "new" if memory is None else STATE_NAMES[memory.state]
+
+
+def fsrs_scheduler(kind: str, config: SchedulerConfig) -> fsrs.Scheduler:
+    import fsrs
+
+    options: dict[str, Any] = {
+        "desired_retention": config.desired_retention,
+        "enable_fuzzing": config.fuzz,
+    }
+    if config.parameters is not None:
+        options["parameters"] = config.parameters
+    if kind in STEPLESS_KINDS:
+        options["learning_steps"] = ()
+        options["relearning_steps"] = ()
+    return fsrs.Scheduler(**options)
+
+
+def to_fsrs_card(memory: Memory | None, now: datetime) -> fsrs.Card:
+    import fsrs
+
+    if memory is None:
+        return fsrs.Card(card_id=0, due=now)
+    return fsrs.Card(
+        card_id=0,
+        state=fsrs.State(memory.state),
+        step=memory.step,
+        stability=memory.stability,
+        difficulty=memory.difficulty,
+        due=memory.due,
+        last_review=memory.last_review,
+    )
+
+
+def next_memory(
+    kind: str, memory: Memory | None, rating: int, at: datetime, config: SchedulerConfig
+) -> Memory:
+    """The memory state after rating a card of `kind` at `at`."""
+    import fsrs
+
+    if memory is not None and memory.last_review is not None and at < memory.last_review:
+        raise BadValue(
+            f"review time {at.isoformat()} is before the card's last review "
+            f"({memory.last_review.isoformat()})"
+        )
+    scheduler = fsrs_scheduler(kind, config)
+    card, _ = scheduler.review_card(to_fsrs_card(memory, at), fsrs.Rating(rating), at)
+    lapsed = memory is not None and memory.state == fsrs.State.Review and rating == 1
+    return Memory(
+        state=int(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+        reps=(memory.reps if memory else 0) + 1,
+        lapses=(memory.lapses if memory else 0) + int(lapsed),
+    )
+
+
+def retrievability(kind: str, memory: Memory | None, at: datetime, config: SchedulerConfig) -> float:
+    """Predicted probability of recall at `at`; 0 for a card never studied."""
+    if memory is None or memory.last_review is None:
+        return 0.0
+    scheduler = fsrs_scheduler(kind, config)
+    return float(scheduler.get_card_retrievability(to_fsrs_card(memory, at), at))
+
+
+def record_review(
+    store: Store,
+    card_id: str,
+    rating: int,
+    at: datetime,
+    *,
+    mode: str = "review",
+    reschedule: bool = True,
+    suggested: int | None = None,
+    score: float | None = None,
+    answer: str | None = None,
+    seconds: float | None = None,
+    verdicts: tuple[PointVerdictRow, ...] = (),
+) -> tuple[Review, Memory | None]:
+    """Record one review: the review row, its point verdicts and the new memory state.
+
+    All in one transaction that reads the old state under the write lock, so reviews
+    from concurrent processes are applied one after the other and none is lost.
+    A review with `reschedule=False` (cram) is kept but leaves the schedule alone.
+    """
+    card = store.card(card_id)
+    config = SchedulerConfig.from_settings(store.settings())
+    review = Review(
+        card=card_id, reviewed_at=at, rating=rating, mode=mode, rescheduled=reschedule,
+        suggested=suggested, score=score, answer=answer, seconds=seconds, verdicts=verdicts,
+    )
+    with store.writing():
+        memory = store.memory_of(card_id)
+        new_memory = next_memory(card.kind, memory, rating, at, config) if reschedule else None
+        saved = store.save_review(review, new_memory)
+    return saved, new_memory if reschedule else memory
+
+
+def interval_text(delta: timedelta) -> str:
+    """A short human phrase for how long until a card comes back."""
+    seconds = delta.total_seconds()
+    if seconds < 90:
+        return "in 1 minute" if seconds > 0 else "now"
+    if seconds < 3600:
+        return f"in {round(seconds / 60)} minutes"
+    if seconds < 86400 * 1.5:
+        hours = round(seconds / 3600)
+        return f"in {hours} hour{'s' if hours != 1 else ''}"
+    return f"in {round(seconds / 86400)} days"

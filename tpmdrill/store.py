@@ -1,0 +1,476 @@
+"""The only module that speaks SQL to the user's database.
+
+Schema changes go through numbered `sqlite_utils.Migrations`; a migration that has
+shipped is never edited. Times are stored as fixed-width UTC ISO 8601 text (see
+`clock.to_text`), so comparing text compares instants and indexes serve range scans.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from tpmdrill.clock import from_text, to_text
+from tpmdrill.decks import Card, Deck, RubricPoint
+from tpmdrill.errors import DatabaseProblem, UnknownCard
+
+BUSY_TIMEOUT_SECONDS = 30
+
+migrations = Migrations("tpmdrill")
+
+
+@migrations()
+def m001_initial_schema(db: Database) -> None:
+    db.table("decks").create(
+        {"id": str, "title": str, "category": str, "description": str,
+         "source": str, "digest": str, "loaded_at": str},
+        pk="id",
+    )
+    db.table("cards").create(
+        {"id": str, "deck": str, "key": str, "position": int, "kind": str, "prompt": str,
+         "minutes": int, "tags": str, "skills": str, "answer": str, "rubric": str,
+         "fixture": str, "solution": str, "ordered": int, "retired": int},
+        pk="id",
+        foreign_keys=[("deck", "decks", "id")],
+        not_null={"deck", "key", "kind", "prompt", "minutes", "answer", "retired"},
+        defaults={"retired": 0, "ordered": 0, "tags": "[]", "skills": "[]", "rubric": "[]"},
+    )
+    db.table("cards").create_index(["deck", "position"])
+    # One row per card that has been reviewed; a card without a row is new.
+    db.table("memory").create(
+        {"card": str, "state": int, "step": int, "stability": float, "difficulty": float,
+         "due": str, "last_review": str, "reps": int, "lapses": int},
+        pk="card",
+        foreign_keys=[("card", "cards", "id")],
+        not_null={"state", "due", "reps", "lapses"},
+    )
+    db.table("memory").create_index(["due"])
+    # Append-only: a review is never updated or deleted.
+    db.table("reviews").create(
+        {"id": str, "card": str, "reviewed_at": str, "rating": int, "suggested": int,
+         "score": float, "answer": str, "seconds": float, "mode": str, "rescheduled": int,
+         "state_before": int, "due_after": str, "stability_after": float,
+         "difficulty_after": float},
+        pk="id",
+        foreign_keys=[("card", "cards", "id")],
+        not_null={"card", "reviewed_at", "rating", "mode", "rescheduled"},
+    )
+    db.table("reviews").create_index(["card", "reviewed_at"])
+    db.table("reviews").create_index(["reviewed_at"])
+    db.table("verdicts").create(
+        {"review": str, "point": str, "auto_hit": int, "hit": int, "matched": str},
+        pk=("review", "point"),
+        foreign_keys=[("review", "reviews", "id")],
+        not_null={"hit"},
+    )
+    db.table("settings").create({"key": str, "value": str}, pk="key", not_null={"value"})
+    db.table("assessments").create({"id": int, "taken_at": str}, pk="id", not_null={"taken_at"})
+    db.table("assessment_ratings").create(
+        {"assessment": int, "skill": str, "rating": int},
+        pk=("assessment", "skill"),
+        foreign_keys=[("assessment", "assessments", "id")],
+    )
+
+
+@dataclass(frozen=True)
+class Memory:
+    """A card's FSRS memory state, as stored."""
+
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int
+    lapses: int
+
+
+@dataclass(frozen=True)
+class PointVerdictRow:
+    point: str
+    auto_hit: bool | None  # None when the review was recorded without grading
+    hit: bool
+    matched: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Review:
+    """One review as it is recorded; `id` is a UUID so merged histories never collide."""
+
+    card: str
+    reviewed_at: datetime
+    rating: int
+    mode: str
+    rescheduled: bool = True
+    suggested: int | None = None
+    score: float | None = None
+    answer: str | None = None
+    seconds: float | None = None
+    verdicts: tuple[PointVerdictRow, ...] = ()
+    id: str = ""
+
+    def with_id(self) -> Review:
+        if self.id:
+            return self
+        return Review(**{**self.__dict__, "id": uuid.uuid4().hex})
+
+
+@dataclass(frozen=True)
+class DeckSync:
+    deck: str
+    added: int
+    updated: int
+    retired: int
+    unchanged: int
+
+
+class Store:
+    """The user's database: decks, cards, memory states, reviews, settings, assessments."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.conn = db.conn
+        self._migrate()
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating if needed) the database at `path`, migrated to the latest schema."""
+        if not path.parent.is_dir():
+            raise DatabaseProblem(f"cannot create database {path}: folder {path.parent} does not exist")
+        if path.is_dir():
+            raise DatabaseProblem(f"database path {path} is a folder")
+        try:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
+            conn.execute("PRAGMA foreign_keys = ON")
+            journal = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if journal != "wal" and path.exists():
+                conn.execute("PRAGMA schema_version").fetchone()
+            return cls(Database(conn, execute_plugins=False, recursive_triggers=False))
+        except sqlite3.DatabaseError as ex:
+            raise DatabaseProblem(_explain(path, ex)) from None
+
+    @classmethod
+    def memory(cls) -> Store:
+        """A throw-away in-memory store, for tests and sandboxes."""
+        conn = sqlite3.connect(":memory:")
+        conn.execute("PRAGMA foreign_keys = ON")
+        return cls(Database(conn, execute_plugins=False, recursive_triggers=False))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _migrate(self) -> None:
+        if not migrations.pending(self.db):
+            return
+        # IMMEDIATE takes the write lock first, so two processes opening a fresh
+        # database at once cannot both decide to create the same tables.
+        with self.writing():
+            migrations.apply(self.db)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One write transaction that holds the write lock from its start."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as ex:
+            raise DatabaseProblem(f"cannot write to the database: {ex}") from None
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ---- decks and cards -------------------------------------------------
+
+    def deck_digests(self) -> dict[str, str]:
+        return {row[0]: row[1] for row in self.conn.execute("SELECT id, digest FROM decks")}
+
+    def sync_deck(self, deck: Deck, loaded_at: datetime) -> DeckSync:
+        """Insert or update a deck's cards by id; retire (never delete) cards that left it."""
+        with self.writing():
+            self.db.table("decks").upsert(
+                {"id": deck.id, "title": deck.title, "category": deck.category,
+                 "description": deck.description, "source": deck.source,
+                 "digest": deck.digest, "loaded_at": to_text(loaded_at)},
+                pk="id",
+            )
+            existing = {
+                row[0]: row[1:]
+                for row in self.conn.execute(
+                    "SELECT id, position, kind, prompt, minutes, tags, skills, answer, rubric,"
+                    " fixture, solution, ordered, retired FROM cards WHERE deck = ?",
+                    [deck.id],
+                )
+            }
+            rows = [_card_row(card, position) for position, card in enumerate(deck.cards)]
+            added = sum(1 for row in rows if row["id"] not in existing)
+            updated = sum(
+                1 for row in rows
+                if row["id"] in existing and existing[row["id"]] != tuple(list(row.values())[3:])
+            )
+            self.db.table("cards").upsert_all(rows, pk="id")
+            current = {row["id"] for row in rows}
+            gone = [card_id for card_id, old in existing.items() if card_id not in current and not old[-1]]
+            self.conn.executemany("UPDATE cards SET retired = 1 WHERE id = ?", [[c] for c in gone])
+        return DeckSync(deck.id, added, updated, len(gone), len(rows) - added - updated)
+
+    def decks(self) -> list[dict[str, Any]]:
+        return [
+            {"id": row[0], "title": row[1], "category": row[2], "cards": row[3]}
+            for row in self.conn.execute(
+                "SELECT d.id, d.title, d.category,"
+                " (SELECT count(*) FROM cards c WHERE c.deck = d.id AND c.retired = 0)"
+                " FROM decks d ORDER BY d.category, d.id"
+            )
+        ]
+
+    def cards(
+        self,
+        *,
+        deck: str | None = None,
+        category: str | None = None,
+        kind: str | None = None,
+        include_retired: bool = False,
+    ) -> list[Card]:
+        where, params = _card_filter(deck=deck, category=category, kind=kind)
+        if not include_retired:
+            where.append("c.retired = 0")
+        sql = (
+            f"SELECT {_CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck"
+            f" WHERE {' AND '.join(where) or '1'} ORDER BY d.category, c.deck, c.position"
+        )
+        return [_card_from_row(row) for row in self.conn.execute(sql, params)]
+
+    def card(self, card_id: str) -> Card:
+        row = self.conn.execute(
+            f"SELECT {_CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck WHERE c.id = ?",
+            [card_id],
+        ).fetchone()
+        if row is None:
+            raise UnknownCard(
+                f"no card {card_id!r}; 'tpmdrill cards' lists card ids (deck/card)"
+            )
+        return _card_from_row(row)
+
+    def category_of(self, deck_id: str) -> str:
+        row = self.conn.execute("SELECT category FROM decks WHERE id = ?", [deck_id]).fetchone()
+        return str(row[0]) if row else ""
+
+    def is_retired(self, card_id: str) -> bool:
+        row = self.conn.execute("SELECT retired FROM cards WHERE id = ?", [card_id]).fetchone()
+        return bool(row and row[0])
+
+    # ---- memory and reviews ----------------------------------------------
+
+    def memory_of(self, card_id: str) -> Memory | None:
+        row = self.conn.execute(
+            "SELECT state, step, stability, difficulty, due, last_review, reps, lapses"
+            " FROM memory WHERE card = ?",
+            [card_id],
+        ).fetchone()
+        if row is None:
+            return None
+        return Memory(
+            state=row[0], step=row[1], stability=row[2], difficulty=row[3],
+            due=from_text(row[4]), last_review=from_text(row[5]) if row[5] is not None else None,
+            reps=row[6], lapses=row[7],
+        )
+
+    def save_review(self, review: Review, memory: Memory | None) -> Review:
+        """Append a review with its point verdicts and, if given, the new memory state.
+
+        Call inside `writing()` together with the read of the old memory state, so the
+        review, the verdicts and the state land together or not at all.
+        """
+        review = review.with_id()
+        self.conn.execute(
+            "INSERT INTO reviews (id, card, reviewed_at, rating, suggested, score, answer,"
+            " seconds, mode, rescheduled, state_before, due_after, stability_after,"
+            " difficulty_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " (SELECT state FROM memory WHERE card = ?), ?, ?, ?)",
+            [review.id, review.card, to_text(review.reviewed_at), review.rating,
+             review.suggested, review.score, review.answer, review.seconds, review.mode,
+             int(review.rescheduled), review.card,
+             to_text(memory.due) if memory else None,
+             memory.stability if memory else None, memory.difficulty if memory else None],
+        )
+        self.conn.executemany(
+            "INSERT INTO verdicts (review, point, auto_hit, hit, matched) VALUES (?, ?, ?, ?, ?)",
+            [[review.id, v.point, None if v.auto_hit is None else int(v.auto_hit), int(v.hit),
+              json.dumps(list(v.matched))] for v in review.verdicts],
+        )
+        if memory is not None:
+            self.put_memory(review.card, memory)
+        return review
+
+    def put_memory(self, card_id: str, memory: Memory) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO memory (card, state, step, stability, difficulty, due,"
+            " last_review, reps, lapses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [card_id, memory.state, memory.step, memory.stability, memory.difficulty,
+             to_text(memory.due),
+             to_text(memory.last_review) if memory.last_review is not None else None,
+             memory.reps, memory.lapses],
+        )
+
+    def history(self, card_id: str) -> list[dict[str, Any]]:
+        reviews = [
+            {"id": r[0], "reviewed_at": r[1], "rating": r[2], "suggested": r[3], "score": r[4],
+             "seconds": r[5], "mode": r[6], "rescheduled": bool(r[7]), "answer": r[8],
+             "due_after": r[9]}
+            for r in self.conn.execute(
+                "SELECT id, reviewed_at, rating, suggested, score, seconds, mode, rescheduled,"
+                " answer, due_after FROM reviews WHERE card = ? ORDER BY reviewed_at, rowid",
+                [card_id],
+            )
+        ]
+        verdicts: dict[str, list[dict[str, Any]]] = {}
+        for review_id, point, auto_hit, hit, matched in self.conn.execute(
+            "SELECT v.review, v.point, v.auto_hit, v.hit, v.matched FROM verdicts v"
+            " JOIN reviews r ON r.id = v.review WHERE r.card = ?",
+            [card_id],
+        ):
+            verdicts.setdefault(review_id, []).append(
+                {"point": point, "auto_hit": None if auto_hit is None else bool(auto_hit),
+                 "hit": bool(hit), "matched": json.loads(matched or "[]")}
+            )
+        for review in reviews:
+            review["points"] = verdicts.get(review["id"], [])
+        return reviews
+
+    def review_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+
+    def due_now(self, now: datetime, *, limit: int | None = None) -> tuple[list[dict[str, Any]], int]:
+        """Active cards whose due time has come, earliest first, and how many there are."""
+        moment = to_text(now)
+        total = self.conn.execute(
+            "SELECT count(*) FROM memory m JOIN cards c ON c.id = m.card"
+            " WHERE m.due <= ? AND c.retired = 0",
+            [moment],
+        ).fetchone()[0]
+        sql = (
+            "SELECT c.id, c.deck, d.category, c.kind, c.prompt, c.minutes, m.due, m.state,"
+            " m.stability, m.last_review FROM memory m JOIN cards c ON c.id = m.card"
+            " JOIN decks d ON d.id = c.deck WHERE m.due <= ? AND c.retired = 0 ORDER BY m.due"
+        )
+        params: list[Any] = [moment]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        rows = [
+            {"card": r[0], "deck": r[1], "category": r[2], "kind": r[3], "prompt": r[4],
+             "minutes": r[5], "due": r[6], "state": r[7], "stability": r[8], "last_review": r[9]}
+            for r in self.conn.execute(sql, params)
+        ]
+        return rows, int(total)
+
+    def due_between(self, start: datetime, end: datetime) -> list[str]:
+        """Due times of active cards falling in [start, end), in order."""
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT m.due FROM memory m JOIN cards c ON c.id = m.card"
+                " WHERE m.due >= ? AND m.due < ? AND c.retired = 0 ORDER BY m.due",
+                [to_text(start), to_text(end)],
+            )
+        ]
+
+    def next_due(self, after: datetime) -> str | None:
+        row = self.conn.execute(
+            "SELECT min(m.due) FROM memory m JOIN cards c ON c.id = m.card"
+            " WHERE m.due > ? AND c.retired = 0",
+            [to_text(after)],
+        ).fetchone()
+        return row[0] if row else None
+
+    def new_card_count(self) -> int:
+        return int(self.conn.execute(
+            "SELECT count(*) FROM cards c WHERE c.retired = 0"
+            " AND NOT EXISTS (SELECT 1 FROM memory m WHERE m.card = c.id)"
+        ).fetchone()[0])
+
+    # ---- settings ----------------------------------------------------------
+
+    def setting(self, key: str) -> Any:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def settings(self) -> dict[str, Any]:
+        return {k: json.loads(v) for k, v in self.conn.execute("SELECT key, value FROM settings")}
+
+    def put_setting(self, key: str, value: Any) -> None:
+        with self.writing():
+            if value is None:
+                self.conn.execute("DELETE FROM settings WHERE key = ?", [key])
+            else:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                    [key, json.dumps(value)],
+                )
+
+
+_CARD_COLUMNS = (
+    "c.deck, c.key, c.kind, c.prompt, c.minutes, c.tags, c.skills, c.answer, c.rubric,"
+    " c.fixture, c.solution, c.ordered"
+)
+
+
+def _card_filter(*, deck: str | None, category: str | None, kind: str | None) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    for column, value in (("c.deck", deck), ("d.category", category), ("c.kind", kind)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    return where, params
+
+
+def _card_row(card: Card, position: int) -> dict[str, Any]:
+    return {
+        "id": card.full_id, "deck": card.deck, "key": card.id, "position": position,
+        "kind": card.kind, "prompt": card.prompt, "minutes": card.minutes,
+        "tags": json.dumps(list(card.tags)), "skills": json.dumps(list(card.skills)),
+        "answer": card.answer,
+        "rubric": json.dumps([_point_to_json(p) for p in card.rubric]),
+        "fixture": card.fixture, "solution": card.solution, "ordered": int(card.ordered),
+        "retired": 0,
+    }
+
+
+def _point_to_json(point: RubricPoint) -> dict[str, Any]:
+    return {"id": point.id, "point": point.point, "keywords": list(point.keywords),
+            "min_hits": point.min_hits, "weight": point.weight, "required": point.required}
+
+
+def _card_from_row(row: Sequence[Any]) -> Card:
+    rubric = tuple(
+        RubricPoint(p["id"], p["point"], tuple(p["keywords"]), p["min_hits"], p["weight"], p["required"])
+        for p in json.loads(row[8])
+    )
+    return Card(
+        deck=row[0], id=row[1], kind=row[2], prompt=row[3], minutes=row[4],
+        tags=tuple(json.loads(row[5])), skills=tuple(json.loads(row[6])), answer=row[7],
+        rubric=rubric, fixture=row[9], solution=row[10], ordered=bool(row[11]),
+    )
+
+
+def _explain(path: Path, ex: sqlite3.DatabaseError) -> str:
+    message = str(ex)
+    if "not a database" in message or "malformed" in message:
+        return f"{path} is not a tpmdrill database (not a SQLite file, or damaged)"
+    if "readonly" in message or "unable to open" in message:
+        return f"cannot open database {path} for writing: {message}"
+    return f"database {path}: {message}"
