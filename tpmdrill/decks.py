@@ -293,9 +293,9 @@ def _parse_rubric(raw: Any, label: str, problems: _Problems) -> tuple[RubricPoin
         if not isinstance(required, bool):
             problems.add("required must be true or false", card=label, key=f"{where}.required")
             required = False
-        points.append(
-            RubricPoint(point_id or "", text or "", tuple(k.strip() for k in keywords), min_hits, float(weight), required)
-        )
+        points.append(RubricPoint(
+            point_id or "", text or "", tuple(k.strip() for k in keywords), min_hits, float(weight), required
+        ))
     return tuple(points)
 
 

@@ -247,15 +247,16 @@ class Store:
         where, params = _card_filter(deck=deck, category=category, kind=kind)
         if not include_retired:
             where.append("c.retired = 0")
+        # Only constant fragments are joined here; values are bound parameters.
         sql = (
-            f"SELECT {_CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck"
+            f"SELECT {_CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck"  # noqa: S608
             f" WHERE {' AND '.join(where) or '1'} ORDER BY d.category, c.deck, c.position"
         )
         return [_card_from_row(row) for row in self.conn.execute(sql, params)]
 
     def card(self, card_id: str) -> Card:
         row = self.conn.execute(
-            f"SELECT {_CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck WHERE c.id = ?",
+            f"SELECT {_CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck WHERE c.id = ?",  # noqa: S608
             [card_id],
         ).fetchone()
         if row is None:

@@ -33,7 +33,6 @@ def db_option(command: F) -> F:
     return click.option(
         "--db",
         type=click.Path(dir_okay=False, path_type=Path),
-        envvar="TPMDRILL_DB",
         expose_value=False,
         is_eager=True,
         callback=_remember_db,

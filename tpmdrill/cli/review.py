@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store, read_text_file
 from tpmdrill.scheduler import RATINGS
+
+if TYPE_CHECKING:
+    from tpmdrill.decks import Card
+    from tpmdrill.store import PointVerdictRow
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -49,17 +55,11 @@ def review(card_id: str, rating: str, answer_file: str | None, at_text: str | No
                f"({memory.due.isoformat(timespec='minutes')}).")
 
 
-def _grade(card: object, answer: str | None) -> tuple[int | None, float | None, tuple[object, ...]]:
+def _grade(card: Card, answer: str | None) -> tuple[int | None, float | None, tuple[PointVerdictRow, ...]]:
     """The automatic verdicts for an answer given with a review; none without one."""
-    from tpmdrill.decks import Card
-
-    assert isinstance(card, Card)
     if answer is None or not card.rubric:
         return None, None, ()
-    try:
-        from tpmdrill.grading import grade
-    except ImportError:
-        return None, None, ()
+    from tpmdrill.grading import grade
     from tpmdrill.scheduler import rating_value
     from tpmdrill.store import PointVerdictRow
 

@@ -1,0 +1,191 @@
+"""The commands scripts rely on: JSON shapes, exit codes, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tpmdrill.cli import cli
+
+from .conftest import MINI_DECKS, Invoke
+
+
+def test_decks_list_json_shape(mini: Invoke) -> None:
+    rows = json.loads(mini("decks", "list", "--json").stdout)
+    assert {"id": "mini", "title": "Mini deck", "category": "api-design", "cards": 2} in rows
+    assert all(set(row) == {"id", "title", "category", "cards"} for row in rows)
+
+
+def test_bundled_decks_load_on_first_use(run: Invoke) -> None:
+    rows = json.loads(run("decks", "list", "--json").stdout)
+    assert {row["category"] for row in rows} == {"api-design", "system-design", "trade-offs", "data"}
+
+
+def test_cards_json_shape_and_filters(mini: Invoke) -> None:
+    rows = json.loads(mini("cards", "--deck", "mini", "--json").stdout)
+    assert rows[0] == {
+        "id": "mini/idempotency", "deck": "mini", "category": "api-design", "kind": "concept",
+        "prompt": "Explain idempotency to an engineer.", "minutes": 3, "tags": ["reliability"],
+        "skills": ["api-design"],
+    }
+    kinds = {row["kind"] for row in json.loads(mini("cards", "--kind", "design", "--json").stdout)}
+    assert kinds == {"design"}
+
+
+def test_card_json_has_memory_and_history(mini: Invoke) -> None:
+    new = json.loads(mini("card", "mini/idempotency", "--json").stdout)
+    assert (new["state"], new["due"], new["reviews"]) == ("new", None, [])
+    mini("review", "mini/idempotency", "--rating", "good", "--at", "2024-01-01T10:00:00+01:00")
+    seen = json.loads(mini("card", "mini/idempotency", "--json").stdout)
+    assert seen["state"] == "learning"
+    assert seen["due"] == "2024-01-01T09:10:00+00:00"
+    assert seen["stability"] > 0 and seen["difficulty"] > 0
+    assert [r["rating"] for r in seen["reviews"]] == [3]
+
+
+def test_due_lists_due_cards_and_coming_days(mini: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    mini("config", "set", "fuzz", "false")
+    mini("review", "mini/ride-sharing", "--rating", "good", "--at", "2024-01-01T09:00:00+00:00")
+    monkeypatch.setenv("TPMDRILL_NOW", "2024-01-01T12:00:00+00:00")
+    body = json.loads(mini("due", "--json").stdout)
+    assert body["total_due"] == 0
+    assert sum(day["count"] for day in body["upcoming"]) == 1
+    monkeypatch.setenv("TPMDRILL_NOW", "2024-02-01T12:00:00+00:00")
+    body = json.loads(mini("due", "--json").stdout)
+    assert [row["card"] for row in body["due"]] == ["mini/ride-sharing"]
+
+
+def test_config_round_trip(run: Invoke) -> None:
+    assert run("config", "set", "desired_retention", "0.85").stdout == "desired_retention = 0.85\n"
+    assert run("config", "get", "desired_retention").stdout == "0.85\n"
+    assert json.loads(run("config", "get", "--json").stdout)["fuzz"] is True
+
+
+def test_db_option_before_or_after_the_command(run: Invoke, tmp_path: Path) -> None:
+    for args in (["--db", str(tmp_path / "a.db"), "decks", "list"], ["decks", "list", "--db", str(tmp_path / "b.db")]):
+        assert run(*args).exit_code == 0
+    assert (tmp_path / "a.db").exists() and (tmp_path / "b.db").exists()
+
+
+def test_version_and_module_entry_point() -> None:
+    out = subprocess.run(["python", "-m", "tpmdrill", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("tpmdrill, version ")
+
+
+@pytest.mark.parametrize("name", ["decks", "cards", "card", "due", "review", "config"])
+def test_every_command_has_help_with_an_example(run: Invoke, name: str) -> None:
+    command = cli.get_command(None, name)  # type: ignore[arg-type]
+    assert command is not None and command.help
+    result = run(name, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout or name in {"decks", "config"}
+
+
+# ---- bad input: one clear line, the right exit code, nothing changed ---------
+
+def snapshot(db: Path) -> bytes:
+    """The database content, checkpointed, to compare before and after."""
+    import sqlite3
+
+    if not db.exists():
+        return b""
+    conn = sqlite3.connect(db)
+    dump = "\n".join(conn.iterdump()).encode()
+    conn.close()
+    return dump
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "stderr"),
+    [
+        (["card", "mini/nope"], 1, "Error: no card 'mini/nope'; 'tpmdrill cards' lists card ids (deck/card)\n"),
+        (["review", "mini/nope", "--rating", "good"], 1,
+         "Error: no card 'mini/nope'; 'tpmdrill cards' lists card ids (deck/card)\n"),
+        (["review", "mini/idempotency", "--rating", "great"], 2, None),
+        (["review", "mini/idempotency", "--rating", "good", "--at", "2024-01-01T10:00:00"], 1,
+         "Error: --at '2024-01-01T10:00:00' has no UTC offset; add one, e.g. 2024-01-01T10:00:00+00:00\n"),
+        (["review", "mini/idempotency", "--rating", "good", "--at", "yesterday"], 1,
+         "Error: --at 'yesterday' is not an ISO 8601 date and time\n"),
+        (["config", "set", "desired_retention", "2"], 1,
+         "Error: desired_retention: must be between 0.70 and 0.99\n"),
+        (["config", "set", "colour", "blue"], 1,
+         "Error: unknown setting 'colour'; settings: desired_retention, fuzz, new_per_day, interview_retention\n"),
+        (["cards", "--deck", "nope"], 1, "Error: no deck 'nope'; 'tpmdrill decks list' lists decks\n"),
+    ],
+)
+def test_bad_input_is_one_line_and_changes_nothing(
+    mini: Invoke, db_path: Path, args: list[str], code: int, stderr: str | None
+) -> None:
+    before = snapshot(db_path)
+    result = mini(*args)
+    assert result.exit_code == code
+    assert result.stdout == ""
+    if stderr is not None:
+        assert result.stderr == stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+    assert snapshot(db_path) == before
+
+
+def test_malformed_deck_is_reported_and_nothing_loaded(run: Invoke, tmp_path: Path, db_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text((MINI_DECKS / "mini.toml").read_text())
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[deck]\nid = "x"\ntitle = ')
+    run("decks", "list")
+    before = snapshot(db_path)
+    result = run("decks", "add", str(good), str(bad))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {bad}: malformed TOML")
+    assert snapshot(db_path) == before
+    validate = run("decks", "validate", str(bad))
+    assert validate.exit_code == 1 and "malformed TOML" in validate.stderr
+    assert run("decks", "validate", str(good)).stdout == f"{good}: ok, deck 'mini' with 2 cards\n"
+
+
+def test_not_a_database(run: Invoke, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"definitely not sqlite " * 200)
+    before = junk.read_bytes()
+    result = run("--db", str(junk), "due")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {junk} is not a tpmdrill database (not a SQLite file, or damaged)\n"
+    assert junk.read_bytes() == before
+
+
+def test_missing_directory(run: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "nowhere" / "t.db"
+    result = run("--db", str(target), "due")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot create database {target}: folder {target.parent} does not exist\n"
+    assert not target.parent.exists()
+
+
+@pytest.fixture
+def read_only_dir(tmp_path: Path) -> Iterator[Path]:
+    """A folder nobody may write to: a read-only tmpfs for root, chmod for anyone else."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+        return
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)], check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_read_only_directory(run: Invoke, read_only_dir: Path) -> None:
+    target = read_only_dir / "t.db"
+    result = run("--db", str(target), "due")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot open database {target} for writing")
+    assert result.stderr.count("\n") == 1
+    assert not target.exists()

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from tpmdrill.decks import load_deck
+from tpmdrill.errors import DatabaseProblem
+from tpmdrill.scheduler import record_review
+from tpmdrill.store import Store, migrations
+
+from .conftest import FIXTURES, MINI_DECKS
+
+T0 = datetime(2024, 5, 1, 9, tzinfo=UTC)
+
+
+def test_blank_database_gets_the_full_schema(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "new.db")
+    tables = set(store.db.table_names())
+    assert {"decks", "cards", "memory", "reviews", "verdicts", "settings", "assessments",
+            "assessment_ratings"} <= tables
+    assert migrations.pending(store.db) == []
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_migrations_applied_twice_change_nothing(tmp_path: Path) -> None:
+    db = sqlite_utils.Database(tmp_path / "t.db")
+    migrations.apply(db)
+    schema = db.schema
+    migrations.apply(db)
+    assert db.schema == schema
+    Store(db)
+    assert db.schema == schema
+
+
+def test_first_schema_version_upgrades_without_loss(tmp_path: Path) -> None:
+    """tests/fixtures/v1.db was written by the first release's schema (m001 only)."""
+    copy = tmp_path / "v1.db"
+    shutil.copy(FIXTURES / "v1.db", copy)
+    before = sqlite_utils.Database(copy)
+    assert [m.name for m in migrations.applied(before)] == ["m001_initial_schema"]
+    old_reviews = list(before.query("SELECT id, card, rating, answer FROM reviews ORDER BY reviewed_at"))
+    before.close()
+    store = Store.open(copy)
+    assert migrations.pending(store.db) == []
+    assert list(store.db.query("SELECT id, card, rating, answer FROM reviews ORDER BY reviewed_at")) == old_reviews
+    assert store.setting("desired_retention") == 0.85
+    assert [v["point"] for v in store.history("mini/idempotency")[0]["points"]] == ["definition", "key"]
+    assert store.memory_of("mini/ride-sharing") is not None
+
+
+def test_editing_a_deck_keeps_history_and_retires_removed_cards(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    deck_file = tmp_path / "mini.toml"
+    shutil.copy(MINI_DECKS / "mini.toml", deck_file)
+    store.sync_deck(load_deck(deck_file), T0)
+    record_review(store, "mini/ride-sharing", 3, T0)
+    record_review(store, "mini/idempotency", 3, T0)
+
+    text = deck_file.read_text()
+    cut = text.index('[[card]]\nid = "ride-sharing"')
+    deck_file.write_text(text[:cut].replace("Explain idempotency", "Explain idempotency, briefly,"))
+    sync = store.sync_deck(load_deck(deck_file), T0)
+
+    assert (sync.added, sync.updated, sync.retired, sync.unchanged) == (0, 1, 1, 0)
+    assert [c.full_id for c in store.cards(deck="mini")] == ["mini/idempotency"]
+    assert store.card("mini/idempotency").prompt.startswith("Explain idempotency, briefly")
+    assert store.is_retired("mini/ride-sharing")
+    assert len(store.history("mini/ride-sharing")) == 1
+    assert store.due_now(datetime(2030, 1, 1, tzinfo=UTC))[1] == 1, "retired cards leave the queue"
+
+    shutil.copy(MINI_DECKS / "mini.toml", deck_file)
+    store.sync_deck(load_deck(deck_file), T0)
+    assert not store.is_retired("mini/ride-sharing"), "a card that comes back is active again"
+    assert len(store.history("mini/ride-sharing")) == 1
+
+
+def test_reloading_an_unchanged_deck_changes_nothing(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    deck = load_deck(MINI_DECKS / "mini.toml")
+    store.sync_deck(deck, T0)
+    sync = store.sync_deck(deck, T0)
+    assert (sync.added, sync.updated, sync.retired, sync.unchanged) == (0, 0, 0, 2)
+
+
+def test_a_failed_review_write_leaves_nothing_behind(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    store.sync_deck(load_deck(MINI_DECKS / "mini.toml"), T0)
+    def interrupted_write() -> None:
+        with store.writing():
+            store.conn.execute("INSERT INTO settings VALUES ('x', '1')")
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        interrupted_write()
+    assert store.setting("x") is None
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p / "missing" / "t.db", "folder {parent} does not exist"),
+        (lambda p: (p / "junk.db").write_bytes(b"hello, not sqlite" * 100) and p / "junk.db",
+         "is not a tpmdrill database"),
+    ],
+)
+def test_bad_database_paths(tmp_path: Path, make: object, message: str) -> None:
+    path = make(tmp_path)  # type: ignore[operator]
+    before = path.read_bytes() if path.exists() else None
+    with pytest.raises(DatabaseProblem) as info:
+        Store.open(path)
+    assert message.format(parent=path.parent) in str(info.value)
+    assert (path.read_bytes() if path.exists() else None) == before
