@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent
 def _bundled(name: str) -> Path:
     # In a wheel the folder is copied inside the package; in a source checkout
     # (editable install, tests) it sits at the top of the repository.
-    inside = PACKAGE / name
+    inside = PACKAGE / "_bundled" / name
     return inside if inside.is_dir() else PACKAGE.parent / name
 
 

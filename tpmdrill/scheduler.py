@@ -9,6 +9,7 @@ date equals what `fsrs.Scheduler` gives for the same ratings, to the second.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +57,10 @@ def state_name(memory: Memory | None) -> str:
     return "new" if memory is None else STATE_NAMES[memory.state]
 
 
+@lru_cache(maxsize=32)
 def fsrs_scheduler(kind: str, config: SchedulerConfig) -> fsrs.Scheduler:
+    """The package's scheduler for a kind of card; cached because building one validates
+    every parameter, which would dominate replaying or synthesising long histories."""
     import fsrs
 
     options: dict[str, Any] = {
