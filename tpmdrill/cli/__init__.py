@@ -18,6 +18,7 @@ from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option
 from tpmdrill.errors import TpmdrillError
 
 # name -> "module:attribute", in the order `tpmdrill --help` lists them.
+# A name whose module does not exist yet is simply not offered.
 COMMANDS: dict[str, str] = {
     "drill": "tpmdrill.cli.drill:drill",
     "due": "tpmdrill.cli.due:due",
@@ -25,7 +26,19 @@ COMMANDS: dict[str, str] = {
     "card": "tpmdrill.cli.cards:card",
     "grade": "tpmdrill.cli.grade:grade",
     "review": "tpmdrill.cli.review:review",
+    "weak": "tpmdrill.cli.report:weak",
+    "report": "tpmdrill.cli.report:report",
+    "mock": "tpmdrill.cli.mock:mock",
+    "interview": "tpmdrill.cli.interview:interview",
+    "assess": "tpmdrill.cli.assess:assess",
+    "gaps": "tpmdrill.cli.assess:gaps",
     "decks": "tpmdrill.cli.decks:decks",
+    "export": "tpmdrill.cli.portability:export",
+    "import": "tpmdrill.cli.portability:import_",
+    "backup": "tpmdrill.cli.portability:backup",
+    "restore": "tpmdrill.cli.portability:restore",
+    "merge": "tpmdrill.cli.portability:merge",
+    "optimize": "tpmdrill.cli.optimize:optimize",
     "config": "tpmdrill.cli.config:config",
 }
 
