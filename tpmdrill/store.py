@@ -82,6 +82,15 @@ def m001_initial_schema(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_covering_indexes_for_the_queue(db: Database) -> None:
+    # `due` counts and lists due cards and checks each is active; with these the
+    # work is index-only and proportional to the cards due, never to history.
+    db.table("memory").create_index(["due", "card"], index_name="memory_due_card")
+    db.table("cards").create_index(["id", "retired"], index_name="cards_id_retired")
+    db.table("cards").create_index(["retired", "id"], index_name="cards_retired_id")
+
+
 @dataclass(frozen=True)
 class Memory:
     """A card's FSRS memory state, as stored."""
@@ -354,17 +363,20 @@ class Store:
     def review_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
 
+    # CROSS JOIN pins memory as the outer loop: the due-range scan on memory_due_card is
+    # small, while SQLite would otherwise walk every active card and probe memory.
+
     def due_now(self, now: datetime, *, limit: int | None = None) -> tuple[list[dict[str, Any]], int]:
         """Active cards whose due time has come, earliest first, and how many there are."""
         moment = to_text(now)
         total = self.conn.execute(
-            "SELECT count(*) FROM memory m JOIN cards c ON c.id = m.card"
+            "SELECT count(*) FROM memory m CROSS JOIN cards c ON c.id = m.card"
             " WHERE m.due <= ? AND c.retired = 0",
             [moment],
         ).fetchone()[0]
         sql = (
             "SELECT c.id, c.deck, d.category, c.kind, c.prompt, c.minutes, m.due, m.state,"
-            " m.stability, m.last_review FROM memory m JOIN cards c ON c.id = m.card"
+            " m.stability, m.last_review FROM memory m CROSS JOIN cards c ON c.id = m.card"
             " JOIN decks d ON d.id = c.deck WHERE m.due <= ? AND c.retired = 0 ORDER BY m.due"
         )
         params: list[Any] = [moment]
@@ -378,20 +390,20 @@ class Store:
         ]
         return rows, int(total)
 
-    def due_between(self, start: datetime, end: datetime) -> list[str]:
-        """Due times of active cards falling in [start, end), in order."""
-        return [
-            row[0]
+    def due_per_day(self, start: datetime, end: datetime) -> dict[str, int]:
+        """How many active cards fall due on each UTC date in [start, end)."""
+        return {
+            row[0]: row[1]
             for row in self.conn.execute(
-                "SELECT m.due FROM memory m JOIN cards c ON c.id = m.card"
-                " WHERE m.due >= ? AND m.due < ? AND c.retired = 0 ORDER BY m.due",
+                "SELECT substr(m.due, 1, 10), count(*) FROM memory m CROSS JOIN cards c ON c.id = m.card"
+                " WHERE m.due >= ? AND m.due < ? AND c.retired = 0 GROUP BY 1",
                 [to_text(start), to_text(end)],
             )
-        ]
+        }
 
     def next_due(self, after: datetime) -> str | None:
         row = self.conn.execute(
-            "SELECT min(m.due) FROM memory m JOIN cards c ON c.id = m.card"
+            "SELECT min(m.due) FROM memory m CROSS JOIN cards c ON c.id = m.card"
             " WHERE m.due > ? AND c.retired = 0",
             [to_text(after)],
         ).fetchone()
@@ -399,8 +411,8 @@ class Store:
 
     def new_card_count(self) -> int:
         return int(self.conn.execute(
-            "SELECT count(*) FROM cards c WHERE c.retired = 0"
-            " AND NOT EXISTS (SELECT 1 FROM memory m WHERE m.card = c.id)"
+            "SELECT (SELECT count(*) FROM cards WHERE retired = 0)"
+            " - (SELECT count(*) FROM memory m CROSS JOIN cards c ON c.id = m.card WHERE c.retired = 0)"
         ).fetchone()[0])
 
     # ---- settings ----------------------------------------------------------

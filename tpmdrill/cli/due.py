@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import timedelta
 
 import click
@@ -32,7 +31,7 @@ def due(days: int, limit: int, json_: bool) -> None:
     # Day buckets run from today (cards due later today) through `days` days.
     today = moment.replace(hour=0, minute=0, second=0, microsecond=0)
     dates = [(today + timedelta(days=offset)).date().isoformat() for offset in range(days)]
-    counts = Counter(text[:10] for text in store.due_between(moment, today + timedelta(days=days)))
+    counts = store.due_per_day(moment, today + timedelta(days=days))
     upcoming = [{"date": date, "count": counts.get(date, 0)} for date in dates]
     report = {
         "now": moment.isoformat(),
