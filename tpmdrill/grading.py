@@ -1,0 +1,557 @@
+"""Rubric matching: answer text in, per-point verdicts and a suggested rating out.
+
+Matching is lexical but careful, because a grader that credits what the user did
+not say (or misses what they did) stops being trusted:
+
+- words are compared after folding case, accents and punctuation, so "write-through",
+  "Write through" and "HTTP/2" / "http 2" agree;
+- a light stemmer applied identically to keywords and answers lets inflections meet
+  ("caches" ~ "cache", "replicated" ~ "replication", "paginate" ~ "pagination");
+- typos are forgiven only between words of five letters or more that share their
+  first letter, never in numbers or acronyms, and never when one word is the other
+  plus letters (a keyword never matches inside a longer word);
+- a keyword of several words matches when all its words occur close together in one
+  clause, in any order, with only small function words between them
+  ("queue for dead letters" ~ "dead-letter queue").
+
+Only words are compared, never substrings of the text, so "CAP" cannot be found
+inside "capacity". Negation is deliberately ignored: "we would not add a cache"
+discusses caching, and rubric points are phrased for that.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from tpmdrill.decks import RubricPoint
+from tpmdrill.errors import TpmdrillError
+
+RATINGS = ("again", "hard", "good", "easy")
+
+# Answers beyond this are refused rather than graded: nobody types 20 MB in an
+# interview drill, and the refusal keeps memory bounded. 5 MB is graded.
+MAX_ANSWER_CHARS = 20_000_000
+
+# Share of the answer's words that are keyword matches above which the answer reads
+# as a bare list of terms rather than an explanation.
+STUFFING_SHARE = 0.6
+
+# A word is a run of letters (with any combining accents) or a run of digits, so
+# "http2" is two words and "4040" never contains "404".
+_WORD = re.compile(r"((?:[^\W\d_]|[\u0300-\u036f])+|\d+)")
+# Punctuation that ends a clause: a multi-word keyword never spans it. Hyphens,
+# slashes, apostrophes and en dashes join words rather than separate clauses.
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}<>\"\n\r\t•|—]")
+
+# Words of a keyword that an answer may leave out ("time to live" ~ "time-to-live").
+_OPTIONAL_IN_KEYWORD = frozenset({
+    "a", "an", "the", "of", "for", "to", "in", "on", "at", "by", "with", "per", "via",
+    "from", "into", "and", "or", "is", "are",
+})
+# Words an answer may put between the words of a keyword ("queue for dead letters",
+# "limit the rate of calls"). Conjunctions are left out on purpose: "consistency
+# and hashing" names two things, not consistent hashing.
+_FILLER = frozenset({
+    "a", "an", "the", "of", "for", "to", "in", "on", "at", "by", "with", "per", "via",
+    "from", "into", "onto", "is", "are", "was", "were", "be", "been", "being", "it",
+    "its", "their", "our", "your", "my", "his", "her", "this", "that", "these", "those",
+    "which", "who", "each", "every", "all", "any", "some", "as",
+    "s",  # the possessive: "the driver's trip"
+})
+
+_QWERTY = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def _keyboard_neighbours() -> dict[str, frozenset[str]]:
+    """Keys next to each key, rows and diagonals: typos substitute neighbours."""
+    where = {key: (row, col) for row, keys in enumerate(_QWERTY) for col, key in enumerate(keys)}
+    near: dict[str, frozenset[str]] = {}
+    for key, (row, col) in where.items():
+        spots = {(row, col - 1), (row, col + 1), (row - 1, col), (row - 1, col + 1)}
+        spots |= {(row + 1, col - 1), (row + 1, col)}
+        near[key] = frozenset(k for k, spot in where.items() if spot in spots)
+    return near
+
+
+_NEIGHBOURS = _keyboard_neighbours()
+
+
+@dataclass(frozen=True)
+class PointVerdict:
+    id: str
+    hit: bool
+    matched: tuple[str, ...]  # answer words/phrases as written, in order of appearance, distinct
+    concepts: int  # distinct keyword concepts found
+
+
+@dataclass(frozen=True)
+class Grade:
+    score: float
+    suggested_rating: str  # one of RATINGS
+    points: tuple[PointVerdict, ...]
+    stuffing: bool
+
+
+# --- public API ----------------------------------------------------------------
+
+
+def grade(rubric: Sequence[RubricPoint], answer: str) -> Grade:
+    """Grade `answer` against `rubric`; an empty answer scores 0, it is not an error."""
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise TpmdrillError(
+            f"the answer is {len(answer) / 1e6:.1f} million characters; answers over "
+            f"{MAX_ANSWER_CHARS / 1e6:.0f} million are not graded"
+        )
+    points = _compile(tuple(rubric))
+    text = _Answer(answer)
+    verdicts: list[PointVerdict] = []
+    covered: set[int] = set()
+    for point in points:
+        spans_by_concept = [text.concept_spans(concept) for concept in point.concepts]
+        verdicts.append(_verdict(point, spans_by_concept, text))
+        for spans in spans_by_concept:
+            for start, end in spans:
+                covered.update(range(start, end + 1))
+    score = score_points(rubric, {v.id: v.hit for v in verdicts})
+    stuffing = bool(text.tokens) and len(covered) > STUFFING_SHARE * len(text.tokens)
+    required_missed = any(p.required and not v.hit for p, v in zip(rubric, verdicts, strict=True))
+    rating = suggest_rating(score, required_missed=required_missed, stuffing=stuffing)
+    return Grade(score, rating, tuple(verdicts), stuffing)
+
+
+def suggest_rating(score: float, *, required_missed: bool, stuffing: bool) -> str:
+    """Again below 0.4, Hard below 0.7, Good below 0.9, else Easy; then the caps:
+    a missed required point caps at Hard, keyword stuffing at Good."""
+    if score < 0.4:
+        rating = "again"
+    elif score < 0.7:
+        rating = "hard"
+    elif score < 0.9:
+        rating = "good"
+    else:
+        rating = "easy"
+    cap = "hard" if required_missed else "good" if stuffing else "easy"
+    return min(rating, cap, key=RATINGS.index)
+
+
+def score_points(rubric: Sequence[RubricPoint], hits: Mapping[str, bool]) -> float:
+    """Weighted share of points hit, in [0, 1]; a point missing from `hits` is missed."""
+    total = sum(point.weight for point in rubric)
+    if total <= 0:
+        return 0.0
+    earned = sum(point.weight for point in rubric if hits.get(point.id, False))
+    # Rounded so that weights like 0.3 + 0.6 land on 0.9, not 0.8999999999999999.
+    return min(1.0, max(0.0, round(earned / total, 9)))
+
+
+# --- normalising and stemming ------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=65_536)
+def fold(word: str) -> str:
+    """Lower case without accents: "Naïve" -> "naive", "STRASSE" and "straße" agree."""
+    folded = word.casefold()
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        # Dotless i has no case partner of its own: fold it so case never matters.
+        folded = folded.replace("ı", "i").casefold()
+    return folded
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`, as the grader sees them."""
+    return [fold(w) for w in _WORD.findall(text)]
+
+
+_BRITISH = re.compile(r"(?<=...)is(e|ed|es|ing|ation|ations)$")
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+@functools.lru_cache(maxsize=65_536)
+def stem(word: str) -> str:
+    """A light suffix stripper for folded words, applied alike to keywords and answers.
+
+    Not a linguist's stemmer: it only needs to send inflections of one word to the
+    same string without merging different words, and it keeps short words whole.
+    """
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    word = _BRITISH.sub(r"iz\1", word)
+    word = _strip_plural(word)
+    word = _strip_verb_ending(word)
+    word = _strip_derivation(word)
+    if word.endswith("e") and len(word) >= 4:
+        word = word[:-1]
+    return word
+
+
+def _strip_plural(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and len(word) >= 5 and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _strip_verb_ending(word: str) -> str:
+    if word.endswith("ied") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("eed"):
+        return word
+    for ending in ("ing", "ed"):
+        base = word[: -len(ending)]
+        if word.endswith(ending) and len(base) >= 3 and _VOWEL.search(base):
+            return _repair(base)
+    return word
+
+
+def _repair(base: str) -> str:
+    """Undo what -ed/-ing did to the word: "replicat" -> "replicate", "logg" -> "log"."""
+    if base.endswith(("at", "bl", "iz")):
+        return base + "e"
+    if len(base) >= 4 and base[-1] == base[-2] and base[-1] not in "aeiouylsz":
+        return base[:-1]
+    return base
+
+
+# (suffix, replacement, shortest remaining stem); the first that applies wins.
+_DERIVATIONS = (
+    ("ization", "ize", 3),
+    ("ation", "", 4),
+    ("bility", "ble", 3),
+    ("ency", "ent", 5),
+    ("ence", "ent", 5),
+    ("ancy", "ant", 5),
+    ("ance", "ant", 5),
+    ("ness", "", 4),
+    ("ate", "", 4),
+    ("ly", "", 5),
+)
+
+
+def _strip_derivation(word: str) -> str:
+    for suffix, replacement, shortest in _DERIVATIONS:
+        base = word[: -len(suffix)]
+        if word.endswith(suffix) and len(base) >= shortest:
+            return base + replacement
+    # -ion after s or t: "encryption" ~ "encrypt", "compression" ~ "compress".
+    if word.endswith(("sion", "tion")) and len(word) >= 8:
+        return word[:-3]
+    return word
+
+
+def is_typo(a: str, b: str) -> bool:
+    """Whether two different folded words are one plausible typo apart.
+
+    Both need five letters or more, letters only, and the same first letter; one
+    being the other plus letters is a different word ("replica", "replicate"), not
+    a typo, and so are roots that extend each other. The edits allowed grow with the
+    shorter word's root, not its suffixes: none below five letters ("share"/"shard",
+    "sharing"/"sharding" are words of their own) except swapping two neighbouring
+    letters ("cahce"); one up to seven letters; two from eight ("availablity"). A transposition counts as one edit,
+    and in roots of up to seven letters a substituted letter must be a keyboard
+    neighbour, since "token"/"taken" and "model"/"modal" are words too.
+    """
+    if min(len(a), len(b)) < 5 or a[0] != b[0] or not (a.isalpha() and b.isalpha()):
+        return False
+    root_a, root_b = stem(a), stem(b)
+    root = min(len(root_a), len(root_b))
+    if root < 5:
+        return _transposed(a, b)
+    allowed = 1 if root <= 7 else 2
+    return _close(a, b, allowed) or _close(root_a, root_b, allowed)
+
+
+def _transposed(a: str, b: str) -> bool:
+    if len(a) != len(b):
+        return False
+    differing = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return (
+        len(differing) == 2
+        and differing[1] == differing[0] + 1
+        and a[differing[0]] == b[differing[1]]
+        and a[differing[1]] == b[differing[0]]
+    )
+
+
+def _close(a: str, b: str, allowed: int) -> bool:
+    if a.startswith(b) or b.startswith(a):
+        return False  # a keyword never matches inside a longer word
+    if OSA.distance(a, b, score_cutoff=allowed) > allowed:
+        return False
+    if allowed == 1 and len(a) == len(b):
+        differing = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(differing) == 1:
+            i = differing[0]
+            return b[i] in _NEIGHBOURS.get(a[i], frozenset())
+    return True
+
+
+# --- the compiled rubric -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Word:
+    folded: str
+    stem: str
+    exact: bool  # acronym or number: whole-word equality (and plural) only, no stemming
+
+
+@dataclass(frozen=True)
+class _Alternative:
+    words: tuple[_Word, ...]  # the words an answer must contain
+    optional: frozenset[str]  # keyword words the answer may leave out or put between
+    longest_span: int  # answer words the match may cover (leaving joined compounds aside)
+
+
+@dataclass(frozen=True)
+class _Point:
+    id: str
+    concepts: tuple[tuple[_Alternative, ...], ...]
+    min_hits: int
+
+
+@functools.lru_cache(maxsize=512)
+def _compile(rubric: tuple[RubricPoint, ...]) -> tuple[_Point, ...]:
+    """Normalised keyword variants per point, computed once per rubric (decks are frozen)."""
+    return tuple(
+        _Point(point.id, tuple(_compile_concept(k) for k in point.keywords), point.min_hits)
+        for point in rubric
+    )
+
+
+def _compile_concept(keyword: str) -> tuple[_Alternative, ...]:
+    alternatives: list[_Alternative] = []
+    for spelling in keyword.split("|"):
+        for variant in _spelling_variants(spelling.strip()):
+            alternative = _compile_alternative(variant)
+            if alternative is not None and alternative not in alternatives:
+                alternatives.append(alternative)
+    return tuple(alternatives)
+
+
+def _spelling_variants(spelling: str) -> list[str]:
+    """The spelling, and (when it has hyphenated or slashed compounds) the compounds
+    closed up: "write-through" also matches "writethrough", "pub/sub" "pubsub"."""
+    closed = re.sub(r"(?<=[^\W\d_])[-/‐‑–](?=[^\W\d_])", "", spelling)
+    return [spelling] if closed == spelling else [spelling, closed]
+
+
+def _compile_alternative(spelling: str) -> _Alternative | None:
+    raw_words = _WORD.findall(spelling)
+    if not raw_words:
+        return None
+    folded = [fold(w) for w in raw_words]
+    required = [(raw, f) for raw, f in zip(raw_words, folded, strict=True) if f not in _OPTIONAL_IN_KEYWORD]
+    if not required:
+        required = list(zip(raw_words, folded, strict=True))
+    keyword_words = tuple(_keyword_word(raw, f) for raw, f in required)
+    optional = frozenset(folded) - {w.folded for w in keyword_words}
+    return _Alternative(keyword_words, optional, len(folded) + 2)
+
+
+def _keyword_word(raw: str, folded: str) -> _Word:
+    acronym = len(raw) >= 2 and raw.isupper()
+    exact = acronym or not folded.isalpha()
+    return _Word(folded, folded if exact else stem(folded), exact)
+
+
+# --- the analysed answer ---------------------------------------------------------------
+
+
+class _Answer:
+    """The answer split into words once, with indexes that keep grading a long answer
+    proportional to its vocabulary rather than to words x keywords."""
+
+    def __init__(self, text: str) -> None:
+        # pieces alternate separator, word, separator, ..., word, separator
+        self.pieces = _WORD.split(text)
+        self.tokens = self.pieces[1::2]
+        folded_of = {raw: fold(raw) for raw in dict.fromkeys(self.tokens)}
+        self.stream = [folded_of[raw] for raw in self.tokens]
+        self.vocabulary = frozenset(folded_of.values())
+        self.by_stem: dict[str, list[str]] = {}
+        for form in self.vocabulary:
+            self.by_stem.setdefault(stem(form), []).append(form)
+        self._fuzzy_buckets: dict[str, tuple[list[str], list[str]]] | None = None
+        self._positions: dict[str, list[int]] = {}
+        self._indexed: set[str] = set()
+        self._word_spans: dict[_Word, list[tuple[int, int]]] = {}
+
+    # words -> forms present in the answer
+
+    def exact_forms(self, word: _Word) -> set[str]:
+        """Answer forms equal to the word, its plural, or (unless exact) its stem."""
+        forms = {f for f in (word.folded, word.folded + "s", word.folded + "es") if f in self.vocabulary}
+        if word.folded.endswith("s") and word.folded[:-1] in self.vocabulary:
+            forms.add(word.folded[:-1])
+        if not word.exact:
+            forms.update(self.by_stem.get(word.stem, ()))
+        return forms
+
+    def typo_forms(self, word: _Word) -> set[str]:
+        if word.exact or len(word.folded) < 5:
+            return set()
+        stems, forms = self._buckets().get(word.folded[0], ([], []))
+        found: set[str] = set()
+        for query, choices in ((word.stem, stems), (word.folded, forms)):
+            for _, _, index in process.extract(
+                query, choices, scorer=OSA.distance, score_cutoff=2, limit=None
+            ):
+                if is_typo(word.folded, forms[index]):
+                    found.add(forms[index])
+        return found
+
+    def _buckets(self) -> dict[str, tuple[list[str], list[str]]]:
+        """Forms that may be typos (five letters or more, letters only), by first letter."""
+        if self._fuzzy_buckets is None:
+            buckets: dict[str, tuple[list[str], list[str]]] = {}
+            for form in sorted(self.vocabulary):
+                root = stem(form)
+                if len(form) >= 5 and form.isalpha():
+                    stems, forms = buckets.setdefault(form[0], ([], []))
+                    stems.append(root)
+                    forms.append(form)
+            self._fuzzy_buckets = buckets
+        return self._fuzzy_buckets
+
+    # forms -> positions
+
+    def positions(self, forms: Iterable[str]) -> list[int]:
+        wanted = set(forms)
+        missing = wanted - self._indexed
+        if missing:
+            for i, form in enumerate(self.stream):
+                if form in missing:
+                    self._positions.setdefault(form, []).append(i)
+            self._indexed |= missing
+        return sorted(i for form in wanted for i in self._positions.get(form, ()))
+
+    # keyword words and concepts -> spans of answer words (first, last)
+
+    def word_spans(self, word: _Word) -> list[tuple[int, int]]:
+        if word not in self._word_spans:
+            spans = [(i, i) for i in self.positions(self.exact_forms(word) | self.typo_forms(word))]
+            spans.extend(self._split_compound_spans(word))
+            self._word_spans[word] = sorted(set(spans))
+        return self._word_spans[word]
+
+    def _split_compound_spans(self, word: _Word) -> list[tuple[int, int]]:
+        """Where the answer writes a one-word keyword as two: "fail over" ~ "failover"."""
+        if word.exact or len(word.folded) < 5:
+            return []
+        spans: list[tuple[int, int]] = []
+        for cut in range(2, len(word.folded) - 1):
+            head = self.exact_forms(_plain_word(word.folded[:cut]))
+            tail = self.exact_forms(_plain_word(word.folded[cut:]))
+            if head and tail:
+                tails = set(self.positions(tail))
+                spans.extend(
+                    (i, i + 1)
+                    for i in self.positions(head)
+                    if i + 1 in tails and not self.breaks_between(i, i + 1)
+                )
+        return spans
+
+    def breaks_between(self, first: int, last: int) -> bool:
+        """Whether punctuation ends a clause anywhere between words first..last."""
+        return any(_CLAUSE_BREAK.search(self.pieces[2 * k]) for k in range(first + 1, last + 1))
+
+    def concept_spans(self, concept: tuple[_Alternative, ...]) -> list[tuple[int, int]]:
+        spans: set[tuple[int, int]] = set()
+        for alternative in concept:
+            spans.update(_alternative_spans(alternative, self))
+        return sorted(spans)
+
+    def text_of(self, span: tuple[int, int]) -> str:
+        """The answer's own text for a span of words, punctuation between them included."""
+        first, last = span
+        return "".join(self.pieces[2 * first + 1 : 2 * last + 2])
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_word(folded: str) -> _Word:
+    return _Word(folded, stem(folded), False)
+
+
+# --- multi-word keywords ------------------------------------------------------------
+
+
+def _alternative_spans(alternative: _Alternative, text: _Answer) -> list[tuple[int, int]]:
+    per_word = [text.word_spans(word) for word in alternative.words]
+    if len(per_word) == 1:
+        return per_word[0]
+    if not all(per_word):
+        return []
+    # Anchor on the rarest word so a common word in a long answer costs little.
+    order = sorted(range(len(per_word)), key=lambda k: len(per_word[k]))
+    anchor, others = per_word[order[0]], [per_word[k] for k in order[1:]]
+    found: list[tuple[int, int]] = []
+    for span in anchor:
+        match = _complete([span], others, alternative, text)
+        if match is not None:
+            found.append(match)
+    return found
+
+
+def _complete(
+    chosen: list[tuple[int, int]],
+    remaining: list[list[tuple[int, int]]],
+    alternative: _Alternative,
+    text: _Answer,
+) -> tuple[int, int] | None:
+    """Depth-first: pick a span for each remaining word so that all of them sit in one
+    short, unbroken stretch of the answer; return that stretch, or None."""
+    first = min(s for s, _ in chosen)
+    last = max(e for _, e in chosen)
+    reach = alternative.longest_span + len(alternative.words)  # joined compounds widen it
+    if not remaining:
+        return (first, last) if _is_tight(chosen, alternative, text) else None
+    starts = remaining[0]
+    low = bisect_left(starts, (last - reach + 1, -1))
+    high = bisect_right(starts, (first + reach, -1))
+    for candidate in starts[low:high]:
+        if any(candidate[0] <= e and s <= candidate[1] for s, e in chosen):
+            continue
+        match = _complete([*chosen, candidate], remaining[1:], alternative, text)
+        if match is not None:
+            return match
+    return None
+
+
+def _is_tight(chosen: list[tuple[int, int]], alternative: _Alternative, text: _Answer) -> bool:
+    first = min(s for s, _ in chosen)
+    last = max(e for _, e in chosen)
+    joined = sum(e - s for s, e in chosen)
+    if last - first + 1 - joined > alternative.longest_span or text.breaks_between(first, last):
+        return False
+    inside = {i for s, e in chosen for i in range(s, e + 1)}
+    fillers = _FILLER | alternative.optional
+    return all(text.stream[i] in fillers for i in range(first, last + 1) if i not in inside)
+
+
+# --- verdicts ---------------------------------------------------------------------------
+
+
+def _verdict(point: _Point, spans_by_concept: list[list[tuple[int, int]]], text: _Answer) -> PointVerdict:
+    concepts = sum(1 for spans in spans_by_concept if spans)
+    spans = sorted({span for spans in spans_by_concept for span in spans})
+    matched: dict[str, str] = {}
+    for span in spans:
+        written = text.text_of(span)
+        matched.setdefault(written.casefold(), written)
+    return PointVerdict(
+        id=point.id,
+        hit=concepts >= point.min_hits,
+        matched=tuple(matched.values()),
+        concepts=concepts,
+    )
