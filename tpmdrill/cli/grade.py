@@ -1,0 +1,37 @@
+"""`tpmdrill grade`: grade an answer against a card's rubric, recording nothing."""
+
+from __future__ import annotations
+
+import click
+
+from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, open_store, read_text_file
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("card_id")
+@click.option("--answer-file", required=True, help="The answer to grade ('-' reads standard input).")
+@json_option
+@db_option
+def grade(card_id: str, answer_file: str, json_: bool) -> None:
+    """Grade an answer to CARD_ID point by point; records nothing.
+
+    Shows which rubric points the answer covered (with the words that matched),
+    the score, the suggested rating and the model answer. For a sql card the
+    answer is a query: it runs against the card's data in a sandbox and is
+    judged by its result.
+
+    \b
+    Examples:
+      tpmdrill grade api-design/idempotency --answer-file answer.md
+      echo "SELECT 1" | tpmdrill grade data/conversion-by-variant --answer-file - --json
+    """
+    from tpmdrill.cli.display import show_judgement
+    from tpmdrill.judging import judge
+
+    answer = read_text_file(answer_file)
+    card = open_store().card(card_id)
+    judgement = judge(card, answer)
+    if json_:
+        echo_json(judgement.to_json())
+        return
+    show_judgement(card, judgement)
