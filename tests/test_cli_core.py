@@ -189,3 +189,17 @@ def test_read_only_directory(run: Invoke, read_only_dir: Path) -> None:
     assert result.stderr.startswith(f"Error: cannot open database {target} for writing")
     assert result.stderr.count("\n") == 1
     assert not target.exists()
+
+
+def test_review_with_an_answer_keeps_the_answer_and_automatic_verdicts(mini: Invoke, tmp_path: Path) -> None:
+    answer = tmp_path / "a.md"
+    answer.write_text("Clients send an idempotency key.", encoding="utf-8")
+    result = mini("review", "mini/idempotency", "--rating", "hard", "--answer-file", str(answer))
+    assert result.exit_code == 0, result.output
+    [review] = json.loads(mini("card", "mini/idempotency", "--json").stdout)["reviews"]
+    assert review["answer"] == "Clients send an idempotency key."
+    assert (review["rating"], review["suggested"]) == (2, 2)
+    assert review["points"] == [
+        {"point": "definition", "auto_hit": False, "hit": False, "matched": []},
+        {"point": "key", "auto_hit": True, "hit": True, "matched": ["idempotency key"]},
+    ]

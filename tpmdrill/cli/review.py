@@ -57,12 +57,12 @@ def review(card_id: str, rating: str, answer_file: str | None, at_text: str | No
 
 def _grade(card: Card, answer: str | None) -> tuple[int | None, float | None, tuple[PointVerdictRow, ...]]:
     """The automatic verdicts for an answer given with a review; none without one."""
-    if answer is None or not card.rubric:
+    if answer is None or (not card.rubric and card.kind != "sql"):
         return None, None, ()
-    from tpmdrill.grading import grade
+    from tpmdrill.judging import judge
     from tpmdrill.scheduler import rating_value
     from tpmdrill.store import PointVerdictRow
 
-    result = grade(card.rubric, answer)
+    result = judge(card, answer)
     verdicts = tuple(PointVerdictRow(p.id, p.hit, p.hit, p.matched) for p in result.points)
     return rating_value(result.suggested_rating), result.score, verdicts
