@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -415,6 +415,117 @@ class Store:
             " - (SELECT count(*) FROM memory m CROSS JOIN cards c ON c.id = m.card WHERE c.retired = 0)"
         ).fetchone()[0])
 
+    # ---- analytics ----------------------------------------------------------
+    # Aggregates for `weak`, `report`, `mock` and the interview date. Each method is one
+    # query that SQLite groups, so Python only shapes a few result rows. Recency weights
+    # are 0.5 ** (age in days / half_life); retrievability follows FSRS's forgetting
+    # curve R = (1 + factor * whole_days / stability) ** decay.
+
+    def _read_fast(self) -> None:
+        """Prepare for large read-only scans: `pow` (when SQLite was built without its
+        math functions) and memory-mapped reads, which halve the time of the random
+        index look-ups that joining reviews to their verdicts makes."""
+        self.conn.execute(f"PRAGMA mmap_size = {_MMAP_BYTES}")
+        try:
+            self.conn.execute("SELECT pow(2, 3)").fetchone()
+        except sqlite3.OperationalError:
+            self.conn.create_function("pow", 2, _pow, deterministic=True)
+
+    def reviews_by_day(self, start: datetime, end: datetime) -> list[tuple[str, int, int, int]]:
+        """(UTC date, reviews, reviews of graduated cards, of which passed) per day in [start, end).
+
+        True retention counts only reviews of cards in review state (2), as Anki does:
+        learning steps say little about long-term memory.
+        """
+        return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in self.conn.execute(
+            "SELECT substr(reviewed_at, 1, 10) AS day, count(*), total(state_before = 2),"
+            " total(state_before = 2 AND rating > 1) FROM reviews"
+            " WHERE reviewed_at >= ? AND reviewed_at < ? GROUP BY day ORDER BY day",
+            [to_text(start), to_text(end)],
+        )]
+
+    def forecast_per_day(self, now: datetime, days: int) -> list[tuple[str, int]]:
+        """(UTC date, cards due) for today and the next days; overdue cards count today."""
+        today = now.astimezone(UTC).date()
+        end = datetime.combine(today + timedelta(days=days), datetime.min.time(), UTC)
+        return [(r[0], int(r[1])) for r in self.conn.execute(
+            "SELECT max(substr(m.due, 1, 10), ?) AS day, count(*) FROM memory m"
+            " JOIN cards c ON c.id = m.card WHERE c.retired = 0 AND m.due < ?"
+            " GROUP BY day ORDER BY day",
+            [today.isoformat(), to_text(end)],
+        )]
+
+    def memory_by_deck(
+        self, at: datetime, curve: tuple[float, float], mastered_days: float
+    ) -> list[tuple[str, str, str, int, int, float, int]]:
+        """Per deck: (deck, title, category, active cards, studied, sum of recall at `at`,
+        cards with stability above `mastered_days`)."""
+        self._read_fast()
+        decay, factor = curve
+        return [(r[0], r[1], r[2], int(r[3]), int(r[4]), float(r[5] or 0.0), int(r[6] or 0))
+                for r in self.conn.execute(
+            "SELECT d.id, d.title, d.category, count(*), count(m.last_review),"  # noqa: S608
+            f" sum({_RECALL_SQL}), sum(m.stability > :mastered)"
+            " FROM cards c JOIN decks d ON d.id = c.deck LEFT JOIN memory m ON m.card = c.id"
+            " WHERE c.retired = 0 GROUP BY d.id ORDER BY d.category, d.id",
+            {"at": _julian(at), "decay": decay, "factor": factor, "mastered": mastered_days},
+        )]
+
+    def weighted_point_misses(
+        self, since: datetime, now: datetime, half_life: float, min_evidence: int, limit: int
+    ) -> list[tuple[str, str, int, float, float]]:
+        """(card, point, verdicts, weight, missed weight) for rubric points of active cards,
+        highest recency-weighted miss rate first."""
+        self._read_fast()
+        return [(r[0], r[1], int(r[2]), float(r[3]), float(r[4])) for r in self.conn.execute(
+            f"SELECT r.card, v.point, count(*), sum(r.w), sum(r.w * (v.hit = 0)) FROM ({_RECENT_SQL}) r"  # noqa: S608
+            " JOIN verdicts v ON v.review = r.id GROUP BY r.card, v.point HAVING count(*) >= :min"
+            " ORDER BY sum(r.w * (v.hit = 0)) / sum(r.w) DESC, count(*) DESC, r.card, v.point LIMIT :limit",
+            _recent_params(since, now, half_life) | {"min": min_evidence, "limit": limit},
+        )]
+
+    def weighted_review_misses(
+        self, since: datetime, now: datetime, half_life: float, min_evidence: int
+    ) -> list[tuple[str, str, int, float, float]]:
+        """(group, key, reviews, weight, weight of Again ratings) for every reviewed active
+        card (group 'card'), and for tags and categories with at least `min_evidence`
+        reviews. Cards are summed once, then rolled up, so the reviews are read once."""
+        self._read_fast()
+        return [(r[0], r[1], int(r[2]), float(r[3]), float(r[4])) for r in self.conn.execute(
+            f"WITH per_card AS MATERIALIZED (SELECT r.card, count(*) AS n, sum(r.w) AS w,"  # noqa: S608
+            f" sum(r.w * (r.rating = 1)) AS missed FROM ({_RECENT_SQL}) r GROUP BY r.card)"
+            " SELECT 'card', card, n, w, missed FROM per_card"
+            " UNION ALL SELECT 'tag', t.value, sum(p.n), sum(p.w), sum(p.missed)"
+            "  FROM per_card p JOIN cards c ON c.id = p.card, json_each(c.tags) t"
+            "  GROUP BY t.value HAVING sum(p.n) >= :min"
+            " UNION ALL SELECT 'category', d.category, sum(p.n), sum(p.w), sum(p.missed)"
+            "  FROM per_card p JOIN cards c ON c.id = p.card JOIN decks d ON d.id = c.deck"
+            "  GROUP BY d.category HAVING sum(p.n) >= :min",
+            _recent_params(since, now, half_life) | {"min": min_evidence},
+        )]
+
+    def assessment_totals(self) -> list[tuple[str, int, int, int]]:
+        """(taken_at, total of ratings, skills rated, skills skipped) per assessment, oldest first."""
+        return [(r[0], int(r[1] or 0), int(r[2]), int(r[3])) for r in self.conn.execute(
+            "SELECT a.taken_at, sum(x.rating), count(x.rating), count(x.skill) - count(x.rating)"
+            " FROM assessments a LEFT JOIN assessment_ratings x ON x.assessment = a.id"
+            " GROUP BY a.id ORDER BY a.taken_at, a.id"
+        )]
+
+    def bring_forward(self, interview: datetime, cap: datetime, curve: tuple[float, float], target: float) -> int:
+        """Make studied active cards whose recall on `interview` would fall below `target`
+        due no later than `cap`; return how many moved."""
+        self._read_fast()
+        decay, factor = curve
+        with self.writing():
+            return self.conn.execute(
+                f"UPDATE memory AS m SET due = :cap WHERE m.due > :cap AND m.last_review < :day"  # noqa: S608
+                f" AND {_RECALL_SQL} < :target"
+                " AND m.card IN (SELECT id FROM cards WHERE retired = 0)",
+                {"cap": to_text(cap), "day": to_text(interview), "at": _julian(interview),
+                 "decay": decay, "factor": factor, "target": target},
+            ).rowcount
+
     # ---- settings ----------------------------------------------------------
 
     def setting(self, key: str) -> Any:
@@ -433,6 +544,147 @@ class Store:
                     "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                     [key, json.dumps(value)],
                 )
+
+    # ---- drill sessions and assessments ----------------------------------
+
+    _MEMORY_COLUMNS = "m.state, m.step, m.stability, m.difficulty, m.due, m.last_review, m.reps, m.lapses"
+
+    @staticmethod
+    def _memory_from(row: Sequence[Any]) -> Memory | None:
+        """A Memory from the eight `_MEMORY_COLUMNS` values; None for a new card."""
+        if row[0] is None:
+            return None
+        return Memory(
+            state=row[0], step=row[1], stability=row[2], difficulty=row[3], due=from_text(row[4]),
+            last_review=from_text(row[5]) if row[5] is not None else None, reps=row[6], lapses=row[7],
+        )
+
+    def _cards_with_memory(
+        self, join: str, where: list[str], params: list[Any], order: str, extra: str = ""
+    ) -> list[Any]:
+        """Rows of card columns (0-11), memory columns (12-19), position (20), then `extra`."""
+        # Only constant fragments are joined here; values are bound parameters.
+        sql = (
+            f"SELECT {_CARD_COLUMNS}, {self._MEMORY_COLUMNS}, c.position{extra} FROM cards c"  # noqa: S608
+            f" JOIN decks d ON d.id = c.deck {join} WHERE c.retired = 0"
+            f"{''.join(' AND ' + w for w in where)} ORDER BY {order}"
+        )
+        return self.conn.execute(sql, params).fetchall()
+
+    def due_cards(
+        self, now: datetime, *, deck: str | None = None, category: str | None = None, kind: str | None = None
+    ) -> list[tuple[Card, Memory]]:
+        """Active cards due at `now`, with their memory states, earliest due first."""
+        where, params = _card_filter(deck=deck, category=category, kind=kind)
+        rows = self._cards_with_memory(
+            "JOIN memory m ON m.card = c.id", [*where, "m.due <= ?"], [*params, to_text(now)], "m.due, c.id"
+        )
+        pairs = [(_card_from_row(r), self._memory_from(r[12:20])) for r in rows]
+        return [(card, memory) for card, memory in pairs if memory is not None]
+
+    def new_cards(
+        self, *, deck: str | None = None, category: str | None = None, kind: str | None = None
+    ) -> list[tuple[Card, int]]:
+        """Active cards never reviewed, with their position in their deck."""
+        where, params = _card_filter(deck=deck, category=category, kind=kind)
+        rows = self._cards_with_memory(
+            "LEFT JOIN memory m ON m.card = c.id", [*where, "m.card IS NULL"], params,
+            "c.position, d.category, c.deck",
+        )
+        return [(_card_from_row(r), int(r[20])) for r in rows]
+
+    def cards_started_since(self, since: datetime) -> int:
+        """How many cards had their first scheduled review at or after `since`."""
+        return int(self.conn.execute(
+            "SELECT count(DISTINCT card) FROM reviews"
+            " WHERE reviewed_at >= ? AND rescheduled = 1 AND state_before IS NULL",
+            [to_text(since)],
+        ).fetchone()[0])
+
+    def recent_trouble(
+        self, *, recent: int = 3, deck: str | None = None, category: str | None = None, kind: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Reviewed active cards with the rubric points missed, the points judged and the
+        Agains given over their last `recent` reviews, and their memory (for lapses)."""
+        where, params = _card_filter(deck=deck, category=category, kind=kind)
+        rows = self._cards_with_memory(
+            "JOIN (SELECT card, sum(missed) AS missed, sum(judged) AS judged, sum(rating = 1) AS failed"
+            " FROM (SELECT r.card, r.rating,"
+            " (SELECT count(*) FROM verdicts v WHERE v.review = r.id AND v.hit = 0) AS missed,"
+            " (SELECT count(*) FROM verdicts v WHERE v.review = r.id) AS judged,"
+            " row_number() OVER (PARTITION BY r.card ORDER BY r.reviewed_at DESC, r.rowid DESC) AS n"
+            " FROM reviews r) WHERE n <= ? GROUP BY card) t ON t.card = c.id"
+            " LEFT JOIN memory m ON m.card = c.id",
+            where, [recent, *params], "c.id", extra=", t.missed, t.judged, t.failed",
+        )
+        return [
+            {"card": _card_from_row(r), "memory": self._memory_from(r[12:20]),
+             "missed": int(r[21]), "judged": int(r[22]), "failed": int(r[23])}
+            for r in rows
+        ]
+
+    def last_seen(self, card_id: str) -> tuple[datetime, int] | None:
+        """When the card was last reviewed, in any mode, and the rating given."""
+        row = self.conn.execute(
+            "SELECT reviewed_at, rating FROM reviews WHERE card = ? ORDER BY reviewed_at DESC, rowid DESC LIMIT 1",
+            [card_id],
+        ).fetchone()
+        return None if row is None else (from_text(row[0]), int(row[1]))
+
+    def missed_points_since(self, since: datetime, limit: int = 3) -> list[tuple[str, str, int]]:
+        """(card, point, times missed) for rubric points missed since `since`, most missed first."""
+        return [
+            (row[0], row[1], int(row[2]))
+            for row in self.conn.execute(
+                "SELECT r.card, v.point, count(*) FROM verdicts v JOIN reviews r ON r.id = v.review"
+                " WHERE r.reviewed_at >= ? AND v.hit = 0 GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT ?",
+                [to_text(since), limit],
+            )
+        ]
+
+    def due_count_between(self, start: datetime, end: datetime) -> int:
+        """How many active cards fall due in [start, end)."""
+        return int(self.conn.execute(
+            "SELECT count(*) FROM memory m JOIN cards c ON c.id = m.card"
+            " WHERE m.due >= ? AND m.due < ? AND c.retired = 0",
+            [to_text(start), to_text(end)],
+        ).fetchone()[0])
+
+    def save_assessment(self, taken_at: datetime, ratings: dict[str, int | None]) -> int:
+        """Store a self-assessment (None = skipped) and return its id."""
+        with self.writing():
+            cursor = self.conn.execute("INSERT INTO assessments (taken_at) VALUES (?)", [to_text(taken_at)])
+            assessment = int(cursor.lastrowid or 0)
+            self.conn.executemany(
+                "INSERT INTO assessment_ratings (assessment, skill, rating) VALUES (?, ?, ?)",
+                [[assessment, skill, rating] for skill, rating in ratings.items()],
+            )
+        return assessment
+
+    def assessments(self, limit: int | None = None) -> list[tuple[int, datetime, dict[str, int | None]]]:
+        """Self-assessments, latest first, each with its ratings by skill (None = skipped)."""
+        heads = self.conn.execute(
+            "SELECT id, taken_at FROM assessments ORDER BY taken_at DESC, id DESC LIMIT ?",
+            [-1 if limit is None else limit],
+        ).fetchall()
+        result = []
+        for assessment, taken_at in heads:
+            ratings = dict(self.conn.execute(
+                "SELECT skill, rating FROM assessment_ratings WHERE assessment = ? ORDER BY rowid", [assessment]
+            ).fetchall())
+            result.append((int(assessment), from_text(taken_at), ratings))
+        return result
+
+    def skill_cards(self, skills: Sequence[str]) -> list[tuple[str, Card, Memory | None, int | None]]:
+        """(skill, card, memory, last rating) for every active card training one of `skills`."""
+        rows = self._cards_with_memory(
+            "JOIN json_each(c.skills) s LEFT JOIN memory m ON m.card = c.id",
+            [f"s.value IN ({', '.join('?' for _ in skills)})"], list(skills),
+            "s.value, d.category, c.deck, c.position",
+            extra=", s.value, (SELECT r.rating FROM reviews r WHERE r.card = c.id"
+            " ORDER BY r.reviewed_at DESC, r.rowid DESC LIMIT 1)",
+        )
+        return [(str(r[21]), _card_from_row(r), self._memory_from(r[12:20]), r[22]) for r in rows]
 
 
 _CARD_COLUMNS = (
@@ -487,3 +739,35 @@ def _explain(path: Path, ex: sqlite3.DatabaseError) -> str:
     if "readonly" in message or "unable to open" in message:
         return f"cannot open database {path} for writing: {message}"
     return f"database {path}: {message}"
+
+
+# ---- analytics helpers -----------------------------------------------------------
+
+_MMAP_BYTES = 256 * 1024 * 1024
+
+# FSRS counts whole days since the last review; the small epsilon keeps an exact
+# multiple of a day from flooring one day short through floating-point rounding.
+_RECALL_SQL = (
+    "pow(1 + :factor * max(0, CAST(:at - julianday(m.last_review) + 1e-8 AS INTEGER))"
+    " / m.stability, :decay)"
+)
+
+# Reviews of active cards in [since, now] with their recency weight `w`.
+_RECENT_SQL = (
+    "SELECT x.id, x.card, x.rating, pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w"
+    " FROM reviews x JOIN cards xc ON xc.id = x.card AND xc.retired = 0"
+    " WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
+)
+
+
+def _recent_params(since: datetime, now: datetime, half_life: float) -> dict[str, Any]:
+    return {"since": to_text(since), "now_text": to_text(now), "now": _julian(now), "half": half_life}
+
+
+def _julian(moment: datetime) -> float:
+    """The Julian day number SQLite's julianday() gives for `moment`."""
+    return moment.timestamp() / 86400 + 2440587.5
+
+
+def _pow(base: float, exponent: float) -> float:
+    return float(base**exponent)
