@@ -16,9 +16,7 @@ from tpmdrill.decks import Card, load_deck
 from tpmdrill.sqlcheck import check
 
 DECK_PATH = Path(__file__).resolve().parent.parent / "decks" / "data.toml"
-SQL_CARDS: dict[str, Card] = {
-    card.id: card for card in load_deck(DECK_PATH).cards if card.kind == "sql"
-}
+SQL_CARDS: dict[str, Card] = {card.id: card for card in load_deck(DECK_PATH).cards if card.kind == "sql"}
 
 # Per card id: "wrong" holds plausible mistakes (label -> query), "right" holds
 # correct queries written differently from the reference solution.
@@ -737,11 +735,7 @@ def _model_answer_query(card: Card) -> str:
 
 
 def _cases(kind: str) -> list[tuple[str, str]]:
-    return [
-        (card_id, label)
-        for card_id, answers in ANSWERS.items()
-        for label in answers[kind]
-    ]
+    return [(card_id, label) for card_id, answers in ANSWERS.items() for label in answers[kind]]
 
 
 def test_deck_has_enough_sql_cards() -> None:
