@@ -8,8 +8,6 @@ import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store
 
-STATES = {1: "learning", 2: "review", 3: "relearning"}
-
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 365),
@@ -25,6 +23,9 @@ def due(days: int, limit: int, json_: bool) -> None:
     Example:
       tpmdrill due --json
     """
+    from tpmdrill.clock import from_text
+    from tpmdrill.scheduler import STATE_NAMES
+
     store = open_store()
     moment = now()
     rows, total = store.due_now(moment, limit=limit or None)
@@ -39,7 +40,8 @@ def due(days: int, limit: int, json_: bool) -> None:
         "new_available": store.new_card_count(),
         "due": [
             {"card": r["card"], "deck": r["deck"], "category": r["category"], "kind": r["kind"],
-             "minutes": r["minutes"], "due": r["due"], "state": STATES[r["state"]], "prompt": r["prompt"]}
+             "minutes": r["minutes"], "due": from_text(r["due"]).isoformat(), "state": STATE_NAMES[r["state"]],
+             "prompt": r["prompt"]}
             for r in rows
         ],
         "upcoming": upcoming,
