@@ -1,0 +1,425 @@
+"""`tpmdrill drill`: the interactive daily session in the terminal.
+
+Input is read a line at a time, so the loop works the same in a terminal, under tmux
+and from a script. A review is saved only once its rating is confirmed, in one
+transaction: quitting or Ctrl-C at any moment keeps every confirmed review and
+records nothing half-done.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import click
+
+from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, now, open_store
+from tpmdrill.decks import CATEGORIES, KINDS
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tpmdrill.drill import CardVerdict, Reviewed, SessionLog, Summary
+    from tpmdrill.session import Filters, Plan, QueueItem
+    from tpmdrill.sqlcheck import SqlVerdict
+    from tpmdrill.store import Store
+
+# The session's stopwatch; tests replace it to make time pass.
+monotonic: Callable[[], float] = time.monotonic
+
+QUIT, SKIP = "quit", "skip"
+RATING_KEYS = {"1": "again", "2": "hard", "3": "good", "4": "easy"}
+
+
+@click.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--minutes", type=click.IntRange(1, 600), help="Time budget: fill the session by the cards' minutes.")
+@click.option("--deck", help="Only cards of this deck.")
+@click.option("--category", type=click.Choice(CATEGORIES), help="Only cards of this category.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only cards of this kind.")
+@click.option("--weak", is_flag=True, help="Cram the weakest cards, due or not (schedule left alone).")
+@click.option("--reschedule", is_flag=True, help="With --weak: let the cram reviews move the schedule too.")
+@db_option
+def drill(minutes: int | None, deck: str | None, category: str | None, kind: str | None,
+          weak: bool, reschedule: bool) -> None:
+    """The daily session: answer due cards, then new ones, graded as you go.
+
+    Type an answer over several lines and end it with a line holding a single
+    '.' (or Ctrl-D); 'e' writes it in $EDITOR, 's' skips the card, 'q' quits.
+    Each rubric point is marked hit or missed; accept the suggested rating with
+    Enter, pick another with 1-4 (again, hard, good, easy) or toggle points with
+    't N'. Quitting keeps every review you confirmed.
+
+    \b
+    Examples:
+      tpmdrill drill --minutes 20
+      tpmdrill drill --deck api-design --kind concept
+      tpmdrill drill --weak --minutes 15
+    """
+    from tpmdrill.session import Filters
+
+    if reschedule and not weak:
+        raise click.UsageError("--reschedule only applies to cram sessions (--weak)")
+    store = open_store()
+    _check_deck(store, deck)
+    screen = Screen.open()
+    filters = Filters(deck, category, kind)
+    plan = _choose_plan(store, screen, filters, minutes, weak)
+    if plan is None:
+        return
+    _run(store, screen, plan, reschedule=reschedule)
+
+
+def _check_deck(store: Store, deck: str | None) -> None:
+    if deck is not None and deck not in {d["id"] for d in store.decks()}:
+        from tpmdrill.errors import UnknownDeck
+
+        raise UnknownDeck(f"no deck {deck!r}; 'tpmdrill decks list' lists decks")
+
+
+class Screen:
+    """The terminal: rich output (colour on a TTY unless NO_COLOR), line input."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    @classmethod
+    def open(cls) -> Screen:
+        from rich.console import Console
+
+        # soft_wrap: long lines are left to the terminal, so piped output is not re-wrapped.
+        return cls(Console(highlight=False, soft_wrap=True))
+
+    def say(self, text: str = "", style: str | None = None) -> None:
+        from rich.text import Text
+
+        self.console.print(Text(text, style=style or ""))
+
+    def markdown(self, text: str) -> None:
+        """Rendered on a terminal; as written (already readable Markdown) when piped."""
+        if not self.console.is_terminal:
+            self.console.print(text, markup=False)
+            return
+        from rich.markdown import Markdown
+
+        self.console.print(Markdown(text), soft_wrap=False)
+
+    def ask(self, prompt: str) -> str | None:
+        """One line of input without its newline; None at end of input."""
+        from rich.text import Text
+
+        self.console.print(Text(prompt, style="bold cyan"), end="")
+        self.console.file.flush()
+        line = sys.stdin.readline()
+        return None if line == "" else line.rstrip("\r\n")
+
+
+# ---- choosing what to drill ----------------------------------------------------------
+
+
+def _choose_plan(store: Store, screen: Screen, filters: Filters, minutes: int | None, weak: bool) -> Plan | None:
+    from tpmdrill.session import plan_cram, plan_session
+
+    moment = now()
+    if weak:
+        plan = plan_cram(store, moment, filters=filters, minutes=minutes)
+        if not plan.items:
+            screen.say("No weak cards yet: cards whose points you missed or that you forgot come here.")
+            return None
+        return plan
+    plan = plan_session(store, moment, filters=filters, minutes=minutes)
+    if plan.due:
+        return plan
+    return _nothing_due(store, screen, plan, filters, moment)
+
+
+def _nothing_due(store: Store, screen: Screen, plan: Plan, filters: Filters, moment: datetime) -> Plan | None:
+    """Say when the next card is due, and offer new cards (and cramming) instead."""
+    from tpmdrill.session import plan_session
+
+    screen.say(f"Nothing due. {_next_due_text(store, moment)}", "bold")
+    fresh = len(plan.items)
+    if fresh:
+        offer, default_yes = f"Learn {fresh} new card{'s' if fresh != 1 else ''} now? [Y/n] ", True
+    elif plan.new_available:
+        more = min(plan.new_available, _per_day(store))
+        offer, default_yes = f"Today's new cards are done. Learn {more} more anyway? [y/N] ", False
+        plan = plan_session(store, moment, filters=filters, minutes=plan.minutes, new_limit=more)
+    else:
+        screen.say("No new cards left in this selection either.")
+        offer = ""
+    if offer and _yes(screen.ask(offer), default_yes):
+        return plan
+    screen.say("To practise anyway, cram your weakest cards: tpmdrill drill --weak")
+    return None
+
+
+def _yes(answer: str | None, default: bool) -> bool:
+    if answer is None:
+        return False
+    text = answer.strip().lower()
+    return default if text == "" else text in {"y", "yes"}
+
+
+def _per_day(store: Store) -> int:
+    from tpmdrill.settings import effective
+
+    return int(effective(store.settings())["new_per_day"])
+
+
+def _next_due_text(store: Store, moment: datetime) -> str:
+    from tpmdrill.clock import from_text
+    from tpmdrill.scheduler import interval_text
+
+    text = store.next_due(moment)
+    if text is None:
+        return "No card is scheduled yet."
+    due = from_text(text)
+    return f"The next card is due {interval_text(due - moment)} ({due.isoformat(timespec='minutes')})."
+
+
+# ---- the session -----------------------------------------------------------------------
+
+
+def _run(store: Store, screen: Screen, plan: Plan, *, reschedule: bool) -> None:
+    from tpmdrill.drill import SessionLog
+
+    log = SessionLog()
+    try:
+        _loop(store, screen, plan, log, reschedule=reschedule)
+    except KeyboardInterrupt:
+        screen.say("\nInterrupted; the reviews you confirmed are saved.", "yellow")
+        _print_summary(store, screen, log)
+        click.get_current_context().exit(130)
+    _print_summary(store, screen, log)
+
+
+def _loop(store: Store, screen: Screen, plan: Plan, log: SessionLog, *, reschedule: bool) -> None:
+    from tpmdrill.drill import banner_lines
+
+    started = monotonic()
+    banner = banner_lines(store, now())
+    for position, item in enumerate(plan.items, start=1):
+        log.seconds = monotonic() - started
+        if plan.minutes is not None and position > 1 and log.seconds >= plan.minutes * 60:
+            left = len(plan.items) - position + 1
+            screen.say(f"\nTime's up: {plan.minutes} minutes spent; {left} card(s) left for next time.", "yellow")
+            break
+        _header(store, screen, plan, item, position, banner, log.seconds)
+        outcome = _drill_card(store, screen, item, plan, reschedule=reschedule)
+        log.seconds = monotonic() - started
+        if outcome == QUIT:
+            break
+        if outcome == SKIP:
+            log.skipped.append(item.card.full_id)
+        elif not isinstance(outcome, str):
+            log.reviewed.append(outcome)
+
+
+def _header(store: Store, screen: Screen, plan: Plan, item: QueueItem, position: int,
+            banner: list[str], spent: float) -> None:
+    from tpmdrill.drill import budget_left, clock_text, last_seen_text
+
+    card = item.card
+    screen.say()
+    for line in banner:
+        screen.say(line, "magenta")
+    deck = f"{card.deck} deck · {store.category_of(card.deck)}"
+    screen.say(f"Card {position}/{len(plan.items)} · {deck} · {card.kind}, {card.minutes} min", "bold")
+    left = budget_left(plan.minutes, spent)
+    budget = f"{clock_text(left.total_seconds())} of {plan.minutes} min left" if left is not None else ""
+    parts = [p for p in (budget, last_seen_text(store, card.full_id, now()), _reason(item)) if p]
+    screen.say(" · ".join(parts), "dim")
+    screen.say()
+    screen.markdown(card.prompt)
+
+
+def _reason(item: QueueItem) -> str:
+    if item.reason == "weak":
+        return "cram"
+    if item.recall is not None:
+        return f"predicted recall {item.recall:.0%}"
+    return ""
+
+
+def _drill_card(store: Store, screen: Screen, item: QueueItem, plan: Plan,
+                *, reschedule: bool) -> Reviewed | str:
+    from tpmdrill.drill import verdict_for
+
+    card = item.card
+    start = monotonic()
+    answer = _read_answer(screen, card.kind == "sql")
+    if answer in (QUIT, SKIP) or answer is None:
+        return QUIT if answer is None else answer
+    _show_elapsed(screen, monotonic() - start, card.minutes)
+    verdict = verdict_for(card, answer)
+    _show_verdict(screen, verdict)
+    rating = _confirm(screen, verdict)
+    if rating is None:
+        return QUIT
+    return _save(store, screen, verdict, rating, monotonic() - start, plan.cram, reschedule or not plan.cram)
+
+
+# ---- reading the answer ---------------------------------------------------------------
+
+
+def _read_answer(screen: Screen, sql: bool) -> str | None:
+    """The typed answer, 'quit' or 'skip' ; None when input ended before any answer."""
+    what = "your query" if sql else "your answer"
+    screen.say(f"Write {what}; end with a line holding only '.' (or Ctrl-D). "
+               "e: $EDITOR · s: skip · q: quit", "dim")
+    lines: list[str] = []
+    while True:
+        line = screen.ask("> " if not lines else "  ")
+        if line is None:
+            return "\n".join(lines) if lines else None
+        if not lines and line.strip() in {"q", "s", "e"}:
+            command = line.strip()
+            if command == "e":
+                edited = _edit(sql)
+                if edited is not None:
+                    return edited
+                screen.say("Nothing saved in the editor; type the answer here instead.", "yellow")
+                continue
+            return QUIT if command == "q" else SKIP
+        if line.strip() == ".":
+            return "\n".join(lines)
+        lines.append(line)
+
+
+def _edit(sql: bool) -> str | None:
+    text = click.edit("", extension=".sql" if sql else ".md")
+    return text.strip() if text and text.strip() else None
+
+
+def _show_elapsed(screen: Screen, seconds: float, minutes: int) -> None:
+    from tpmdrill.drill import clock_text
+
+    over = seconds > minutes * 60
+    screen.say(f"Answered in {clock_text(seconds)} of {minutes}:00{' (over time)' if over else ''}.",
+               "yellow" if over else "green")
+
+
+# ---- verdicts and the rating ------------------------------------------------------------
+
+
+def _show_verdict(screen: Screen, verdict: CardVerdict) -> None:
+    for point in verdict.points:
+        mark, style = ("✔", "green") if point.hit else ("✘", "red")
+        changed = " (you changed this)" if point.hit != point.auto_hit else ""
+        required = " (required)" if point.required else ""
+        matched = f"  [{', '.join(point.matched)}]" if point.matched else ""
+        screen.say(f" {mark} {point.number}. {point.text}{required}{matched}{changed}", style)
+    judgement = verdict.judgement
+    if judgement is not None and judgement.sql is not None:
+        _show_sql(screen, judgement.sql)
+    if judgement is not None and judgement.grade is not None and judgement.grade.stuffing:
+        screen.say(" This reads like a list of keywords; explain how they fit together.", "yellow")
+    if verdict.suggested is not None:
+        score = f"Score {verdict.score:.0%} · " if verdict.score is not None else ""
+        screen.say(f"{score}suggested rating: {verdict.suggested}", "bold")
+
+
+def _show_sql(screen: Screen, sql_verdict: SqlVerdict) -> None:
+    if sql_verdict.error is not None:
+        screen.say(f" ✘ The query failed: {sql_verdict.error}", "red")
+    elif sql_verdict.correct:
+        screen.say(f" ✔ Correct: the query returns the expected {sql_verdict.rows} rows.", "green")
+    else:
+        screen.say(f" ✘ Incorrect: {sql_verdict.rows} rows, not the expected result. First differences:", "red")
+        for expected, got in sql_verdict.first_differences():
+            screen.say(f"     expected {_row(expected)}   got {_row(got)}")
+
+
+def _row(row: tuple[object, ...] | None) -> str:
+    return "(no row)" if row is None else "(" + ", ".join(repr(value) for value in row) + ")"
+
+
+def _confirm(screen: Screen, verdict: CardVerdict) -> str | None:
+    """The rating the user confirms; None to quit without recording this card."""
+    while True:
+        key = screen.ask(_keys_prompt(verdict))
+        if key is None or key.strip().lower() == "q":
+            return None
+        choice = _rating_for(key, verdict)
+        if choice is not None:
+            return choice
+        if not _toggle(screen, key, verdict):
+            screen.say(f"Not a choice: {key!r}", "yellow")
+
+
+def _keys_prompt(verdict: CardVerdict) -> str:
+    accept = f"Enter: accept {verdict.suggested} · " if verdict.suggested else ""
+    toggle = " · t N: toggle point N" if verdict.points else ""
+    return f"{accept}1 again · 2 hard · 3 good · 4 easy{toggle} · q: quit > "
+
+
+def _rating_for(key: str, verdict: CardVerdict) -> str | None:
+    text = key.strip().lower()
+    if text == "":
+        return verdict.suggested
+    from tpmdrill.scheduler import RATINGS
+
+    return RATING_KEYS.get(text) or (text if text in RATINGS else None)
+
+
+def _toggle(screen: Screen, key: str, verdict: CardVerdict) -> bool:
+    """Handle 't 2' / 't2 3': flip those points and show the verdict again."""
+    from tpmdrill.errors import BadValue
+
+    text = key.strip().lower()
+    numbers = text[1:].replace(",", " ").split()
+    if not text.startswith("t") or not numbers or not all(n.isdigit() for n in numbers):
+        return False
+    try:
+        for number in numbers:
+            verdict.toggle(int(number))
+    except BadValue as ex:
+        screen.say(str(ex), "yellow")
+    _show_verdict(screen, verdict)
+    return True
+
+
+def _save(store: Store, screen: Screen, verdict: CardVerdict, rating: str, seconds: float,
+          cram: bool, reschedule: bool) -> Reviewed:
+    from tpmdrill.drill import comes_back, save
+
+    moment = now()
+    reviewed = save(store, verdict, rating, moment, seconds, cram=cram, reschedule=reschedule)
+    screen.say("\nModel answer", "bold underline")
+    screen.markdown(verdict.card.answer)
+    if verdict.card.solution:
+        screen.say("\nSolution", "bold underline")
+        screen.say(verdict.card.solution)
+    screen.say(comes_back(reviewed, moment, store.memory_of(verdict.card.full_id)), "cyan")
+    return reviewed
+
+
+# ---- the end ------------------------------------------------------------------------------
+
+
+def _print_summary(store: Store, screen: Screen, log: SessionLog) -> None:
+    from tpmdrill.drill import summarize
+
+    moment = now()
+    _show_summary(screen, summarize(store, log, moment), store, moment)
+
+
+def _show_summary(screen: Screen, summary: Summary, store: Store, moment: datetime) -> None:
+    from tpmdrill.drill import clock_text
+
+    screen.say()
+    ratings = ", ".join(f"{name} {count}" for name, count in summary.ratings.items()) or "no ratings"
+    skipped = f", {summary.skipped} skipped" if summary.skipped else ""
+    screen.say(f"Session: {summary.cards} card{'s' if summary.cards != 1 else ''} in "
+               f"{clock_text(summary.seconds)} ({ratings}{skipped}).", "bold")
+    if summary.most_missed:
+        screen.say("Most missed today:")
+        for card, point, times in summary.most_missed:
+            screen.say(f"  {point} — {card} ({times}×)")
+    if summary.due_tomorrow:
+        screen.say(f"Due tomorrow: {summary.due_tomorrow} card{'s' if summary.due_tomorrow != 1 else ''}.")
+    else:
+        screen.say(f"Nothing due tomorrow. {_next_due_text(store, moment)}")
