@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -545,6 +545,129 @@ class Store:
                     [key, json.dumps(value)],
                 )
 
+    # ---- export, import and merge ----------------------------------------
+    # Whole-table reads and writes for the lossless JSON format and `merge`, the file
+    # copies behind `backup` and `restore`, and the review rows `optimize` fits to.
+
+    def table_rows(self, table: str) -> list[dict[str, Any]]:
+        """Every row of one of the user's tables, column name -> stored value, in a stable order."""
+        cursor = self.conn.execute(
+            f"SELECT * FROM [{table}] ORDER BY {_EXPORT_ORDER[table]}"  # noqa: S608 (names from a fixed table)
+        )
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def insert_rows(self, table: str, rows: Sequence[dict[str, Any]]) -> int:
+        """Insert rows whose key is not taken yet (existing rows win); return how many went in.
+
+        Keys that are not columns of `table` in this database are left out, so a file
+        written by a newer tpmdrill still loads what this one understands.
+        """
+        if not rows:
+            return 0
+        known = {row[1] for row in self.conn.execute("SELECT * FROM pragma_table_info(?)", [table])}
+        columns = [name for name in rows[0] if name in known]
+        names = ", ".join(f"[{name}]" for name in columns)
+        before = self.conn.total_changes
+        self.conn.executemany(
+            f"INSERT OR IGNORE INTO [{table}] ({names}) VALUES ({', '.join('?' for _ in columns)})",  # noqa: S608
+            [[row.get(name) for name in columns] for row in rows],
+        )
+        return self.conn.total_changes - before
+
+    def is_empty(self) -> bool:
+        """True when the database holds no decks, reviews or assessments yet."""
+        return not self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM decks) OR EXISTS (SELECT 1 FROM reviews)"
+            " OR EXISTS (SELECT 1 FROM assessments)"
+        ).fetchone()[0]
+
+    def review_ids_by_card(self) -> dict[str, set[str]]:
+        grouped: dict[str, set[str]] = {}
+        for card, review in self.conn.execute("SELECT card, id FROM reviews"):
+            grouped.setdefault(card, set()).add(review)
+        return grouped
+
+    def scheduling_history(self, card_id: str) -> list[tuple[datetime, int]]:
+        """(time, rating) of a card's reviews that moved its schedule, oldest first; cram left out."""
+        return [
+            (from_text(row[0]), int(row[1]))
+            for row in self.conn.execute(
+                "SELECT reviewed_at, rating FROM reviews WHERE card = ? AND rescheduled = 1"
+                " ORDER BY reviewed_at, id",
+                [card_id],
+            )
+        ]
+
+    def scheduling_histories(self) -> Iterator[tuple[str, str, list[tuple[str, int]]]]:
+        """(card, kind, [(time text, rating), ...]) for every card with scheduled reviews."""
+        rows = self.conn.execute(
+            "SELECT r.card, c.kind, r.reviewed_at, r.rating FROM reviews r JOIN cards c ON c.id = r.card"
+            " WHERE r.rescheduled = 1 ORDER BY r.card, r.reviewed_at, r.id"
+        )
+        card, kind = "", ""
+        reviews: list[tuple[str, int]] = []
+        for row in rows:
+            if row[0] != card and reviews:
+                yield card, kind, reviews
+                reviews = []
+            card, kind = row[0], row[1]
+            reviews.append((row[2], int(row[3])))
+        if reviews:
+            yield card, kind, reviews
+
+    def scheduled_review_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM reviews WHERE rescheduled = 1").fetchone()[0])
+
+    def forget_memory(self, card_id: str) -> None:
+        self.conn.execute("DELETE FROM memory WHERE card = ?", [card_id])
+
+    def free_assessment_id(self) -> int:
+        return int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM assessments").fetchone()[0])
+
+    def file_path(self) -> Path | None:
+        """The file this store lives in; None for an in-memory store."""
+        name = self.conn.execute("PRAGMA database_list").fetchone()[2]
+        return Path(name) if name else None
+
+    def page_count(self) -> int:
+        return int(self.conn.execute("PRAGMA page_count").fetchone()[0])
+
+    def backup_to(self, target: Path, on_pages: Callable[[int, int], None] | None = None) -> None:
+        """Copy the live database to `target` through SQLite's online backup API.
+
+        The copy is one read transaction's snapshot: in WAL mode writers carry on, and
+        their commits during the copy are simply not in it.
+        """
+        destination = sqlite3.connect(str(target))
+        try:
+            self.conn.execute("BEGIN")
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            def report(_status: int, left: int, total: int) -> None:
+                if on_pages is not None:
+                    on_pages(total - left, total)
+
+            self.conn.backup(destination, pages=_BACKUP_PAGES_PER_STEP, progress=report)
+            self.conn.execute("COMMIT")
+            destination.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            destination.close()
+
+    @classmethod
+    def copy_of(cls, path: Path) -> Store:
+        """An in-memory copy of the database at `path`, migrated; the file is only read."""
+        check_database_file(path)
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(":memory:")
+        try:
+            source.backup(conn)
+        finally:
+            source.close()
+        conn.execute("PRAGMA foreign_keys = ON")
+        return cls(Database(conn, execute_plugins=False, recursive_triggers=False))
+
     # ---- drill sessions and assessments ----------------------------------
 
     _MEMORY_COLUMNS = "m.state, m.step, m.stability, m.difficulty, m.due, m.last_review, m.reps, m.lapses"
@@ -771,3 +894,69 @@ def _julian(moment: datetime) -> float:
 
 def _pow(base: float, exponent: float) -> float:
     return float(base**exponent)
+
+# ---- export, import and merge helpers ---------------------------------------------
+
+# The order whole tables are exported in, so two exports of the same data are equal.
+_EXPORT_ORDER = {
+    "decks": "id", "cards": "id", "memory": "card", "reviews": "reviewed_at, id",
+    "verdicts": "review, point", "settings": "key", "assessments": "id",
+    "assessment_ratings": "assessment, skill",
+}
+_BACKUP_PAGES_PER_STEP = 4096
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_REQUIRED_TABLES = frozenset({"_sqlite_migrations", "decks", "cards", "memory", "reviews"})
+
+
+def check_database_file(path: Path) -> None:
+    """Raise DatabaseProblem unless `path` is an intact SQLite file holding tpmdrill's tables."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(_SQLITE_HEADER))
+    except OSError as ex:
+        raise DatabaseProblem(f"cannot read {path}: {ex.strerror or ex}") from None
+    if header != _SQLITE_HEADER:
+        raise DatabaseProblem(f"{path} is not a SQLite database")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            verdict = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as ex:
+        raise DatabaseProblem(f"{path} is damaged: {ex}") from None
+    if verdict != ["ok"]:
+        raise DatabaseProblem(f"{path} is damaged: {verdict[0]}")
+    missing = _REQUIRED_TABLES - tables
+    if missing:
+        raise DatabaseProblem(f"{path} is not a tpmdrill database (no {', '.join(sorted(missing))} table)")
+
+
+def copy_database_file(source: Path, target: Path) -> None:
+    """Copy a database file (with anything still in its WAL) into a new self-contained file."""
+    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    writer = sqlite3.connect(str(target))
+    try:
+        reader.backup(writer)
+        writer.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        reader.close()
+        writer.close()
+
+
+def checkpoint_database_file(path: Path) -> bool:
+    """Fold a database's WAL into its main file, so the file alone holds everything.
+
+    Returns False when that cannot be done (a damaged file, say): the caller then keeps
+    the WAL files beside the main file instead.
+    """
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+    return True

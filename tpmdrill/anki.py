@@ -1,0 +1,100 @@
+"""Anki packages (.apkg) of the active cards, for drilling on a phone.
+
+One note per card: the prompt on the front; the model answer and the rubric as a
+checklist on the back. Every id Anki keys on is derived from tpmdrill's ids, never
+from the clock, so exporting again and importing into Anki updates the notes already
+there instead of adding copies: the note's GUID comes from the card's full id, the
+deck's id from the deck id, and the note type's id is a constant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tpmdrill.decks import Card
+from tpmdrill.errors import BadValue
+from tpmdrill.progress import Progress, quiet
+from tpmdrill.store import Store
+
+# Fixed forever: Anki recognises the note type by this id on every later import.
+MODEL_ID = 1_607_392_319
+MODEL_NAME = "tpmdrill card"
+DECK_PREFIX = "tpmdrill::"
+FIELDS = ("Prompt", "Answer", "Rubric", "Card", "Kind")
+
+_CSS = """
+.card { font-family: system-ui, sans-serif; font-size: 18px; text-align: left; color: #111; background: #fff; }
+.prompt { font-weight: 600; }
+.answer { white-space: pre-wrap; }
+.rubric { padding-left: 1.2em; list-style: none; }
+.rubric li::before { content: "\\2610  "; }
+.meta { color: #666; font-size: 13px; }
+"""
+_FRONT = '<div class="prompt">{{Prompt}}</div><div class="meta">{{Kind}} · {{Card}}</div>'
+_BACK = '{{FrontSide}}<hr id="answer"><div class="answer">{{Answer}}</div><ul class="rubric">{{Rubric}}</ul>'
+
+
+def export_apkg(store: Store, path: Path, now: datetime, *, deck: str | None = None,
+                progress: Progress = quiet) -> int:
+    """Write the active cards (of one deck, or all) to an Anki package; return the note count."""
+    import genanki
+
+    titles = {row["id"]: row["title"] for row in store.decks()}
+    if deck is not None and deck not in titles:
+        raise BadValue(f"no deck {deck!r}; 'tpmdrill decks list' shows the deck ids")
+    cards = store.cards(deck=deck)
+    model = genanki.Model(
+        MODEL_ID, MODEL_NAME, fields=[{"name": name} for name in FIELDS],
+        templates=[{"name": "Prompt", "qfmt": _FRONT, "afmt": _BACK}], css=_CSS,
+    )
+    anki_decks: dict[str, Any] = {}
+    with progress("Building notes", len(cards)) as advance:
+        for card in cards:
+            if card.deck not in anki_decks:
+                anki_decks[card.deck] = genanki.Deck(deck_id(card.deck), DECK_PREFIX + titles[card.deck])
+            anki_decks[card.deck].add_note(_note(genanki, model, card))
+            advance(1)
+    _write(genanki.Package(list(anki_decks.values())), path, now)
+    return len(cards)
+
+
+def _note(genanki: Any, model: Any, card: Card) -> Any:
+    return genanki.Note(
+        model=model,
+        fields=[html.escape(card.prompt), html.escape(card.answer), rubric_html(card), card.full_id, card.kind],
+        tags=list(card.tags),
+        guid=note_guid(card.full_id),
+    )
+
+
+def _write(package: Any, path: Path, now: datetime) -> None:
+    try:
+        # Anki updates a note on import only when the package's copy is newer.
+        package.write_to_file(str(path), timestamp=now.timestamp())
+    except OSError as ex:
+        raise BadValue(f"cannot write {path}: {ex.strerror or ex}") from None
+
+
+def rubric_html(card: Card) -> str:
+    items: Sequence[str] = [
+        f"<li>{html.escape(point.point)}{' <b>(required)</b>' if point.required else ''}</li>"
+        for point in card.rubric
+    ]
+    return "".join(items)
+
+
+def note_guid(full_id: str) -> str:
+    import genanki
+
+    return str(genanki.guid_for("tpmdrill", full_id))
+
+
+def deck_id(deck: str) -> int:
+    """A stable Anki deck id in the range Anki expects, derived from tpmdrill's deck id."""
+    digest = int.from_bytes(hashlib.sha256(f"tpmdrill-deck:{deck}".encode()).digest()[:4], "big")
+    return (1 << 30) + digest % (1 << 30)

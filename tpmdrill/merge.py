@@ -1,0 +1,188 @@
+"""Bringing another device's history in: `tpmdrill merge OTHER.db` and `tpmdrill import FILE`.
+
+Both read the other side as an export document (see `transfer`) and add what this
+database lacks, matched by unique ids: decks and cards (ours win where both have one),
+reviews with their point verdicts, settings not set here, and assessments by the
+moment they were taken.
+
+A card's memory state is a function of its merged review history:
+- if the merged history is exactly one side's, that side's stored state is kept as it
+  is (so importing into an empty database is lossless, and merging twice changes
+  nothing);
+- otherwise it is recomputed by replaying the merged reviews in time order through
+  the scheduler, cram reviews (rescheduled = 0) left out, with this database's
+  parameters and desired retention.
+
+Replay runs with fuzz off. Stability and difficulty never depend on fuzz, only the
+final due date does, and a fuzzed date would depend on a random draw: with fuzz off,
+merging A into B and B into A give the same states to the second. The card's next
+live review brings fuzz back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from tpmdrill.clock import from_text
+from tpmdrill.errors import BadValue
+from tpmdrill.progress import Progress, quiet
+from tpmdrill.scheduler import SchedulerConfig, next_memory
+from tpmdrill.store import Memory, Store
+from tpmdrill.transfer import check_document, review_rows, snapshot, to_row
+
+Choice = Literal["keep", "theirs", "replay"]
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    decks: int = 0
+    cards: int = 0
+    reviews: int = 0
+    verdicts: int = 0
+    settings: int = 0
+    assessments: int = 0
+    copied: int = 0  # memory states taken as the other side stored them
+    replayed: int = 0  # memory states recomputed from the merged history
+
+    def to_json(self) -> dict[str, int]:
+        return dataclasses.asdict(self)
+
+
+def merge_database(store: Store, other: Path, now: datetime, progress: Progress = quiet) -> MergeReport:
+    """Merge the database file `other` (only read, never changed) into `store`."""
+    here = store.file_path()
+    if here is not None and other.resolve() == here.resolve():
+        raise BadValue(f"{other} is the database being merged into; give the other device's copy")
+    source = Store.copy_of(other)
+    try:
+        data = snapshot(source, now, progress)
+    finally:
+        source.close()
+    return merge_document(store, data, progress)
+
+
+def merge_document(store: Store, data: dict[str, Any], progress: Progress = quiet) -> MergeReport:
+    """Merge an export document into `store` in one transaction: all of it or none."""
+    check_document(data, "the file")
+    ours = store.review_ids_by_card()
+    our_memory = {row["card"]: row for row in store.table_rows("memory")}
+    theirs: dict[str, set[str]] = {}
+    for review in data["reviews"]:
+        theirs.setdefault(review["card"], set()).add(review["id"])
+    their_memory = {row["card"]: row for row in data["memory"]}
+    try:
+        with store.writing():
+            added = _add_rows(store, data)
+            copied, replayed = _settle_memory(store, ours, theirs, our_memory, their_memory, progress)
+    except (sqlite3.IntegrityError, KeyError, TypeError) as ex:
+        raise BadValue(f"the data to merge is inconsistent ({ex}); nothing was changed") from None
+    return dataclasses.replace(added, copied=copied, replayed=replayed)
+
+
+def _add_rows(store: Store, data: dict[str, Any]) -> MergeReport:
+    reviews, verdicts = review_rows(data["reviews"])
+    settings = [{"key": key, "value": _json_text(value)} for key, value in data["settings"].items()]
+    return MergeReport(
+        decks=store.insert_rows("decks", data["decks"]),
+        cards=store.insert_rows("cards", [to_row("cards", card) for card in data["cards"]]),
+        reviews=store.insert_rows("reviews", reviews),
+        verdicts=store.insert_rows("verdicts", verdicts),
+        settings=store.insert_rows("settings", settings),
+        assessments=_add_assessments(store, data["assessments"]),
+    )
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value)
+
+
+def _add_assessments(store: Store, assessments: list[dict[str, Any]]) -> int:
+    """Add assessments taken at moments this database has none; keep their ids where free."""
+    rows = store.table_rows("assessments")
+    taken = {row["taken_at"] for row in rows}
+    used = {row["id"] for row in rows}
+    added = 0
+    for assessment in assessments:
+        if assessment["taken_at"] in taken:
+            continue
+        number = assessment["id"] if assessment["id"] not in used else store.free_assessment_id()
+        used.add(number)
+        head = {k: v for k, v in assessment.items() if k != "ratings"} | {"id": number}
+        store.insert_rows("assessments", [head])
+        store.insert_rows("assessment_ratings", [
+            {"assessment": number, "skill": skill, "rating": rating}
+            for skill, rating in assessment["ratings"].items()
+        ])
+        added += 1
+    return added
+
+
+def choose_memory(
+    ours: set[str], theirs: set[str], our_memory: dict[str, Any] | None, their_memory: dict[str, Any] | None
+) -> Choice:
+    """Which memory state a card gets after merging; symmetric in the two sides."""
+    merged = ours | theirs
+    if merged == ours and merged == theirs:
+        return "keep" if our_memory == their_memory else "replay"
+    if merged == ours:
+        return "keep"
+    if merged == theirs:
+        return "theirs"
+    return "replay"
+
+
+def _settle_memory(
+    store: Store,
+    ours: dict[str, set[str]],
+    theirs: dict[str, set[str]],
+    our_memory: dict[str, dict[str, Any]],
+    their_memory: dict[str, dict[str, Any]],
+    progress: Progress,
+) -> tuple[int, int]:
+    cards = sorted(set(theirs) | set(their_memory))
+    config = dataclasses.replace(SchedulerConfig.from_settings(store.settings()), fuzz=False)
+    kinds = {row["id"]: row["kind"] for row in store.table_rows("cards")}
+    copied = replayed = 0
+    with progress("Settling memory states", len(cards)) as advance:
+        for card in cards:
+            choice = choose_memory(ours.get(card, set()), theirs.get(card, set()),
+                                   our_memory.get(card), their_memory.get(card))
+            if choice == "theirs":
+                _put_memory(store, card, _memory_from_row(their_memory.get(card)))
+                copied += 1
+            elif choice == "replay":
+                _put_memory(store, card, replay(store, card, kinds[card], config))
+                replayed += 1
+            advance(1)
+    return copied, replayed
+
+
+def replay(store: Store, card_id: str, kind: str, config: SchedulerConfig) -> Memory | None:
+    """The memory state a card's scheduled reviews lead to, applied in time order."""
+    memory: Memory | None = None
+    for at, rating in store.scheduling_history(card_id):
+        memory = next_memory(kind, memory, rating, at, config)
+    return memory
+
+
+def _put_memory(store: Store, card_id: str, memory: Memory | None) -> None:
+    if memory is None:
+        store.forget_memory(card_id)
+    else:
+        store.put_memory(card_id, memory)
+
+
+def _memory_from_row(row: dict[str, Any] | None) -> Memory | None:
+    if row is None:
+        return None
+    return Memory(
+        state=row["state"], step=row["step"], stability=row["stability"], difficulty=row["difficulty"],
+        due=from_text(row["due"]), last_review=from_text(row["last_review"]) if row["last_review"] else None,
+        reps=row["reps"], lapses=row["lapses"],
+    )

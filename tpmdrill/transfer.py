@@ -1,0 +1,133 @@
+"""The lossless JSON export: everything in the user's database as one versioned document.
+
+The format is documented in docs/export-format.md. Each table's rows keep their stored
+column names; columns holding JSON text are decoded and 0/1 flags become booleans, so
+the file reads naturally and converts back to the identical rows. Columns added by
+later migrations travel as extra keys, and an older tpmdrill ignores keys it lacks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tpmdrill.clock import to_text
+from tpmdrill.errors import BadValue
+from tpmdrill.progress import Progress, quiet
+from tpmdrill.store import Store
+
+FORMAT = "tpmdrill-export"
+VERSION = 1
+LISTS = ("decks", "cards", "memory", "reviews", "assessments")
+
+_JSON_COLUMNS = {"cards": ("tags", "skills", "rubric"), "verdicts": ("matched",)}
+_FLAG_COLUMNS = {"cards": ("ordered", "retired"), "reviews": ("rescheduled",), "verdicts": ("auto_hit", "hit")}
+
+
+def snapshot(store: Store, now: datetime, progress: Progress = quiet) -> dict[str, Any]:
+    """The whole database as the export document (plain JSON types only)."""
+    with progress("Reading the database", 8) as advance:
+        data: dict[str, Any] = {"format": FORMAT, "version": VERSION, "exported_at": to_text(now)}
+        for table in ("decks", "cards", "memory"):
+            data[table] = [_to_json(table, row) for row in store.table_rows(table)]
+            advance(1)
+        data["reviews"] = _reviews_with_verdicts(store)
+        advance(2)
+        data["settings"] = {row["key"]: json.loads(row["value"]) for row in store.table_rows("settings")}
+        data["assessments"] = _assessments_with_ratings(store)
+        advance(3)
+    return data
+
+
+def _reviews_with_verdicts(store: Store) -> list[dict[str, Any]]:
+    verdicts: dict[str, list[dict[str, Any]]] = {}
+    for row in store.table_rows("verdicts"):
+        verdicts.setdefault(row.pop("review"), []).append(_to_json("verdicts", row))
+    reviews = []
+    for row in store.table_rows("reviews"):
+        review = _to_json("reviews", row)
+        review["verdicts"] = verdicts.get(row["id"], [])
+        reviews.append(review)
+    return reviews
+
+
+def _assessments_with_ratings(store: Store) -> list[dict[str, Any]]:
+    ratings: dict[int, dict[str, int | None]] = {}
+    for row in store.table_rows("assessment_ratings"):
+        ratings.setdefault(row["assessment"], {})[row["skill"]] = row["rating"]
+    return [{**row, "ratings": ratings.get(row["id"], {})} for row in store.table_rows("assessments")]
+
+
+def _to_json(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    converted = dict(row)
+    for column in _JSON_COLUMNS.get(table, ()):
+        if converted.get(column) is not None:
+            converted[column] = json.loads(converted[column])
+    for column in _FLAG_COLUMNS.get(table, ()):
+        if converted.get(column) is not None:
+            converted[column] = bool(converted[column])
+    return converted
+
+
+def to_row(table: str, item: dict[str, Any]) -> dict[str, Any]:
+    """An export item back into the row the store keeps (inverse of the export conversion)."""
+    row = dict(item)
+    for column in _JSON_COLUMNS.get(table, ()):
+        if row.get(column) is not None:
+            row[column] = json.dumps(row[column])
+    for column in _FLAG_COLUMNS.get(table, ()):
+        if row.get(column) is not None:
+            row[column] = int(row[column])
+    return row
+
+
+def review_rows(reviews: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows for the reviews table and, separately, for the verdicts table."""
+    review_table: list[dict[str, Any]] = []
+    verdict_table: list[dict[str, Any]] = []
+    for review in reviews:
+        row = to_row("reviews", {k: v for k, v in review.items() if k != "verdicts"})
+        review_table.append(row)
+        verdict_table.extend({"review": row["id"], **to_row("verdicts", v)} for v in review.get("verdicts", ()))
+    return review_table, verdict_table
+
+
+def write_json(data: dict[str, Any], path: Path) -> None:
+    """Write the document through a temporary file, so a failed write leaves no half file."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8") as file:
+            json.dump(data, file, ensure_ascii=False, indent=1)
+        partial.replace(path)
+    except OSError as ex:
+        partial.unlink(missing_ok=True)
+        raise BadValue(f"cannot write {path}: {ex.strerror or ex}") from None
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """Read and check an export document; raise BadValue naming what is wrong."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as ex:
+        raise BadValue(f"cannot read {path}: {ex.strerror or ex}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BadValue(f"{path} is not a tpmdrill JSON export (not valid JSON)") from None
+    check_document(data, str(path))
+    return data  # type: ignore[no-any-return]
+
+
+def check_document(data: Any, name: str) -> None:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BadValue(f"{name} is not a tpmdrill JSON export (no \"format\": \"{FORMAT}\")")
+    version = data.get("version")
+    if not isinstance(version, int) or version > VERSION:
+        raise BadValue(f"{name} has export format version {version!r}; this tpmdrill reads up to {VERSION},"
+                       " upgrade tpmdrill to import it")
+    for key in LISTS:
+        if not isinstance(data.get(key), list):
+            raise BadValue(f"{name}: {key!r} must be a list")
+    if not isinstance(data.get("settings"), dict):
+        raise BadValue(f"{name}: 'settings' must be an object")
