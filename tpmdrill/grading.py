@@ -259,21 +259,25 @@ def _strip_derivation(word: str) -> str:
     return word
 
 
-def is_typo(a: str, b: str) -> bool:
-    """Whether two different folded words are one plausible typo apart.
+def is_typo(keyword: str, written: str) -> bool:
+    """Whether the answer's `written` word is a plausible typo of `keyword` (both folded).
 
     Both need five letters or more, letters only, and the same first letter; one
     being the other plus letters is a different word ("replica", "replicate"), not
-    a typo, and so are roots that extend each other. The edits allowed grow with the
-    shorter word's root, not its suffixes: none below five letters ("share"/"shard",
-    "sharing"/"sharding" are words of their own) except swapping two neighbouring
-    letters ("cahce"); one up to seven letters; two from eight ("availablity"). A transposition counts as one edit,
-    and in roots of up to seven letters a substituted letter must be a keyboard
-    neighbour, since "token"/"taken" and "model"/"modal" are words too.
+    a typo, and so is an inflected word whose root the keyword extends ("pointed" is
+    not "pointer"). The edits allowed grow with the shorter word's root, not its
+    suffixes: none below five letters ("share"/"shard", "sharing"/"sharding" are
+    words of their own) except swapping two neighbouring letters ("cahce"); one up
+    to seven letters; two from eight ("availablity"). A transposition counts as one
+    edit, and in roots of up to seven letters a substituted letter must be a
+    keyboard neighbour, since "token"/"taken" and "model"/"modal" are words too.
     """
+    a, b = keyword, written
     if min(len(a), len(b)) < 5 or a[0] != b[0] or not (a.isalpha() and b.isalpha()):
         return False
     root_a, root_b = stem(a), stem(b)
+    if root_b != b and b.endswith(("s", "ed", "ing")) and root_a.startswith(root_b):
+        return False
     root = min(len(root_a), len(root_b))
     if root < 5:
         return _transposed(a, b)
@@ -413,10 +417,11 @@ class _Answer:
     def exact_forms(self, word: _Word) -> set[str]:
         """Answer forms equal to the word, its plural, or (unless exact) its stem."""
         forms = {f for f in (word.folded, word.folded + "s", word.folded + "es") if f in self.vocabulary}
+        if word.exact:
+            return forms  # and not "HTTP" for "HTTPS": an acronym's final s is its own
         if word.folded.endswith("s") and word.folded[:-1] in self.vocabulary:
             forms.add(word.folded[:-1])
-        if not word.exact:
-            forms.update(self.by_stem.get(word.stem, ()))
+        forms.update(self.by_stem.get(word.stem, ()))
         return forms
 
     def typo_forms(self, word: _Word) -> set[str]:
