@@ -82,8 +82,9 @@ def _show_outcome(outcome: Outcome) -> None:
     if outcome.change is None:
         click.echo("Your first assessment; 'tpmdrill gaps' shows what to drill.")
         return
+    total = outcome.change.total
     click.echo(f"Since {outcome.change.previous_taken_at.date().isoformat()}:"
-               f" {_delta(outcome.change.total).strip() or 'no change'} overall.")
+               f" {f'{total:+d}' if total else 'no change'} overall.")
     for skill, (before, after) in outcome.change.moved.items():
         click.echo(f"  {SKILLS[skill].name}: {_rating_text(before)} → {_rating_text(after)}")
 

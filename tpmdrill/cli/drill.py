@@ -419,6 +419,8 @@ def _show_summary(screen: Screen, summary: Summary, store: Store, moment: dateti
         screen.say("Most missed today:")
         for card, point, times in summary.most_missed:
             screen.say(f"  {point} — {card} ({times}×)")
+    if summary.due_now:
+        screen.say(f"Still due now: {summary.due_now} card{'s' if summary.due_now != 1 else ''}.")
     if summary.due_tomorrow:
         screen.say(f"Due tomorrow: {summary.due_tomorrow} card{'s' if summary.due_tomorrow != 1 else ''}.")
     else:

@@ -1,0 +1,309 @@
+"""Whole drill sessions through the CLI with scripted input."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+from tests.conftest import Invoke
+from tpmdrill.cli import drill as drill_cli
+from tpmdrill.store import Store
+
+NOW = "2025-03-01T09:00:00+00:00"
+LATER = "2025-03-20T09:00:00+00:00"
+GOOD_ANSWER = "Repeating the call has the same effect, so a retry is safe.\nClients send an idempotency key.\n.\n"
+POOR_ANSWER = "It is about retries.\n.\n"
+RIDE_ANSWER = "Riders request a trip, drivers accept it, payment happens at the end.\n.\n"
+
+
+@pytest.fixture
+def pinned(monkeypatch: pytest.MonkeyPatch, mini: Invoke) -> Invoke:
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    return mini
+
+
+def drill(run: Invoke, *args: str, input: Any = "") -> Result:
+    return run("drill", "--deck", "mini", *args, input=input)
+
+
+def history(db_path: Path, card: str) -> list[dict[str, Any]]:
+    store = Store.open(db_path)
+    try:
+        return store.history(card)
+    finally:
+        store.close()
+
+
+def due_of(db_path: Path, card: str) -> str | None:
+    store = Store.open(db_path)
+    try:
+        memory = store.memory_of(card)
+        return None if memory is None else memory.due.isoformat()
+    finally:
+        store.close()
+
+
+def test_accept_the_suggestion(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input="\n" + GOOD_ANSWER + "\n" + "q\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Nothing due. No card is scheduled yet." in out
+    assert "Card 1/2 · mini deck · api-design · concept, 3 min" in out
+    assert "new card" in out
+    assert " ✔ 1. Repeating the call has the same effect as doing it once (required)  [same effect, retry]" in out
+    assert " ✔ 2. Uses an idempotency key  [idempotency key]" in out
+    assert "Score 100% · suggested rating: easy" in out
+    assert "Model answer" in out
+    assert "Next review in " in out
+    assert "Session: 1 card in 0:00 (easy 1)." in out
+    [review] = history(db_path, "mini/idempotency")
+    assert (review["rating"], review["suggested"], review["mode"], review["rescheduled"]) == (4, 4, "drill", True)
+    assert review["score"] == 1.0
+    assert review["seconds"] is not None
+    assert review["answer"].startswith("Repeating the call")
+    assert [(p["point"], p["auto_hit"], p["hit"]) for p in review["points"]] == [
+        ("definition", True, True), ("key", True, True)]
+    assert history(db_path, "mini/ride-sharing") == []
+
+
+def test_override_the_rating_by_number_or_name(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input="\n" + GOOD_ANSWER + "2\n" + RIDE_ANSWER + "again\n")
+    assert result.exit_code == 0, result.output
+    [first] = history(db_path, "mini/idempotency")
+    assert (first["rating"], first["suggested"]) == (2, 4)
+    [second] = history(db_path, "mini/ride-sharing")
+    assert second["rating"] == 1
+    assert "Session: 2 cards in 0:00 (again 1, hard 1)." in result.output
+
+
+def test_toggle_points_recomputes_the_suggestion(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input="\n" + GOOD_ANSWER + "t2\n" + "t 9\n" + "\n" + "q\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert " ✘ 2. Uses an idempotency key  [idempotency key] (you changed this)" in out
+    assert "Score 50% · suggested rating: hard" in out
+    assert "there is no point 9; points are 1-2" in out
+    [review] = history(db_path, "mini/idempotency")
+    assert (review["rating"], review["suggested"]) == (2, 4)  # suggested keeps the grader's own
+    assert [(p["point"], p["auto_hit"], p["hit"]) for p in review["points"]] == [
+        ("definition", True, True), ("key", True, False)]
+
+
+def test_toggling_a_required_point_caps_at_hard(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input="\n" + GOOD_ANSWER + "t1\n\nq\n")
+    assert "Score 50% · suggested rating: hard" in result.output
+    [review] = history(db_path, "mini/idempotency")
+    assert review["rating"] == 2
+
+
+def test_skip_then_answer(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input="\ns\n" + RIDE_ANSWER + "\n")
+    assert result.exit_code == 0, result.output
+    assert history(db_path, "mini/idempotency") == []
+    assert len(history(db_path, "mini/ride-sharing")) == 1
+    assert "Card 2/2 · mini deck · api-design · design, 15 min" in result.output
+    assert ", 1 skipped)." in result.output
+
+
+def test_quit_at_the_rating_records_nothing_for_that_card(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input="\n" + GOOD_ANSWER + "\n" + RIDE_ANSWER + "q\n")
+    assert result.exit_code == 0, result.output
+    assert len(history(db_path, "mini/idempotency")) == 1
+    assert history(db_path, "mini/ride-sharing") == []
+    assert "Session: 1 card in" in result.output
+
+
+def test_end_of_input_mid_session_keeps_confirmed_reviews(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input="\n" + GOOD_ANSWER + "\nA half-written answer")
+    assert result.exit_code == 0, result.output
+    # End of input ends the answer; with no rating confirmed, nothing is recorded for it.
+    assert len(history(db_path, "mini/idempotency")) == 1
+    assert history(db_path, "mini/ride-sharing") == []
+
+
+class CtrlCAfter(io.BytesIO):
+    """Standard input that raises KeyboardInterrupt, as Ctrl-C does, once its text runs out."""
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._or_interrupt(super().read1(size), size)
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._or_interrupt(super().read(size), size)
+
+    @staticmethod
+    def _or_interrupt(data: bytes, size: int | None) -> bytes:
+        if not data and size != 0:  # read(0) is click probing for a binary stream
+            raise KeyboardInterrupt
+        return data
+
+
+def test_ctrl_c_mid_answer(pinned: Invoke, db_path: Path) -> None:
+    typed = "\n" + GOOD_ANSWER + "\n" + "Riders and drivers\n"
+    result = drill(pinned, input=CtrlCAfter(typed.encode()))
+    assert result.exit_code == 130, result.output
+    assert "Interrupted; the reviews you confirmed are saved." in result.output
+    assert "Session: 1 card in" in result.output
+    assert len(history(db_path, "mini/idempotency")) == 1
+    assert history(db_path, "mini/ride-sharing") == []
+
+
+def test_ctrl_c_at_the_rating(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input=CtrlCAfter(("\n" + GOOD_ANSWER).encode()))
+    assert result.exit_code == 130
+    assert history(db_path, "mini/idempotency") == []
+
+
+def test_editor_answer(pinned: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("click.edit", lambda *a, **k: "Same result on retry; an idempotency key.\n")
+    result = drill(pinned, input="\ne\n\nq\n")
+    assert result.exit_code == 0, result.output
+    [review] = history(db_path, "mini/idempotency")
+    assert review["answer"] == "Same result on retry; an idempotency key."
+
+
+def test_editor_closed_without_saving_falls_back_to_typing(
+    pinned: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("click.edit", lambda *a, **k: None)
+    result = drill(pinned, input="\ne\n" + POOR_ANSWER + "\nq\n")
+    assert "Nothing saved in the editor; type the answer here instead." in result.output
+    [review] = history(db_path, "mini/idempotency")
+    assert review["answer"] == "It is about retries."
+
+
+class FakeClock:
+    """A stopwatch on which every reading is `step` seconds after the last."""
+
+    def __init__(self, step: float) -> None:
+        self.step = step
+        self.value = 0.0
+
+    def __call__(self) -> float:
+        self.value += self.step
+        return self.value
+
+
+def test_time_budget_fills_the_session_by_minutes(pinned: Invoke) -> None:
+    result = drill(pinned, "--minutes", "10", input="\n" + POOR_ANSWER + "\n")
+    assert "Learn 1 new card now? [Y/n]" in result.output
+    assert "Card 1/1 · mini deck · api-design · concept" in result.output  # 15 minutes do not fit
+    assert "10:00 of 10 min left" in result.output
+
+
+def test_time_budget_stops_the_session_when_spent(
+    pinned: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(drill_cli, "monotonic", FakeClock(step=300))  # each look at the clock: 5 minutes on
+    result = drill(pinned, "--minutes", "18", input="\n" + GOOD_ANSWER + "\n" + RIDE_ANSWER + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Card 1/2" in result.output
+    assert "Answered in 5:00 of 3:00 (over time)." in result.output
+    assert "Time's up: 18 minutes spent; 1 card(s) left for next time." in result.output
+    assert "Card 2/2" not in result.output
+    assert history(db_path, "mini/ride-sharing") == []
+
+
+def test_new_card_limit(pinned: Invoke, db_path: Path) -> None:
+    assert pinned("config", "set", "new_per_day", "1").exit_code == 0
+    first = drill(pinned, input="\n" + POOR_ANSWER + "\n")
+    assert "Learn 1 new card now? [Y/n]" in first.output
+    assert "Card 1/1" in first.output
+    again = drill(pinned, input="\n")
+    assert "Nothing due. The next card is due in " in again.output
+    assert "Today's new cards are done. Learn 1 more anyway? [y/N]" in again.output
+    assert "cram your weakest cards: tpmdrill drill --weak" in again.output
+    assert "Card 1/" not in again.output
+    more = drill(pinned, input="y\n" + RIDE_ANSWER + "\n")
+    assert "Card 1/1 · mini deck · api-design · design" in more.output
+    assert len(history(db_path, "mini/ride-sharing")) == 1
+
+
+def test_self_assessment_orders_new_cards(pinned: Invoke, tmp_path: Path) -> None:
+    before = drill(pinned, input="\nq\n")
+    assert "Explain idempotency" in before.output.split("Card 1/2")[1].split("Card")[0]
+    ratings = tmp_path / "ratings.toml"
+    ratings.write_text("client-server = 2\napi-design = 4\n")
+    assert pinned("assess", "--from-file", str(ratings)).exit_code == 0
+    after = drill(pinned, input="\nq\n")
+    assert "Design an API for a ride-sharing service." in after.output.split("Card 1/2")[1]
+
+
+def test_due_cards_come_before_new_ones(pinned: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    drill(pinned, input="\n" + POOR_ANSWER + "1\nq\n")
+    monkeypatch.setenv("TPMDRILL_NOW", LATER)
+    result = drill(pinned, input="q\n")
+    header = result.output.split("Card 1/2")[1].split("\n")[1]
+    assert "last seen 19 days ago (again)" in header
+    assert "predicted recall" in header
+    assert "Nothing due. " not in result.output
+    assert "Still due now: 1 card." in result.output
+
+
+def test_cram_leaves_the_schedule_alone_unless_asked(
+    pinned: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "No weak cards yet" in drill(pinned, "--weak").output
+    drill(pinned, input="\n" + POOR_ANSWER + "\n" + RIDE_ANSWER + "4\n")
+    due = due_of(db_path, "mini/idempotency")
+    monkeypatch.setenv("TPMDRILL_NOW", "2025-03-01T10:00:00+00:00")
+    crammed = drill(pinned, "--weak", input=POOR_ANSWER + "\n")
+    assert crammed.exit_code == 0, crammed.output
+    assert "Card 1/1 · mini deck" in crammed.output  # the clean ride-sharing review is not weak
+    assert "Cram review recorded; schedule unchanged" in crammed.output
+    assert due_of(db_path, "mini/idempotency") == due
+    reviews = history(db_path, "mini/idempotency")
+    assert [(r["mode"], r["rescheduled"]) for r in reviews] == [("drill", True), ("cram", False)]
+    assert [p["hit"] for p in reviews[1]["points"]] == [False, False]
+    monkeypatch.setenv("TPMDRILL_NOW", "2025-03-01T11:00:00+00:00")
+    drill(pinned, "--weak", "--reschedule", input=POOR_ANSWER + "\n")
+    assert due_of(db_path, "mini/idempotency") != due
+    assert history(db_path, "mini/idempotency")[-1]["rescheduled"] is True
+
+
+def test_summary_lists_the_points_most_missed_today(pinned: Invoke) -> None:
+    result = drill(pinned, input="\n" + POOR_ANSWER + "\n" + "Nothing.\n.\n\n")
+    out = result.output
+    assert "Most missed today:" in out
+    assert "  Uses an idempotency key — mini/idempotency (1×)" in out
+    assert "Due tomorrow:" in out or "Nothing due tomorrow." in out
+
+
+
+
+def test_sql_card_is_judged_by_its_result(monkeypatch: pytest.MonkeyPatch, run: Invoke, db_path: Path) -> None:
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    assert run("due").exit_code == 0  # loads the bundled decks
+    store = Store.open(db_path)
+    card = store.cards(deck="data", kind="sql")[0]
+    store.close()
+    args = ("drill", "--deck", "data", "--kind", "sql")
+    right = run(*args, input="\n" + card.solution + "\n.\n\nq\n")
+    assert right.exit_code == 0, right.output
+    assert "Write your query; end with a line holding only '.'" in right.output
+    assert "✔ Correct: the query returns the expected" in right.output
+    assert "Solution" in right.output
+    [review] = history(db_path, card.full_id)
+    assert review["rating"] >= 3
+    broken = run(*args, input="\nSELEC nonsense\n.\n\nq\n")
+    assert "✘ The query failed:" in broken.output
+    assert "suggested rating: again" in broken.output
+
+
+def test_sql_wrong_rows_show_the_differences(monkeypatch: pytest.MonkeyPatch, run: Invoke) -> None:
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    result = run("drill", "--deck", "data", "--kind", "sql", input="\nSELECT 1, 2\n.\nq\n")
+    assert "✘ Incorrect: 1 rows, not the expected result. First differences:" in result.output
+    assert "expected (" in result.output
+
+
+def test_bad_options(run: Invoke) -> None:
+    reschedule = run("drill", "--reschedule")
+    assert reschedule.exit_code == 2
+    assert "--reschedule only applies to cram sessions (--weak)" in reschedule.stderr
+    unknown = run("drill", "--deck", "nope")
+    assert unknown.exit_code == 1
+    assert unknown.stderr == "Error: no deck 'nope'; 'tpmdrill decks list' lists decks\n"
