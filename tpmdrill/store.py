@@ -619,6 +619,18 @@ class Store:
     def scheduled_review_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM reviews WHERE rescheduled = 1").fetchone()[0])
 
+    def put_setting_and_memories(self, key: str, value: Any, memories: Sequence[tuple[str, Memory]]) -> None:
+        """A new setting and the memory states computed under it, together or not at all."""
+        with self.writing():
+            self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, json.dumps(value)])
+            for card_id, memory in memories:
+                self.put_memory(card_id, memory)
+
+    def mean_review_seconds(self) -> float | None:
+        """How long a review takes this user, on average; None before any timed review."""
+        row = self.conn.execute("SELECT avg(seconds) FROM reviews WHERE seconds > 0").fetchone()
+        return None if row[0] is None else float(row[0])
+
     def forget_memory(self, card_id: str) -> None:
         self.conn.execute("DELETE FROM memory WHERE card = ?", [card_id])
 

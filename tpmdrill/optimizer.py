@@ -1,0 +1,217 @@
+"""Personal FSRS parameters: `tpmdrill optimize` fits them to the user's own reviews.
+
+Fitting uses `fsrs-rs-python` (the Rust optimizer Anki uses), trained on every card's
+scheduled reviews (cram left out, as the scheduler leaves it out) with intervals in
+whole days, as the `fsrs` package counts them. The new parameters are kept only when
+they predict the user's recall better than the current ones (lower log loss); then
+every card's memory state is recomputed by replaying its history with them.
+
+`suggest_retention` simulates a year of study of the user's active cards at several
+desired retentions and reports the daily workload and the knowledge each implies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+from tpmdrill.clock import from_text
+from tpmdrill.errors import BadValue
+from tpmdrill.progress import Progress, quiet
+from tpmdrill.scheduler import SchedulerConfig, next_memory
+from tpmdrill.store import Memory, Store
+
+if TYPE_CHECKING:
+    import fsrs_rs_python
+
+MIN_REVIEWS = 400  # long-term reviews (a day or more after the previous one) needed to fit
+PARAMETERS_SETTING = "fsrs_parameters"
+RETENTIONS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
+SIMULATED_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Fit:
+    reviews: int  # long-term reviews the fit learnt from
+    old: tuple[float, ...]
+    new: tuple[float, ...]
+    log_loss_before: float
+    log_loss_after: float
+    adopted: bool
+    rescheduled: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {**dataclasses.asdict(self), "old": list(self.old), "new": list(self.new)}
+
+
+class NotEnoughReviews(BadValue):
+    """Too little history to fit parameters that would be better than the defaults."""
+
+
+def default_parameters() -> tuple[float, ...]:
+    import fsrs
+
+    return tuple(float(w) for w in fsrs.Scheduler().parameters)
+
+
+def current_parameters(store: Store) -> tuple[float, ...]:
+    stored = store.setting(PARAMETERS_SETTING)
+    return tuple(float(w) for w in stored) if stored else default_parameters()
+
+
+def training_items(
+    histories: Iterable[tuple[str, str, list[tuple[str, int]]]],
+) -> tuple[list[fsrs_rs_python.FSRSItem], int]:
+    """One item per review after a card's first (its reviews up to and including that one),
+    and how many of those reviews came a day or more after the previous one."""
+    import fsrs_rs_python as rs
+
+    items: list[rs.FSRSItem] = []
+    long_term = 0
+    for _card, _kind, reviews in histories:
+        times = [from_text(at) for at, _ in reviews]
+        gaps = [0] + [(later - earlier).days for earlier, later in pairwise(times)]
+        steps = [rs.FSRSReview(rating, gap) for (_, rating), gap in zip(reviews, gaps, strict=True)]
+        items.extend(rs.FSRSItem(steps[: i + 1]) for i in range(1, len(steps)))
+        long_term += sum(1 for gap in gaps[1:] if gap > 0)
+    return items, long_term
+
+
+def fit_parameters(items: Sequence[fsrs_rs_python.FSRSItem]) -> tuple[float, ...]:
+    import fsrs_rs_python as rs
+
+    fitted = rs.FSRS(rs.DEFAULT_PARAMETERS).compute_parameters(list(items))
+    return tuple(round(float(w), 4) for w in fitted)
+
+
+def log_loss(parameters: Sequence[float], items: Sequence[fsrs_rs_python.FSRSItem]) -> float:
+    """How well `parameters` predict recall on `items`: mean log loss, lower is better."""
+    import fsrs_rs_python as rs
+
+    return float(rs.FSRS(list(parameters)).evaluate(list(items)).log_loss)
+
+
+def optimize(store: Store, progress: Progress = quiet) -> Fit:
+    """Fit, compare, and if better store the parameters and reschedule every card."""
+    with progress("Reading reviews", 1) as advance:
+        items, count = training_items(store.scheduling_histories())
+        advance(1)
+    if count < MIN_REVIEWS:
+        raise NotEnoughReviews(
+            f"optimize needs at least {MIN_REVIEWS} reviews made a day or more after the card's previous one;"
+            f" you have {count}. Keep drilling with the default parameters and try again later."
+        )
+    old = current_parameters(store)
+    with progress("Fitting parameters", 3) as advance:
+        new = fit_parameters(items)
+        advance(1)
+        before, after = log_loss(old, items), log_loss(new, items)
+        advance(2)
+    fit = Fit(count, old, new, before, after, adopted=after < before and _usable(new))
+    if not fit.adopted:
+        return fit
+    rescheduled = reschedule(store, new, progress)
+    return dataclasses.replace(fit, rescheduled=rescheduled)
+
+
+def _usable(parameters: tuple[float, ...]) -> bool:
+    """Whether the scheduler accepts the parameters (the `fsrs` package checks their bounds)."""
+    import fsrs
+
+    try:
+        fsrs.Scheduler(parameters=parameters)
+    except ValueError:
+        return False
+    return True
+
+
+def reschedule(store: Store, parameters: tuple[float, ...], progress: Progress = quiet) -> int:
+    """Store `parameters` and every card's memory state replayed with them, in one transaction."""
+    histories = list(store.scheduling_histories())
+    config = dataclasses.replace(SchedulerConfig.from_settings(store.settings()), parameters=parameters)
+    memories = []
+    with progress("Rescheduling cards", len(histories)) as advance:
+        for card, kind, reviews in histories:
+            memories.append((card, replay(kind, reviews, config)))
+            advance(1)
+    store.put_setting_and_memories(PARAMETERS_SETTING, list(parameters), memories)
+    return len(memories)
+
+
+def replay(kind: str, reviews: Sequence[tuple[str, int]], config: SchedulerConfig) -> Memory:
+    memory: Memory | None = None
+    for at, rating in reviews:
+        memory = next_memory(kind, memory, rating, from_text(at), config)
+    assert memory is not None  # histories are never empty
+    return memory
+
+
+@dataclass(frozen=True)
+class Workload:
+    retention: float
+    reviews_per_day: float
+    minutes_per_day: float
+    memorized: float  # cards expected to be recalled at the end of the simulated year
+
+    @property
+    def minutes_per_card(self) -> float:
+        return self.minutes_per_day * SIMULATED_DAYS / max(self.memorized, 1e-9)
+
+
+def suggest_retention(store: Store, minutes: float | None = None,
+                      progress: Progress = quiet) -> tuple[list[Workload], float]:
+    """Workloads at several desired retentions, and the one suggested.
+
+    Without a budget the suggestion is the retention that costs the fewest minutes per
+    card remembered; with `minutes` a day, the highest retention that fits in them.
+    """
+    parameters = current_parameters(store)
+    cards = max(len(store.cards()), 1)
+    seconds = store.mean_review_seconds() or 60.0 * _mean_card_minutes(store)
+    config = _simulator_config(cards, seconds, int(store.setting("new_per_day") or 5))
+    workloads = []
+    with progress("Simulating a year of reviews", len(RETENTIONS)) as advance:
+        for retention in RETENTIONS:
+            workloads.append(_simulate(parameters, retention, config))
+            advance(1)
+    return workloads, _suggest(workloads, minutes)
+
+
+def _suggest(workloads: list[Workload], minutes: float | None) -> float:
+    if minutes is not None:
+        fitting = [w for w in workloads if w.minutes_per_day <= minutes]
+        return max(fitting, key=lambda w: w.retention).retention if fitting else workloads[0].retention
+    return min(workloads, key=lambda w: w.minutes_per_card).retention
+
+
+def _mean_card_minutes(store: Store) -> float:
+    cards = store.cards()
+    return sum(card.minutes for card in cards) / len(cards) if cards else 5.0
+
+
+def _simulator_config(cards: int, seconds: float, new_per_day: int) -> Any:
+    import fsrs_rs_python as rs
+
+    config = rs.default_simulator_config()
+    config.deck_size = cards
+    config.learn_span = SIMULATED_DAYS
+    config.learn_limit = max(new_per_day, 1)
+    config.max_cost_perday = 24 * 3600.0
+    config.state_rating_costs = [[seconds] * 4 for _ in range(3)]
+    return config
+
+
+def _simulate(parameters: Sequence[float], retention: float, config: Any) -> Workload:
+    import fsrs_rs_python as rs
+
+    result = rs.simulate(list(parameters), retention, config, 42)
+    days = len(result.review_cnt_per_day) or 1
+    return Workload(
+        retention=retention,
+        reviews_per_day=(sum(result.review_cnt_per_day) + sum(result.learn_cnt_per_day)) / days,
+        minutes_per_day=sum(result.cost_per_day) / days / 60,
+        memorized=float(result.memorized_cnt_per_day[-1]) if result.memorized_cnt_per_day else 0.0,
+    )
