@@ -1,0 +1,100 @@
+"""The installed `tpmdrill drill` in a real terminal: tmux on a private socket."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINI_DECKS
+from tpmdrill.store import Store
+
+pytestmark = pytest.mark.e2e
+
+DEADLINE_S = 30.0
+
+
+class Terminal:
+    """One tmux session on its own server, so nothing touches the user's tmux."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def tmux(self, *args: str) -> str:
+        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True)
+        return done.stdout
+
+    def start(self, command: str) -> None:
+        self.tmux("new-session", "-d", "-s", "drill", "-x", "160", "-y", "60", command)
+        self.tmux("set-option", "-t", "drill", "remain-on-exit", "on")
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-J", "-S", "-1000", "-t", "drill")
+
+    def wait_for(self, text: str, *, after: str = "") -> str:
+        """Poll the screen until `text` appears (after the last `after`), or fail at the deadline."""
+        deadline = time.monotonic() + DEADLINE_S
+        while True:
+            screen = self.screen()
+            tail = screen[screen.rfind(after):] if after else screen
+            if text in tail:
+                return screen
+            if time.monotonic() > deadline:
+                pytest.fail(f"{text!r} never appeared on the terminal:\n{screen}")
+            time.sleep(0.05)
+
+    def type_line(self, text: str) -> None:
+        if text:
+            self.tmux("send-keys", "-t", "drill", "-l", text)
+        self.tmux("send-keys", "-t", "drill", "Enter")
+
+
+@pytest.fixture
+def terminal() -> Iterator[Terminal]:
+    term = Terminal(f"tpmdrill-test-{uuid.uuid4().hex[:12]}")
+    try:
+        yield term
+    finally:
+        subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True, check=False)
+
+
+def test_drill_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
+    installed = shutil.which("tpmdrill")
+    assert installed is not None, "tpmdrill is not installed on PATH"
+    db = tmp_path / "e2e.db"
+    env = {"TPMDRILL_DB": str(db), "TPMDRILL_NOW": "2025-03-01T09:00:00+00:00"}
+    subprocess.run([installed, "decks", "add", str(MINI_DECKS)], env={**os.environ, **env}, check=True,
+                   capture_output=True)
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    # A terminal as a user has it: colour allowed, the test suite's NO_COLOR removed.
+    terminal.start(f"env -u NO_COLOR {assignments} {shlex.quote(installed)} drill --deck mini")
+
+    terminal.wait_for("Learn 2 new cards now? [Y/n]")
+    terminal.type_line("")
+    terminal.wait_for("Explain idempotency to an engineer.")
+    terminal.type_line("Repeating the call has the same effect, so a retry is safe.")
+    terminal.type_line("Clients send an idempotency key.")
+    terminal.type_line(".")
+    terminal.wait_for("Enter: accept easy")
+    terminal.type_line("")
+    terminal.wait_for("Write your answer", after="Card 2/2")
+    terminal.type_line("q")
+    screen = terminal.wait_for("Session: 1 card in")
+
+    assert "✔ 1. Repeating the call has the same effect as doing it once (required)" in screen
+    assert "Next review in " in screen
+    store = Store.open(db)
+    try:
+        [review] = store.history("mini/idempotency")
+        assert (review["rating"], review["suggested"], review["mode"]) == (4, 4, "drill")
+        assert [p["hit"] for p in review["points"]] == [True, True]
+        assert store.history("mini/ride-sharing") == []
+    finally:
+        store.close()
