@@ -8,9 +8,9 @@ date equals what `fsrs.Scheduler` gives for the same ratings, to the second.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tpmdrill.errors import BadValue
@@ -146,7 +146,9 @@ def record_review(
     A review with `reschedule=False` (cram) is kept but leaves the schedule alone.
     """
     card = store.card(card_id)
-    config = SchedulerConfig.from_settings(store.settings())
+    settings = store.settings()
+    config = SchedulerConfig.from_settings(settings)
+    deadline = interview_deadline(settings)
     review = Review(
         card=card_id, reviewed_at=at, rating=rating, mode=mode, rescheduled=reschedule,
         suggested=suggested, score=score, answer=answer, seconds=seconds, verdicts=verdicts,
@@ -154,8 +156,31 @@ def record_review(
     with store.writing():
         memory = store.memory_of(card_id)
         new_memory = next_memory(card.kind, memory, rating, at, config) if reschedule else None
+        if new_memory is not None and deadline is not None:
+            new_memory = interview_cap(card.kind, new_memory, at, config, *deadline)
         saved = store.save_review(review, new_memory)
     return saved, new_memory if reschedule else memory
+
+
+def interview_deadline(settings: dict[str, Any]) -> tuple[datetime, float] | None:
+    """The interview instant (the start of its UTC day) and the recall to keep on it,
+    when `tpmdrill interview set` has set a date."""
+    day = settings.get("interview_date")
+    if not day:
+        return None
+    return datetime.combine(date.fromisoformat(day), time.min, UTC), float(settings.get("interview_retention", 0.95))
+
+
+def interview_cap(
+    kind: str, memory: Memory, at: datetime, config: SchedulerConfig, interview: datetime, target: float
+) -> Memory:
+    """Bring the due date forward when the natural one would let recall on the interview
+    day fall below `target`: due no later than the day before, never before `at`.
+    Reviews on or after the interview day are scheduled normally."""
+    if at >= interview or retrievability(kind, memory, interview, config) >= target:
+        return memory
+    latest = max(at, interview - timedelta(days=1))
+    return memory if memory.due <= latest else replace(memory, due=latest)
 
 
 def interval_text(delta: timedelta) -> str:

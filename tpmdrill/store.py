@@ -91,6 +91,16 @@ def m002_covering_indexes_for_the_queue(db: Database) -> None:
     db.table("cards").create_index(["retired", "id"], index_name="cards_retired_id")
 
 
+@migrations()
+def m003_covering_index_for_reports(db: Database) -> None:
+    # Reports, `weak` and mocks read every review in a time window for its day, state,
+    # rating, card and id (to reach its verdicts); covered by one index, they never
+    # touch the review rows, which carry whole answers.
+    db.table("reviews").create_index(
+        ["reviewed_at", "state_before", "rating", "card", "id"], index_name="reviews_report_covering"
+    )
+
+
 @dataclass(frozen=True)
 class Memory:
     """A card's FSRS memory state, as stored."""
@@ -471,6 +481,16 @@ class Store:
             {"at": _julian(at), "decay": decay, "factor": factor, "mastered": mastered_days},
         )]
 
+    def recall_by_card(self, at: datetime, curve: tuple[float, float]) -> dict[str, float]:
+        """Predicted recall at `at` of every studied active card."""
+        self._read_fast()
+        decay, factor = curve
+        return {r[0]: float(r[1]) for r in self.conn.execute(
+            f"SELECT m.card, {_RECALL_SQL} FROM memory m JOIN cards c ON c.id = m.card"  # noqa: S608
+            " WHERE c.retired = 0 AND m.last_review IS NOT NULL",
+            {"at": _julian(at), "decay": decay, "factor": factor},
+        )}
+
     def weighted_point_misses(
         self, since: datetime, now: datetime, half_life: float, min_evidence: int, limit: int
     ) -> list[tuple[str, str, int, float, float]]:
@@ -479,7 +499,8 @@ class Store:
         self._read_fast()
         return [(r[0], r[1], int(r[2]), float(r[3]), float(r[4])) for r in self.conn.execute(
             f"SELECT r.card, v.point, count(*), sum(r.w), sum(r.w * (v.hit = 0)) FROM ({_RECENT_SQL}) r"  # noqa: S608
-            " JOIN verdicts v ON v.review = r.id GROUP BY r.card, v.point HAVING count(*) >= :min"
+            " JOIN verdicts v ON v.review = r.id GROUP BY r.card, v.point"
+            f" HAVING count(*) >= :min AND {_ACTIVE_CARD_SQL}"
             " ORDER BY sum(r.w * (v.hit = 0)) / sum(r.w) DESC, count(*) DESC, r.card, v.point LIMIT :limit",
             _recent_params(since, now, half_life) | {"min": min_evidence, "limit": limit},
         )]
@@ -492,8 +513,12 @@ class Store:
         reviews. Cards are summed once, then rolled up, so the reviews are read once."""
         self._read_fast()
         return [(r[0], r[1], int(r[2]), float(r[3]), float(r[4])) for r in self.conn.execute(
-            f"WITH per_card AS MATERIALIZED (SELECT r.card, count(*) AS n, sum(r.w) AS w,"  # noqa: S608
-            f" sum(r.w * (r.rating = 1)) AS missed FROM ({_RECENT_SQL}) r GROUP BY r.card)"
+            # Driven from the active cards, so reviews arrive grouped by card.
+            "WITH per_card AS MATERIALIZED (SELECT c.id AS card, count(*) AS n, sum(r.w) AS w,"
+            " sum(r.w * (r.rating = 1)) AS missed FROM cards c JOIN (SELECT x.card, x.rating,"
+            "  pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w FROM reviews x"
+            "  WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text) r ON r.card = c.id"
+            " WHERE c.retired = 0 GROUP BY c.id)"
             " SELECT 'card', card, n, w, missed FROM per_card"
             " UNION ALL SELECT 'tag', t.value, sum(p.n), sum(p.w), sum(p.missed)"
             "  FROM per_card p JOIN cards c ON c.id = p.card, json_each(c.tags) t"
@@ -887,12 +912,13 @@ _RECALL_SQL = (
     " / m.stability, :decay)"
 )
 
-# Reviews of active cards in [since, now] with their recency weight `w`.
+# Reviews in [since, now] with their recency weight `w`, read from the covering index;
+# callers drop retired cards after grouping, when there are few rows left to check.
 _RECENT_SQL = (
     "SELECT x.id, x.card, x.rating, pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w"
-    " FROM reviews x JOIN cards xc ON xc.id = x.card AND xc.retired = 0"
-    " WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
+    " FROM reviews x WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
 )
+_ACTIVE_CARD_SQL = "(SELECT retired FROM cards WHERE id = r.card) = 0"
 
 
 def _recent_params(since: datetime, now: datetime, half_life: float) -> dict[str, Any]:
@@ -906,6 +932,7 @@ def _julian(moment: datetime) -> float:
 
 def _pow(base: float, exponent: float) -> float:
     return float(base**exponent)
+
 
 # ---- export, import and merge helpers ---------------------------------------------
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store
+
+if TYPE_CHECKING:
+    from tpmdrill.analytics import Readiness
+    from tpmdrill.store import Store
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -46,10 +51,26 @@ def due(days: int, limit: int, json_: bool) -> None:
         ],
         "upcoming": upcoming,
     }
+    ready = _interview(store, moment)
+    if ready is not None:
+        report["interview"] = ready.to_json()
     if json_:
         echo_json(report)
         return
+    if ready is not None:
+        from tpmdrill.interview import countdown_text
+
+        click.echo(countdown_text(ready))
     _print(report)
+
+
+def _interview(store: Store, moment: datetime) -> Readiness | None:
+    """Readiness for the interview date, only when one is set (it reads every card)."""
+    if store.setting("interview_date") is None:
+        return None
+    from tpmdrill.analytics import readiness
+
+    return readiness(store, moment)
 
 
 def _print(report: dict[str, object]) -> None:

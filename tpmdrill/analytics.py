@@ -1,0 +1,374 @@
+"""Weak areas, retention, forecasts, mastery and self-assessment history.
+
+Every figure comes from an aggregate query in the store; Python only shapes the few
+rows that come back (days, weeks, decks, the weakest points).
+
+Weak areas rank by a recency-weighted miss rate. Each review counts with weight
+0.5 ** (age in days / HALF_LIFE_DAYS): with a 30-day half-life, last week's misses
+count about 85 %, last quarter's about 12 %. A month is the scale on which FSRS
+spaces a card that is being learnt, so a point missed before the last few reviews
+fades, while one bad day is not forgotten after a week. Reviews older than
+WINDOW_DAYS (six half-lives, weight under 2 %) are not read at all. An area needs
+MIN_EVIDENCE reviews (or point verdicts) in the window before it is ranked, so one
+unlucky answer does not put a card at the top.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from tpmdrill.decks import CATEGORIES
+from tpmdrill.errors import BadValue
+from tpmdrill.scheduler import SchedulerConfig
+from tpmdrill.store import Store
+
+HALF_LIFE_DAYS = 30.0
+WINDOW_DAYS = 180
+MIN_EVIDENCE = {"point": 3, "card": 3, "tag": 5, "category": 5}
+MASTERED_STABILITY_DAYS = 21.0
+FORECAST_DAYS = 30
+HEATMAP_DAYS = 364  # 52 whole weeks
+
+
+def forgetting_curve(config: SchedulerConfig) -> tuple[float, float]:
+    """(decay, factor) of FSRS's forgetting curve R = (1 + factor * t / S) ** decay."""
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    parameters = config.parameters or DEFAULT_PARAMETERS
+    decay = -float(parameters[20])
+    return decay, 0.9 ** (1 / decay) - 1
+
+
+def curve_of(store: Store) -> tuple[float, float]:
+    return forgetting_curve(SchedulerConfig.from_settings(store.settings()))
+
+
+def start_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.min, UTC)
+
+
+# ---- weak areas -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Weakness:
+    """One weak area: a rubric point, card, tag or category."""
+
+    kind: str  # point | card | tag | category
+    key: str
+    label: str
+    miss_rate: float  # recency-weighted share of misses, 0..1
+    evidence: int  # reviews (point verdicts, for points) in the window
+    card: str | None = None  # the card a point or card belongs to
+
+
+@dataclass(frozen=True)
+class WeakAreas:
+    since: datetime
+    half_life_days: float
+    points: tuple[Weakness, ...]
+    cards: tuple[Weakness, ...]
+    tags: tuple[Weakness, ...]
+    categories: tuple[Weakness, ...]
+    next_cards: tuple[str, ...]  # what to drill next, most useful first
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "since": self.since.isoformat(), "half_life_days": self.half_life_days,
+            "points": [_weakness_json(w) for w in self.points],
+            "cards": [_weakness_json(w) for w in self.cards],
+            "tags": [_weakness_json(w) for w in self.tags],
+            "categories": [_weakness_json(w) for w in self.categories],
+            "next": list(self.next_cards),
+        }
+
+
+def _weakness_json(weakness: Weakness) -> dict[str, object]:
+    body: dict[str, object] = {"id": weakness.key, "label": weakness.label,
+                               "miss_rate": round(weakness.miss_rate, 4), "evidence": weakness.evidence}
+    if weakness.kind == "point":
+        body["card"] = weakness.card
+    return body
+
+
+def weak_areas(store: Store, now: datetime, *, since: datetime | None = None, limit: int = 10) -> WeakAreas:
+    """The weakest rubric points, cards, tags and categories, by recency-weighted miss rate."""
+    start = since if since is not None else now - timedelta(days=WINDOW_DAYS)
+    points = _weak_points(store, start, now, limit)
+    grouped = _weak_groups(store, start, now)
+    cards = _ranked(grouped["card"], "card", MIN_EVIDENCE["card"])[:limit]
+    tags = _ranked(grouped["tag"], "tag", 0)[:limit]
+    categories = _ranked(grouped["category"], "category", 0)
+    return WeakAreas(start, HALF_LIFE_DAYS, points, tuple(_labelled_cards(store, cards)), tuple(tags),
+                     tuple(categories), _next_cards(points, cards))
+
+
+def card_miss_rates(store: Store, now: datetime) -> dict[str, float]:
+    """Recency-weighted miss rate of every card reviewed in the window (any evidence)."""
+    grouped = _weak_groups(store, now - timedelta(days=WINDOW_DAYS), now)
+    return {key: missed / weight for key, _n, weight, missed in grouped["card"] if weight > 0}
+
+
+def _weak_points(store: Store, start: datetime, now: datetime, limit: int) -> tuple[Weakness, ...]:
+    rows = store.weighted_point_misses(start, now, HALF_LIFE_DAYS, MIN_EVIDENCE["point"], limit)
+    texts = _point_texts(store, {card for card, *_ in rows})
+    return tuple(
+        Weakness("point", point, texts.get((card, point), point), missed / weight, count, card)
+        for card, point, count, weight, missed in rows
+        if missed > 0
+    )
+
+
+def _point_texts(store: Store, card_ids: Iterable[str]) -> dict[tuple[str, str], str]:
+    texts: dict[tuple[str, str], str] = {}
+    for card_id in card_ids:
+        for point in store.card(card_id).rubric:
+            texts[(card_id, point.id)] = point.point
+    return texts
+
+
+def _weak_groups(store: Store, start: datetime, now: datetime) -> dict[str, list[tuple[str, int, float, float]]]:
+    grouped: dict[str, list[tuple[str, int, float, float]]] = defaultdict(list)
+    for group, key, count, weight, missed in store.weighted_review_misses(
+        start, now, HALF_LIFE_DAYS, MIN_EVIDENCE["tag"]
+    ):
+        grouped[group].append((key, count, weight, missed))
+    return grouped
+
+
+def _ranked(rows: list[tuple[str, int, float, float]], kind: str, min_evidence: int) -> list[Weakness]:
+    areas = [
+        Weakness(kind, key, key, missed / weight, count, key if kind == "card" else None)
+        for key, count, weight, missed in rows
+        if count >= min_evidence and weight > 0 and missed > 0
+    ]
+    return sorted(areas, key=lambda w: (-w.miss_rate, -w.evidence, w.key))
+
+
+def _labelled_cards(store: Store, cards: list[Weakness]) -> list[Weakness]:
+    return [Weakness("card", w.key, store.card(w.key).prompt, w.miss_rate, w.evidence, w.key) for w in cards]
+
+
+def _next_cards(points: tuple[Weakness, ...], cards: list[Weakness], count: int = 5) -> tuple[str, ...]:
+    chosen: list[str] = []
+    for candidate in [p.card for p in points] + [c.key for c in cards]:
+        if candidate is not None and candidate not in chosen:
+            chosen.append(candidate)
+    return tuple(chosen[:count])
+
+
+# ---- history and forecast ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayActivity:
+    day: date
+    reviews: int
+
+
+@dataclass(frozen=True)
+class WeekRetention:
+    week: date  # the Monday
+    reviews: int
+    mature: int  # reviews of cards in review state
+    passed: int  # of which not rated Again
+
+    @property
+    def retention(self) -> float | None:
+        return self.passed / self.mature if self.mature else None
+
+
+DayRow = tuple[str, int, int, int]  # UTC date, reviews, reviews of graduated cards, passed
+
+
+def daily_rows(store: Store, start: date, end: date) -> list[DayRow]:
+    return store.reviews_by_day(start_of_day(start), start_of_day(end + timedelta(1)))
+
+
+def activity(rows: list[DayRow], start: date, end: date) -> list[DayActivity]:
+    """Reviews on every UTC day from `start` to `end` inclusive, zeros included."""
+    counts = {row[0]: row[1] for row in rows}
+    days = (end - start).days + 1
+    return [DayActivity(d, counts.get(d.isoformat(), 0)) for d in (start + timedelta(n) for n in range(days))]
+
+
+def retention_by_week(rows: list[DayRow]) -> list[WeekRetention]:
+    """Reviews and true retention per week (Monday to Sunday, UTC), from daily rows."""
+    weeks: dict[date, list[int]] = {}
+    for day_text, reviews, mature, passed in rows:
+        day = date.fromisoformat(day_text)
+        totals = weeks.setdefault(day - timedelta(days=day.weekday()), [0, 0, 0])
+        for index, value in enumerate((reviews, mature, passed)):
+            totals[index] += value
+    return [WeekRetention(week, *totals) for week, totals in sorted(weeks.items())]
+
+
+def due_forecast(store: Store, now: datetime, days: int = FORECAST_DAYS) -> list[tuple[date, int]]:
+    """Cards due on each of the next `days` UTC days; today includes overdue cards."""
+    counts = dict(store.forecast_per_day(now, days))
+    today = now.astimezone(UTC).date()
+    return [(d, counts.get(d.isoformat(), 0)) for d in (today + timedelta(n) for n in range(days))]
+
+
+# ---- mastery ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mastery:
+    """How well a deck or category is held: mean recall of studied cards and the share
+    of all its cards whose stability exceeds three weeks."""
+
+    name: str
+    category: str
+    cards: int
+    studied: int
+    recall_sum: float
+    mastered: int
+
+    @property
+    def mean_recall(self) -> float | None:
+        return self.recall_sum / self.studied if self.studied else None
+
+    @property
+    def mastered_share(self) -> float:
+        return self.mastered / self.cards if self.cards else 0.0
+
+
+def mastery_by_deck(store: Store, at: datetime) -> list[Mastery]:
+    rows = store.memory_by_deck(at, curve_of(store), MASTERED_STABILITY_DAYS)
+    return [Mastery(title, category, cards, studied, recall, mastered)
+            for _deck, title, category, cards, studied, recall, mastered in rows]
+
+
+def by_category(decks: list[Mastery]) -> list[Mastery]:
+    """Deck figures summed per category, in interview order."""
+    totals = {c: Mastery(c, c, 0, 0, 0.0, 0) for c in CATEGORIES}
+    for deck in decks:
+        old = totals.setdefault(deck.category, Mastery(deck.category, deck.category, 0, 0, 0.0, 0))
+        totals[deck.category] = Mastery(old.name, old.category, old.cards + deck.cards, old.studied + deck.studied,
+                                        old.recall_sum + deck.recall_sum, old.mastered + deck.mastered)
+    return [m for m in totals.values() if m.cards]
+
+
+# ---- self-assessment --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentTotal:
+    taken_at: datetime
+    total: int
+    rated: int
+    skipped: int
+
+
+def assessment_history(store: Store) -> list[AssessmentTotal]:
+    return [AssessmentTotal(datetime.fromisoformat(taken), total, rated, skipped)
+            for taken, total, rated, skipped in store.assessment_totals()]
+
+
+# ---- readiness for the interview date ---------------------------------------
+
+LEAD_DAYS = 3  # meet every new card this many days before the interview
+
+
+@dataclass(frozen=True)
+class Readiness:
+    day: date
+    days_left: int
+    target: float
+    predicted_recall: float | None  # mean over studied cards; None before any study
+    categories: dict[str, float | None]
+    studied: int
+    new_cards: int
+    new_per_day: int  # new cards a day needed to meet every card in time
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "date": self.day.isoformat(), "days_left": self.days_left,
+            "predicted_recall": _rounded(self.predicted_recall),
+            "categories": {c: _rounded(r) for c, r in self.categories.items()},
+            "target": self.target, "studied": self.studied, "new_cards": self.new_cards,
+            "new_per_day_needed": self.new_per_day,
+        }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def readiness(store: Store, now: datetime) -> Readiness | None:
+    """Predicted recall on the interview day if nothing more were studied, per category."""
+    value = store.setting("interview_date")
+    day = date.fromisoformat(value) if value else None
+    if day is None:
+        return None
+    categories = by_category(mastery_by_deck(store, start_of_day(day)))
+    studied = sum(c.studied for c in categories)
+    recall = sum(c.recall_sum for c in categories) / studied if studied else None
+    new = sum(c.cards - c.studied for c in categories)
+    return Readiness(
+        day=day, days_left=days_left(day, now),
+        target=float(store.settings().get("interview_retention", 0.95)),
+        predicted_recall=recall, categories={c.name: c.mean_recall for c in categories},
+        studied=studied, new_cards=new, new_per_day=pace_new_cards(new, day, now),
+    )
+
+
+def days_left(day: date, now: datetime) -> int:
+    return (day - now.astimezone(UTC).date()).days
+
+
+def pace_new_cards(new_cards: int, day: date, now: datetime) -> int:
+    if new_cards == 0 or days_left(day, now) <= 0:
+        return 0
+    # Today counts as a study day; with no day left before the lead, meet them all now.
+    study_days = days_left(day, now) - LEAD_DAYS + 1
+    return new_cards if study_days <= 0 else math.ceil(new_cards / study_days)
+
+
+# ---- the review report ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    generated: datetime
+    since: date
+    until: date
+    activity: list[DayActivity]
+    weeks: list[WeekRetention]
+    forecast: list[tuple[date, int]]
+    decks: list[Mastery]
+    categories: list[Mastery]
+    weak: WeakAreas
+    assessments: list[AssessmentTotal]
+    readiness: Readiness | None
+
+    @property
+    def reviews(self) -> int:
+        return sum(day.reviews for day in self.activity)
+
+    @property
+    def retention(self) -> float | None:
+        mature = sum(week.mature for week in self.weeks)
+        return sum(week.passed for week in self.weeks) / mature if mature else None
+
+
+def build_report(store: Store, now: datetime, *, since: date | None = None) -> Report:
+    """Everything the review report shows, from `since` (default: 52 weeks) to today."""
+    until = now.astimezone(UTC).date()
+    start = since if since is not None else until - timedelta(days=HEATMAP_DAYS - 1)
+    if start > until:
+        raise BadValue(f"--since {start.isoformat()} is after today ({until.isoformat()})")
+    decks = mastery_by_deck(store, now)
+    rows = daily_rows(store, start, until)
+    return Report(
+        generated=now, since=start, until=until,
+        activity=activity(rows, start, until), weeks=retention_by_week(rows),
+        forecast=due_forecast(store, now), decks=decks, categories=by_category(decks),
+        weak=weak_areas(store, now, since=start_of_day(start) if since is not None else None),
+        assessments=assessment_history(store), readiness=readiness(store, now),
+    )

@@ -1,0 +1,141 @@
+"""The Jinja environment and the rendering of reports and mock-interview sheets.
+
+HTML templates (`*.html.j2`) autoescape every value; Markdown templates (`*.md.j2`)
+do not HTML-escape but pass user and deck text through `md` (inline text) or
+`md_block` (multi-line text in a fence), which neutralise Markdown and HTML. Missing
+variables raise (StrictUndefined). Figures and chart geometry are prepared here, so
+templates only place them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from tpmdrill import charts
+from tpmdrill.analytics import Mastery, Report
+from tpmdrill.errors import BadValue
+from tpmdrill.mock import MockSet
+from tpmdrill.paths import templates_dir
+
+FORMATS = ("html", "md")
+# Characters that start Markdown emphasis, code, links, tables or strikethrough; text
+# is joined onto one line first, so line-start markers (#, -, 1.) never begin a line.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir())),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=True, default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = markdown_text
+    env.filters["md_block"] = markdown_block
+    env.filters["percent"] = percent
+    return env
+
+
+def markdown_text(value: object) -> str:
+    """One line of text that GitHub shows literally: no markup, no HTML, no table breaks."""
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def markdown_block(value: object) -> str:
+    """Multi-line text in a fenced block longer than any backtick run inside it."""
+    text = str(value).strip("\n")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def render(template: str, context: dict[str, Any]) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise BadValue(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    return fmt
+
+
+# ---- the review report --------------------------------------------------------
+
+
+def render_report(report: Report, fmt: str) -> str:
+    return render(f"report.{check_format(fmt)}.j2", report_context(report))
+
+
+def report_context(report: Report) -> dict[str, Any]:
+    weeks = report.weeks
+    return {
+        "report": report,
+        "heatmap": charts.heatmap([(d.day, d.reviews) for d in report.activity]),
+        "weekly": charts.bar_chart(
+            [(w.week.strftime("%d %b"), w.reviews, f"week of {w.week.isoformat()}: {w.reviews} reviews, "
+              f"retention {percent(w.retention)}") for w in weeks],
+            every=max(1, len(weeks) // 8), line=[w.retention for w in weeks],
+        ),
+        "forecast": charts.bar_chart(
+            [(day.strftime("%d %b"), count, f"{day.isoformat()}: {count} due") for day, count in report.forecast],
+            every=5,
+        ),
+        "mastery": charts.hbar_chart(
+            [(m.name, m.mean_recall or 0.0, f"{percent(m.mean_recall)} · {percent(m.mastered_share)}",
+              m.mastered_share) for m in report.categories],
+            label_width=160,
+        ),
+        "weakest": charts.hbar_chart(
+            [(f"{p.card} · {p.label}", p.miss_rate, f"{percent(p.miss_rate)} of {p.evidence}", 0.0)
+             for p in report.weak.points],
+        ),
+        "readiness_chart": _readiness_chart(report),
+        "deck_rows": [_mastery_row(m) for m in report.decks if m.cards],
+    }
+
+
+def _readiness_chart(report: Report) -> charts.HBarChart | None:
+    if report.readiness is None:
+        return None
+    return charts.hbar_chart(
+        [(category, recall or 0.0, percent(recall), 0.0) for category, recall in report.readiness.categories.items()],
+        label_width=160,
+    )
+
+
+def _mastery_row(m: Mastery) -> dict[str, Any]:
+    return {"name": m.name, "category": m.category, "cards": m.cards, "studied": m.studied,
+            "recall": percent(m.mean_recall), "mastered": percent(m.mastered_share)}
+
+
+# ---- the mock-interview sheet ---------------------------------------------------
+
+
+def render_mock(mock: MockSet, fmt: str) -> str:
+    return render(f"mock.{check_format(fmt)}.j2", mock_context(mock))
+
+
+def mock_context(mock: MockSet) -> dict[str, Any]:
+    numbered = []
+    number = 0
+    for section in mock.sections:
+        questions = []
+        for question in section.questions:
+            number += 1
+            questions.append({"number": number, "q": question, "card": question.card})
+        numbered.append({"section": section, "questions": questions})
+    return {"mock": mock, "sections": numbered,
+            "max_points": sum(q.max_points for q in mock.questions)}
