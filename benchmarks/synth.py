@@ -23,8 +23,10 @@ from tpmdrill.store import Memory, PointVerdictRow, Review, Store
 
 DEFAULT_NOW = "2026-11-25T08:00:00+00:00"
 KINDS = ("concept", "design", "trade-off", "sql")
-WORDS = ("cache queue shard replica index latency throughput quota token webhook retry "
-         "cohort funnel metric rollout schema partition consensus gateway").split()
+WORDS = [
+    "cache", "queue", "shard", "replica", "index", "latency", "throughput", "quota", "token", "webhook",
+    "retry", "cohort", "funnel", "metric", "rollout", "schema", "partition", "consensus", "gateway",
+]
 RATING_WEIGHTS = (0.10, 0.15, 0.65, 0.10)
 
 
@@ -110,7 +112,7 @@ def build(db: Path, cards: int, reviews: int, now: datetime, seed: int) -> None:
         with store.writing():
             for card, count in zip(all_cards[start:start + batch], per_card[start:start + batch], strict=True):
                 steps = history(card, count, now, rng) if count else []
-                for review, memory in steps:
+                for review, _memory in steps:
                     store.save_review(review, None)
                 if steps:
                     store.put_memory(card.full_id, steps[-1][1])

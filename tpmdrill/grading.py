@@ -33,8 +33,7 @@ from rapidfuzz.distance import OSA
 
 from tpmdrill.decks import RubricPoint
 from tpmdrill.errors import TpmdrillError
-
-RATINGS = ("again", "hard", "good", "easy")
+from tpmdrill.ratings import RATINGS
 
 # Answers beyond this are refused with a clear error rather than graded. 200,000
 # characters is some 30,000 words, far beyond any spoken or typed interview answer;

@@ -11,14 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tpmdrill.errors import TpmdrillError
+from tpmdrill.ratings import RATINGS
 
 if TYPE_CHECKING:
     from tpmdrill.decks import Card
     from tpmdrill.grading import Grade, PointVerdict
     from tpmdrill.sqlcheck import SqlVerdict
-
-RATINGS = ("again", "hard", "good", "easy")
-
 
 @dataclass(frozen=True)
 class Judgement:
