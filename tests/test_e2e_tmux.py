@@ -26,6 +26,7 @@ class Terminal:
 
     def __init__(self, socket: str) -> None:
         self.socket = socket
+        self.socket_path: Path | None = None
 
     def tmux(self, *args: str) -> str:
         done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True)
@@ -34,6 +35,7 @@ class Terminal:
     def start(self, command: str) -> None:
         self.tmux("new-session", "-d", "-s", "drill", "-x", "160", "-y", "60", command)
         self.tmux("set-option", "-t", "drill", "remain-on-exit", "on")
+        self.socket_path = Path(self.tmux("display-message", "-p", "#{socket_path}").strip())
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-J", "-S", "-1000", "-t", "drill")
@@ -63,6 +65,8 @@ def terminal() -> Iterator[Terminal]:
         yield term
     finally:
         subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True, check=False)
+        if term.socket_path is not None:  # tmux can leave the socket file behind
+            term.socket_path.unlink(missing_ok=True)
 
 
 def test_drill_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
