@@ -48,9 +48,12 @@ class Terminal:
             tail = screen[screen.rfind(after):] if after else screen
             if text in tail:
                 return screen
-            if time.monotonic() > deadline:
-                pytest.fail(f"{text!r} never appeared on the terminal:\n{screen}")
+            if time.monotonic() > deadline or self.exited():
+                pytest.fail(f"{text!r} never appeared on the terminal:\n{self.screen()}")
             time.sleep(0.05)
+
+    def exited(self) -> bool:
+        return self.tmux("display-message", "-p", "-t", "drill", "#{pane_dead}").strip() == "1"
 
     def type_line(self, text: str) -> None:
         if text:
