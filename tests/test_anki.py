@@ -1,0 +1,104 @@
+"""The .apkg export imports into real Anki (the `anki` package), and re-importing updates notes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import MINI_DECKS, Invoke
+
+
+@contextmanager
+def anki_collection(path: Path) -> Iterator[Any]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the anki package's own deprecations are not ours
+        from anki.collection import Collection
+
+        collection = Collection(str(path))
+    try:
+        yield collection
+    finally:
+        collection.close()
+
+
+def import_package(collection: Any, package: Path) -> Any:
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    return collection.import_anki_package(ImportAnkiPackageRequest(
+        package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=False)))
+
+
+def tpmdrill_notes(collection: Any) -> dict[str, Any]:
+    """Notes by their tpmdrill card id (the 'Card' field)."""
+    return {collection.get_note(nid)["Card"]: collection.get_note(nid) for nid in collection.find_notes("")}
+
+
+def test_export_imports_into_anki_with_one_note_per_card_and_named_decks(mini: Invoke, tmp_path: Path) -> None:
+    package = tmp_path / "tpmdrill.apkg"
+    result = mini("export", "--format", "apkg", "-o", str(package), env={"TPMDRILL_NOW": "2025-01-01T00:00:00+00:00"})
+    assert result.exit_code == 0, result.output
+    cards = {card["id"]: card for card in json.loads(mini("cards", "--json").stdout)}
+    titles = {deck["id"]: deck["title"] for deck in json.loads(mini("decks", "list", "--json").stdout)}
+
+    with anki_collection(tmp_path / "collection.anki2") as collection:
+        import_package(collection, package)
+        notes = tpmdrill_notes(collection)
+        assert sorted(notes) == sorted(cards)
+        assert collection.note_count() == len(cards)
+        deck_names = {deck.name for deck in collection.decks.all_names_and_ids()}
+        assert {f"tpmdrill::{title}" for title in titles.values()} <= deck_names
+        note = notes["mini/idempotency"]
+        assert note["Prompt"] == "Explain idempotency to an engineer."
+        assert "Repeating the call has the same effect as doing it once <b>(required)</b>" in note["Rubric"]
+        assert note.tags == ["reliability"]
+        [card] = note.cards()
+        assert collection.decks.name(card.did) == "tpmdrill::Mini deck"
+
+
+def test_reexport_after_an_edit_updates_notes_instead_of_duplicating(
+    mini: Invoke, tmp_path: Path
+) -> None:
+    first = tmp_path / "first.apkg"
+    assert mini("export", "--deck", "mini", "-o", str(first),
+                env={"TPMDRILL_NOW": "2025-01-01T00:00:00+00:00"}).exit_code == 0
+    edited = tmp_path / "decks"
+    shutil.copytree(MINI_DECKS, edited)
+    deck_file = edited / "mini.toml"
+    deck_file.write_text(deck_file.read_text().replace(
+        "Explain idempotency to an engineer.", "Explain idempotency to a new engineer."))
+    assert mini("decks", "add", str(edited)).exit_code == 0
+    second = tmp_path / "second.apkg"
+    assert mini("export", "--deck", "mini", "-o", str(second),
+                env={"TPMDRILL_NOW": "2025-01-02T00:00:00+00:00"}).exit_code == 0
+
+    with anki_collection(tmp_path / "collection.anki2") as collection:
+        import_package(collection, first)
+        import_package(collection, second)
+        notes = tpmdrill_notes(collection)
+        assert collection.note_count() == 2
+        assert notes["mini/idempotency"]["Prompt"] == "Explain idempotency to a new engineer."
+        names = {deck.name for deck in collection.decks.all_names_and_ids(skip_empty_default=True)}
+        assert names == {"tpmdrill", "tpmdrill::Mini deck"}
+
+
+def test_unknown_deck_is_an_error(mini: Invoke, tmp_path: Path) -> None:
+    result = mini("export", "--format", "apkg", "--deck", "nope", "-o", str(tmp_path / "x.apkg"))
+    assert result.exit_code == 1
+    assert result.stderr == "Error: no deck 'nope'; 'tpmdrill decks list' shows the deck ids\n"
+
+
+@pytest.mark.parametrize("text", ["<script>alert(1)</script>", "a & b < c"])
+def test_card_text_is_escaped_for_anki(text: str) -> None:
+    from tpmdrill.anki import rubric_html
+    from tpmdrill.decks import Card, RubricPoint
+
+    card = Card("d", "c", "concept", "p", 3, (), (), "a", rubric=(RubricPoint("x", text, ("k",)),))
+    assert "<script>" not in rubric_html(card)
+    assert "&lt;" in rubric_html(card)
