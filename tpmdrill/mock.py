@@ -89,7 +89,7 @@ def choose(store: Store, now: datetime, *, minutes: int, seed: int, focus: str =
     rng = random.Random(seed)
     orders = {category: _weighted_order(cards, weights, rng) for category, cards in pools.items()}
     chosen = _fill(orders, _quotas(pools, weights, minutes, focus), minutes)
-    if not chosen:
+    if not any(chosen.values()):
         shortest = min(card.minutes for cards in pools.values() for card in cards)
         raise BadValue(f"no question fits in {minutes} minutes; the shortest takes {shortest}")
     sections = tuple(

@@ -99,7 +99,7 @@ def report_context(report: Report) -> dict[str, Any]:
             label_width=160,
         ),
         "weakest": charts.hbar_chart(
-            [(f"{p.card} · {p.label}", p.miss_rate, f"{percent(p.miss_rate)} of {p.evidence}", 0.0)
+            [(p.label, p.miss_rate, f"{percent(p.miss_rate)} of {p.evidence}", 0.0)
              for p in report.weak.points],
         ),
         "readiness_chart": _readiness_chart(report),
