@@ -1,0 +1,87 @@
+"""The HTML report and mock sheet in headless Chromium: no console errors, every chart
+drawn, and hostile deck and answer text shown as text, never run."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import Invoke
+from .test_cli_report import NOW, TEMPLATE, hostile_history
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"
+
+
+def chromium(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *extra, page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+
+
+def console_messages(stderr: str) -> list[str]:
+    """Every console line Chromium logged. The pages carry no script, so any message
+    (an error, a blocked load, a CSP violation) means something is wrong."""
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
+
+
+def test_console_messages_are_caught(tmp_path: Path) -> None:
+    page = tmp_path / "bad.html"
+    page.write_text('<script>console.error("boom"); missing();</script>', encoding="utf-8")
+    messages = console_messages(chromium(page, tmp_path / "profile", "--dump-dom").stderr)
+    assert any("boom" in m for m in messages)
+    assert any("ReferenceError" in m for m in messages)
+
+
+@pytest.fixture
+def pages(run: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    hostile_history(run, tmp_path)
+    assert run("interview", "set", "2026-12-07").exit_code == 0
+    report, mock = tmp_path / "report.html", tmp_path / "mock.html"
+    assert run("report", "-o", str(report)).exit_code == 0
+    seed = next(s for s in range(200) if "hostile/xss" in run("mock", "--seed", str(s), "--format", "json").stdout)
+    assert run("mock", "--seed", str(seed), "-o", str(mock)).exit_code == 0
+    return report, mock
+
+
+def test_report_renders_every_chart_and_runs_nothing(pages: tuple[Path, Path], tmp_path: Path) -> None:
+    report, _ = pages
+    shown = chromium(report, tmp_path / "profile", "--dump-dom")
+    dom = shown.stdout
+    assert console_messages(shown.stderr) == []
+    for chart in ("readiness", "heatmap", "weekly", "forecast", "mastery", "weakest"):
+        assert re.search(rf'<svg[^>]*data-chart="{chart}"', dom), chart
+    assert "PWNED" not in re.sub(r"&lt;.*?&gt;", "", dom.split("<title>")[1].split("</title>")[0])
+    assert "<script" not in dom
+    assert "<img" not in dom
+    assert "&lt;img src=x onerror=" in dom  # the point text, shown as text
+    assert TEMPLATE in dom
+
+
+def test_mock_sheet_shows_hostile_text_as_text(pages: tuple[Path, Path], tmp_path: Path) -> None:
+    _, mock = pages
+    shown = chromium(mock, tmp_path / "profile", "--dump-dom")
+    dom = shown.stdout
+    assert console_messages(shown.stderr) == []
+    assert "<script" not in dom
+    assert "<img" not in dom
+    assert "Explain &lt;script&gt;document.title='PWNED'&lt;/script&gt; and &lt;img src=x onerror=" in dom
+    assert TEMPLATE in dom
+    assert '<main id="interviewer" class="page">' in dom
+
+
+def test_report_screenshot_is_drawn(pages: tuple[Path, Path], tmp_path: Path) -> None:
+    report, _ = pages
+    shot = tmp_path / "report.png"
+    chromium(report, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1000,2400")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 20_000

@@ -1,0 +1,126 @@
+"""`tpmdrill weak` and `tpmdrill report`, including deck and answer text that tries to inject markup."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tpmdrill.render import markdown_block, markdown_text
+
+from .conftest import Invoke
+
+NOW = "2026-11-25T08:00:00+00:00"
+SCRIPT = "<script>document.title='PWNED'</script>"
+IMG = "<img src=x onerror=\"document.title='PWNED'\">"
+TEMPLATE = "{{ 7*7 }}"
+HOSTILE_DECK = f'''
+[deck]
+id = "hostile"
+title = "Hostile {SCRIPT}"
+category = "data"
+description = "Markup in every field."
+
+[[card]]
+id = "xss"
+kind = "concept"
+prompt = """Explain {SCRIPT} and {IMG} and {TEMPLATE} | *bold* [link](http://x)"""
+tags = ["security"]
+skills = ["security"]
+answer = """Model {SCRIPT} answer {TEMPLATE}"""
+
+  [[card.rubric]]
+  id = "escape"
+  point = """Escapes {IMG} output {TEMPLATE}"""
+  keywords = ["autoescape"]
+'''
+
+
+def hostile_history(run: Invoke, folder: Path) -> None:
+    """A deck whose every text field carries markup, reviewed three times with hostile
+    answers that miss its rubric point, so it tops the weak points."""
+    deck = folder / "hostile.toml"
+    deck.write_text(HOSTILE_DECK, encoding="utf-8")
+    assert run("decks", "add", str(deck)).exit_code == 0
+    answer = folder / "answer.md"
+    answer.write_text(f"{SCRIPT} {IMG} {TEMPLATE}", encoding="utf-8")
+    for day in ("2026-11-20", "2026-11-22", "2026-11-24"):
+        result = run("review", "hostile/xss", "--rating", "again", "--answer-file", str(answer),
+                     "--at", f"{day}T09:00:00+00:00")
+        assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def hostile(run: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    hostile_history(run, tmp_path)
+    return run
+
+
+def test_weak_lists_the_missed_point_and_what_to_drill(hostile: Invoke) -> None:
+    body = json.loads(hostile("weak", "--json").stdout)
+    assert body["points"][0] == {"id": "escape", "label": f"Escapes {IMG} output {TEMPLATE}",
+                                 "miss_rate": 1.0, "evidence": 3, "card": "hostile/xss"}
+    assert body["cards"][0]["id"] == "hostile/xss"
+    assert body["next"] == ["hostile/xss"]
+    human = hostile("weak").stdout
+    assert "100% missed of 3    hostile/xss Escapes" in human
+    assert "tpmdrill card hostile/xss" in human
+
+
+def test_weak_with_no_history(run: Invoke) -> None:
+    result = run("weak")
+    assert result.exit_code == 0
+    assert "Nothing missed often enough to rank yet" in result.stdout
+
+
+def test_html_report_goes_to_a_file_here_and_escapes_everything(
+    hostile: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = hostile("report")
+    assert result.exit_code == 0, result.output
+    path = Path(result.stdout.strip())
+    assert path == tmp_path / "tpmdrill-report-2026-11-25.html"
+    html = path.read_text(encoding="utf-8")
+    assert "<script" not in html
+    assert "<img" not in html
+    assert "&lt;img src=x onerror=&#34;document.title=&#39;PWNED&#39;&#34;&gt;" in html
+    assert TEMPLATE in html
+    for chart in ("heatmap", "weekly", "forecast", "mastery", "weakest"):
+        assert f'data-chart="{chart}"' in html
+    assert "http://" not in html.replace("http://x", "")  # nothing fetched from the network
+
+
+def test_markdown_report_to_stdout_neutralises_markup(hostile: Invoke) -> None:
+    result = hostile("report", "--format", "md", "--since", "2026-11-01")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert text.startswith("# Review report\n\n2026-11-01 to 2026-11-25")
+    assert "<script" not in text
+    assert "<img" not in text
+    assert "Escapes &lt;img src=x onerror=\"document.title='PWNED'\"&gt; output {{ 7\\*7 }}" in text
+    assert "| `hostile/xss` |" in text
+
+
+def test_report_to_a_named_file_and_bad_since(hostile: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    result = hostile("report", "--format", "md", "-o", str(out))
+    assert result.stdout == f"{out.resolve()}\n"
+    assert out.read_text(encoding="utf-8").startswith("# Review report")
+    bad = hostile("report", "--since", "2027-01-01")
+    assert (bad.exit_code, bad.stderr) == (1, "Error: --since 2027-01-01 is after today (2026-11-25)\n")
+
+
+def test_mock_sheet_escapes_deck_text(hostile: Invoke) -> None:
+    html = hostile("mock", "--minutes", "200", "--seed", "1", "--focus", "even", "-o", "-").stdout
+    assert "<script" not in html
+    assert "&lt;script&gt;" in html
+    markdown = hostile("mock", "--minutes", "200", "--seed", "1", "--focus", "even", "--format", "md").stdout
+    assert "<script" not in markdown.split("```text")[0]
+
+
+def test_markdown_filters() -> None:
+    assert markdown_text("a | b *c* [d](e) <i>\nnext") == "a \\| b \\*c\\* \\[d\\](e) &lt;i&gt; next"
+    assert markdown_block("x ``` y") == "````text\nx ``` y\n````"
