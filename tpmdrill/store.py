@@ -600,13 +600,6 @@ class Store:
         )
         return self.conn.total_changes - before
 
-    def is_empty(self) -> bool:
-        """True when the database holds no decks, reviews or assessments yet."""
-        return not self.conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM decks) OR EXISTS (SELECT 1 FROM reviews)"
-            " OR EXISTS (SELECT 1 FROM assessments)"
-        ).fetchone()[0]
-
     def review_ids_by_card(self) -> dict[str, set[str]]:
         grouped: dict[str, set[str]] = {}
         for card, review in self.conn.execute("SELECT card, id FROM reviews"):
@@ -932,7 +925,6 @@ def _julian(moment: datetime) -> float:
 
 def _pow(base: float, exponent: float) -> float:
     return float(base**exponent)
-
 
 # ---- export, import and merge helpers ---------------------------------------------
 
