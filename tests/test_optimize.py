@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 from tests.conftest import Invoke
 from tests.synthetic_history import TRUE_PARAMETERS, fill, histories
@@ -58,8 +59,8 @@ def test_too_few_reviews_says_how_many_there_are(run: Invoke) -> None:
     )
 
 
-def test_cli_shows_old_and_new_parameters_and_log_loss(run: Invoke, db_path: object) -> None:
-    store = Store.open(db_path)  # type: ignore[arg-type]
+def test_cli_shows_old_and_new_parameters_and_log_loss(run: Invoke, db_path: Path) -> None:
+    store = Store.open(db_path)
     fill(store, histories(120, 8, seed=4))
     store.close()
     result = run("optimize")
@@ -70,7 +71,7 @@ def test_cli_shows_old_and_new_parameters_and_log_loss(run: Invoke, db_path: obj
     assert len([line for line in lines if line.startswith("  ") and line.split()[0].isdigit()]) == 21
     assert lines[-2].startswith("Log loss (lower predicts your recall better): ")
     assert lines[-1] == "Kept the new parameters and rescheduled 120 cards."
-    stored = Store.open(db_path)  # type: ignore[arg-type]
+    stored = Store.open(db_path)
     adopted = stored.setting(PARAMETERS_SETTING)
     stored.close()
     again = json.loads(run("optimize", "--json").stdout)
