@@ -926,6 +926,7 @@ def _julian(moment: datetime) -> float:
 def _pow(base: float, exponent: float) -> float:
     return float(base**exponent)
 
+
 # ---- export, import and merge helpers ---------------------------------------------
 
 # The order whole tables are exported in, so two exports of the same data are equal.
