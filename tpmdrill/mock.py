@@ -76,6 +76,13 @@ class MockSet:
         }
 
 
+@dataclass(frozen=True)
+class _Slot:
+    card: str
+    category: str
+    minutes: int
+
+
 def choose(store: Store, now: datetime, *, minutes: int, seed: int, focus: str = "weak") -> MockSet:
     """A mock-interview set of at most `minutes`, deterministic for `seed` and the data."""
     if focus not in FOCUSES:
@@ -84,81 +91,79 @@ def choose(store: Store, now: datetime, *, minutes: int, seed: int, focus: str =
     if not pools:
         raise BadValue("there are no cards to choose from; add decks with 'tpmdrill decks add'")
     weakness = card_weakness(store, now) if focus == "weak" else {}
-    weights = {card.full_id: 1 + WEAKNESS_BOOST * weakness.get(card.full_id, 0.0)
-               for cards in pools.values() for card in cards}
+    weights = {slot.card: 1 + WEAKNESS_BOOST * weakness.get(slot.card, UNSTUDIED_WEAKNESS)
+               for slots in pools.values() for slot in slots}
     rng = random.Random(seed)
-    orders = {category: _weighted_order(cards, weights, rng) for category, cards in pools.items()}
+    orders = {category: _weighted_order(slots, weights, rng) for category, slots in pools.items()}
     chosen = _fill(orders, _quotas(pools, weights, minutes, focus), minutes)
     if not any(chosen.values()):
-        shortest = min(card.minutes for cards in pools.values() for card in cards)
+        shortest = min(slot.minutes for slots in pools.values() for slot in slots)
         raise BadValue(f"no question fits in {minutes} minutes; the shortest takes {shortest}")
     sections = tuple(
-        MockSection(category, CATEGORY_TITLES.get(category, category),
-                    tuple(MockQuestion(c, category, weakness.get(c.full_id, 0.0)) for c in chosen[category]))
-        for category in orders if chosen.get(category)
+        MockSection(category, CATEGORY_TITLES.get(category, category), tuple(
+            MockQuestion(store.card(s.card), category, weakness.get(s.card, 0.0)) for s in chosen[category]))
+        for category in orders if chosen[category]
     )
     return MockSet(minutes, seed, focus, sections)
 
 
 def card_weakness(store: Store, now: datetime) -> dict[str, float]:
-    """0..1 per active card: recent miss rate and forgetting, equally; unknown for new cards."""
+    """0..1 per studied or recently reviewed card: recent miss rate and forgetting, equally.
+    Cards missing from the result have never been studied (UNSTUDIED_WEAKNESS)."""
     misses = card_miss_rates(store, now)
     recall = store.recall_by_card(now, curve_of(store))
     weakness = {card_id: 0.5 * misses.get(card_id, 0.0) + 0.5 * (1 - r) for card_id, r in recall.items()}
     for card_id, rate in misses.items():
         weakness.setdefault(card_id, rate)
-    return weakness | {
-        card.full_id: UNSTUDIED_WEAKNESS for card in store.cards()
-        if card.full_id not in weakness
-    }
+    return weakness
 
 
-def _pools(store: Store) -> dict[str, list[Card]]:
+def _pools(store: Store) -> dict[str, list[_Slot]]:
     """Active cards per category, in interview order, each pool sorted by id."""
-    category_of = {deck["id"]: deck["category"] for deck in store.decks()}
-    pools: dict[str, list[Card]] = {}
-    for card in sorted(store.cards(), key=lambda c: c.full_id):
-        pools.setdefault(category_of[card.deck], []).append(card)
+    pools: dict[str, list[_Slot]] = {}
+    for card_id, category, minutes in store.card_minutes():
+        pools.setdefault(category, []).append(_Slot(card_id, category, minutes))
     rank = {category: index for index, category in enumerate(CATEGORIES)}
     return dict(sorted(pools.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
 
 
-def _weighted_order(cards: list[Card], weights: Mapping[str, float], rng: random.Random) -> list[Card]:
+def _weighted_order(slots: list[_Slot], weights: Mapping[str, float], rng: random.Random) -> list[_Slot]:
     """Weighted sampling without replacement (Efraimidis–Spirakis): sort by u ** (1 / w)."""
-    keys = [(rng.random() ** (1 / weights[card.full_id]), card) for card in cards]
-    return [card for _, card in sorted(keys, key=lambda pair: -pair[0])]
+    keys = [(rng.random() ** (1 / weights[slot.card]), slot) for slot in slots]
+    return [slot for _, slot in sorted(keys, key=lambda pair: -pair[0])]
 
 
-def _quotas(pools: dict[str, list[Card]], weights: Mapping[str, float], minutes: int, focus: str) -> dict[str, float]:
+def _quotas(pools: dict[str, list[_Slot]], weights: Mapping[str, float], minutes: int, focus: str) -> dict[str, float]:
     if focus == "even":
         shares = dict.fromkeys(pools, 1.0)
     else:
-        shares = {c: sum(weights[card.full_id] for card in cards) / len(cards) for c, cards in pools.items()}
+        shares = {c: sum(weights[slot.card] for slot in slots) / len(slots) for c, slots in pools.items()}
     total = sum(shares.values())
     return {category: minutes * share / total for category, share in shares.items()}
 
 
-def _fill(orders: dict[str, list[Card]], quotas: dict[str, float], minutes: int) -> dict[str, list[Card]]:
+def _fill(orders: dict[str, list[_Slot]], quotas: dict[str, float], minutes: int) -> dict[str, list[_Slot]]:
     """Each category takes its cards in order while they fit its quota (its first card
     may overrun it, so long questions are not shut out); then leftover time goes to
     the remaining cards, round-robin across categories by their rank."""
-    chosen: dict[str, list[Card]] = {category: [] for category in orders}
+    chosen: dict[str, list[_Slot]] = {category: [] for category in orders}
     used = 0
-    for category, cards in orders.items():
+    for category, slots in orders.items():
         spent = 0
-        for card in cards:
-            fits_quota = spent + card.minutes <= quotas[category] or spent == 0
-            if fits_quota and used + card.minutes <= minutes:
-                chosen[category].append(card)
-                spent += card.minutes
-                used += card.minutes
+        for slot in slots:
+            fits_quota = spent + slot.minutes <= quotas[category] or spent == 0
+            if fits_quota and used + slot.minutes <= minutes:
+                chosen[category].append(slot)
+                spent += slot.minutes
+                used += slot.minutes
+    taken = {slot.card for slots in chosen.values() for slot in slots}
     leftovers = sorted(
-        ((rank, index, category, card) for index, category in enumerate(orders)
-         for rank, card in enumerate(orders[category]) if card not in chosen[category]),
+        ((rank, index, slot) for index, slots in enumerate(orders.values())
+         for rank, slot in enumerate(slots) if slot.card not in taken),
         key=lambda item: (item[0], item[1]),
     )
-    for _rank, _index, category, card in leftovers:
-        if used + card.minutes <= minutes:
-            chosen[category].append(card)
-            used += card.minutes
+    for _rank, _index, slot in leftovers:
+        if used + slot.minutes <= minutes:
+            chosen[slot.category].append(slot)
+            used += slot.minutes
     return chosen

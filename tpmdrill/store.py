@@ -432,10 +432,9 @@ class Store:
     # curve R = (1 + factor * whole_days / stability) ** decay.
 
     def _read_fast(self) -> None:
-        """Prepare for large read-only scans: `pow` (when SQLite was built without its
-        math functions) and memory-mapped reads, which halve the time of the random
-        index look-ups that joining reviews to their verdicts makes."""
-        self.conn.execute(f"PRAGMA mmap_size = {_MMAP_BYTES}")
+        """Give SQLite `pow` when it was built without its math functions. (Memory-mapped
+        reads would halve the verdict look-ups but count the mapped file as resident
+        memory, so they are not used.)"""
         try:
             self.conn.execute("SELECT pow(2, 3)").fetchone()
         except sqlite3.OperationalError:
@@ -479,6 +478,14 @@ class Store:
             " FROM cards c JOIN decks d ON d.id = c.deck LEFT JOIN memory m ON m.card = c.id"
             " WHERE c.retired = 0 GROUP BY d.id ORDER BY d.category, d.id",
             {"at": _julian(at), "decay": decay, "factor": factor, "mastered": mastered_days},
+        )]
+
+    def card_minutes(self) -> list[tuple[str, str, int]]:
+        """(card id, category, minutes) of every active card, by id: what a mock set
+        chooses from, without reading rubrics and answers."""
+        return [(r[0], r[1], int(r[2])) for r in self.conn.execute(
+            "SELECT c.id, d.category, c.minutes FROM cards c JOIN decks d ON d.id = c.deck"
+            " WHERE c.retired = 0 ORDER BY c.id"
         )]
 
     def recall_by_card(self, at: datetime, curve: tuple[float, float]) -> dict[str, float]:
@@ -896,7 +903,6 @@ def _explain(path: Path, ex: sqlite3.DatabaseError) -> str:
 
 # ---- analytics helpers -----------------------------------------------------------
 
-_MMAP_BYTES = 256 * 1024 * 1024
 
 # FSRS counts whole days since the last review; the small epsilon keeps an exact
 # multiple of a day from flooring one day short through floating-point rounding.
