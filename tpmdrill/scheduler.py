@@ -14,12 +14,14 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from tpmdrill.errors import BadValue
+from tpmdrill.ratings import RATINGS as RATINGS  # re-exported: callers think of ratings as scheduling
+from tpmdrill.ratings import rating_name as rating_name
+from tpmdrill.ratings import rating_value as rating_value
 from tpmdrill.store import Memory, PointVerdictRow, Review, Store
 
 if TYPE_CHECKING:
     import fsrs
 
-RATINGS = ("again", "hard", "good", "easy")
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
 STEPLESS_KINDS = frozenset({"design", "trade-off", "sql"})
 
@@ -40,17 +42,6 @@ class SchedulerConfig:
             fuzz=bool(settings.get("fuzz", True)),
             parameters=tuple(parameters) if parameters else None,
         )
-
-
-def rating_value(name: str) -> int:
-    try:
-        return RATINGS.index(name.lower()) + 1
-    except ValueError:
-        raise BadValue(f"rating {name!r} is not one of {', '.join(RATINGS)}") from None
-
-
-def rating_name(value: int) -> str:
-    return RATINGS[value - 1]
 
 
 def state_name(memory: Memory | None) -> str:
