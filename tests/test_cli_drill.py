@@ -307,3 +307,12 @@ def test_bad_options(run: Invoke) -> None:
     unknown = run("drill", "--deck", "nope")
     assert unknown.exit_code == 1
     assert unknown.stderr == "Error: no deck 'nope'; 'tpmdrill decks list' lists decks\n"
+
+
+def test_interview_date_shows_a_countdown_and_paces_new_cards(pinned: Invoke) -> None:
+    assert pinned("config", "set", "new_per_day", "1").exit_code == 0
+    assert pinned("interview", "set", "2025-03-11").exit_code == 0
+    session = drill(pinned, input="\nq\n")
+    assert "Learn 2 new cards now? [Y/n]" in session.output, "130-odd unseen cards in 10 days need more than 1 a day"
+    header = session.output.split("Card 1/2")[0].splitlines()[-1]
+    assert header.startswith("Interview in 10 days (2025-03-11)")

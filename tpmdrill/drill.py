@@ -199,10 +199,9 @@ def budget_left(minutes: int | None, spent: float) -> timedelta | None:
 
 
 def banner_lines(store: Store, now: datetime) -> list[str]:
-    """Extra lines for the top of every card's header.
+    """Extra lines for the top of every card's header: the interview countdown, when
+    an interview date is set."""
+    from tpmdrill.interview import countdown_line
 
-    Empty for now: interview mode (issue 7) adds its countdown here, e.g.
-    "Interview in 12 days (2025-03-14)".
-    """
-    del store, now
-    return []
+    line = countdown_line(store, now)
+    return [line] if line else []

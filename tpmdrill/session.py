@@ -132,7 +132,11 @@ def plan_session(
 
 
 def new_left_today(store: Store, now: datetime) -> int:
-    per_day = int(effective(store.settings())["new_per_day"])
+    """Today's allowance of new cards: the setting, or more when an interview date
+    needs every card met in time."""
+    from tpmdrill.interview import new_cards_per_day_needed
+
+    per_day = max(int(effective(store.settings())["new_per_day"]), new_cards_per_day_needed(store, now))
     return max(0, per_day - store.cards_started_since(day_start(now)))
 
 
