@@ -111,11 +111,10 @@ def build(db: Path, cards: int, reviews: int, now: datetime, seed: int) -> None:
     for start in range(0, len(all_cards), batch):
         with store.writing():
             for card, count in zip(all_cards[start:start + batch], per_card[start:start + batch], strict=True):
-                steps = history(card, count, now, rng) if count else []
-                for review, _memory in steps:
-                    store.save_review(review, None)
-                if steps:
-                    store.put_memory(card.full_id, steps[-1][1])
+                # The store's own write path: each review lands with the memory state it
+                # produced, so reviews carry their state before, as real ones do.
+                for review, memory in history(card, count, now, rng) if count else []:
+                    store.save_review(review, memory)
                 done += count
         rate = done / (time.perf_counter() - started)
         print(f"\r{done:,}/{reviews:,} reviews ({rate:,.0f}/s)", end="", file=sys.stderr, flush=True)
