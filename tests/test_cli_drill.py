@@ -296,7 +296,7 @@ def test_sql_card_is_judged_by_its_result(monkeypatch: pytest.MonkeyPatch, run: 
 def test_sql_wrong_rows_show_the_differences(monkeypatch: pytest.MonkeyPatch, run: Invoke) -> None:
     monkeypatch.setenv("TPMDRILL_NOW", NOW)
     result = run("drill", "--deck", "data", "--kind", "sql", input="\nSELECT 1, 2\n.\nq\n")
-    assert "✘ Incorrect: 1 rows, not the expected result. First differences:" in result.output
+    assert "✘ Incorrect: 1 row, not the expected result. First differences:" in result.output
     assert "expected (" in result.output
 
 

@@ -76,7 +76,7 @@ def test_sql_card_is_run_and_judged_by_its_result(run: Invoke) -> None:
     assert body["sql"] == {"correct": False, "error": None, "rows": 1}
     assert body["suggested_rating"] in {"again", "hard"}
     shown = run("grade", "data/sql-experiment-conversion", "--answer-file", "-", input="SELECT 1").stdout
-    assert "differ from the expected result" in shown
+    assert "Incorrect: 1 row, not the expected result" in shown
     assert "expected ('control', 7, 3, 0.4286)" in shown
     assert shown.index("Model answer") < shown.index("Solution")
 

@@ -88,6 +88,11 @@ def verdict_for(card: Card, answer: str) -> CardVerdict:
         judgement: Judgement | None = judge(card, answer)
     except NothingToGrade:
         judgement = None
+    return under_confirmation(card, answer, judgement)
+
+
+def under_confirmation(card: Card, answer: str, judgement: Judgement | None) -> CardVerdict:
+    """A judgement turned into point calls the user may toggle before confirming."""
     verdicts = judgement.points if judgement else ()
     points = [
         PointCall(n, p.id, p.point, p.required, v.hit, v.hit, v.matched)

@@ -8,7 +8,6 @@ records nothing half-done.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -17,14 +16,13 @@ from typing import TYPE_CHECKING
 import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, now, open_store
+from tpmdrill.cli.display import Screen, show_model_answer, show_verdict
 from tpmdrill.decks import CATEGORIES, KINDS
 
 if TYPE_CHECKING:
-    from rich.console import Console
 
     from tpmdrill.drill import CardVerdict, Reviewed, SessionLog, Summary
     from tpmdrill.session import Filters, Plan, QueueItem
-    from tpmdrill.sqlcheck import SqlVerdict
     from tpmdrill.store import Store
 
 # The session's stopwatch; tests replace it to make time pass.
@@ -77,43 +75,6 @@ def _check_deck(store: Store, deck: str | None) -> None:
         from tpmdrill.errors import UnknownDeck
 
         raise UnknownDeck(f"no deck {deck!r}; 'tpmdrill decks list' lists decks")
-
-
-class Screen:
-    """The terminal: rich output (colour on a TTY unless NO_COLOR), line input."""
-
-    def __init__(self, console: Console) -> None:
-        self.console = console
-
-    @classmethod
-    def open(cls) -> Screen:
-        from rich.console import Console
-
-        # soft_wrap: long lines are left to the terminal, so piped output is not re-wrapped.
-        return cls(Console(highlight=False, soft_wrap=True))
-
-    def say(self, text: str = "", style: str | None = None) -> None:
-        from rich.text import Text
-
-        self.console.print(Text(text, style=style or ""))
-
-    def markdown(self, text: str) -> None:
-        """Rendered on a terminal; as written (already readable Markdown) when piped."""
-        if not self.console.is_terminal:
-            self.console.print(text, markup=False)
-            return
-        from rich.markdown import Markdown
-
-        self.console.print(Markdown(text), soft_wrap=False)
-
-    def ask(self, prompt: str) -> str | None:
-        """One line of input without its newline; None at end of input."""
-        from rich.text import Text
-
-        self.console.print(Text(prompt, style="bold cyan"), end="")
-        self.console.file.flush()
-        line = sys.stdin.readline()
-        return None if line == "" else line.rstrip("\r\n")
 
 
 # ---- choosing what to drill ----------------------------------------------------------
@@ -255,7 +216,7 @@ def _drill_card(store: Store, screen: Screen, item: QueueItem, plan: Plan,
         return QUIT if answer is None else answer
     _show_elapsed(screen, monotonic() - start, card.minutes)
     verdict = verdict_for(card, answer)
-    _show_verdict(screen, verdict)
+    show_verdict(screen, verdict)
     rating = _confirm(screen, verdict)
     if rating is None:
         return QUIT
@@ -305,38 +266,6 @@ def _show_elapsed(screen: Screen, seconds: float, minutes: int) -> None:
 # ---- verdicts and the rating ------------------------------------------------------------
 
 
-def _show_verdict(screen: Screen, verdict: CardVerdict) -> None:
-    for point in verdict.points:
-        mark, style = ("✔", "green") if point.hit else ("✘", "red")
-        changed = " (you changed this)" if point.hit != point.auto_hit else ""
-        required = " (required)" if point.required else ""
-        matched = f"  [{', '.join(point.matched)}]" if point.matched else ""
-        screen.say(f" {mark} {point.number}. {point.text}{required}{matched}{changed}", style)
-    judgement = verdict.judgement
-    if judgement is not None and judgement.sql is not None:
-        _show_sql(screen, judgement.sql)
-    if judgement is not None and judgement.grade is not None and judgement.grade.stuffing:
-        screen.say(" This reads like a list of keywords; explain how they fit together.", "yellow")
-    if verdict.suggested is not None:
-        score = f"Score {verdict.score:.0%} · " if verdict.score is not None else ""
-        screen.say(f"{score}suggested rating: {verdict.suggested}", "bold")
-
-
-def _show_sql(screen: Screen, sql_verdict: SqlVerdict) -> None:
-    if sql_verdict.error is not None:
-        screen.say(f" ✘ The query failed: {sql_verdict.error}", "red")
-    elif sql_verdict.correct:
-        screen.say(f" ✔ Correct: the query returns the expected {sql_verdict.rows} rows.", "green")
-    else:
-        screen.say(f" ✘ Incorrect: {sql_verdict.rows} rows, not the expected result. First differences:", "red")
-        for expected, got in sql_verdict.first_differences():
-            screen.say(f"     expected {_row(expected)}   got {_row(got)}")
-
-
-def _row(row: tuple[object, ...] | None) -> str:
-    return "(no row)" if row is None else "(" + ", ".join(repr(value) for value in row) + ")"
-
-
 def _confirm(screen: Screen, verdict: CardVerdict) -> str | None:
     """The rating the user confirms; None to quit without recording this card."""
     while True:
@@ -378,7 +307,7 @@ def _toggle(screen: Screen, key: str, verdict: CardVerdict) -> bool:
             verdict.toggle(int(number))
     except BadValue as ex:
         screen.say(str(ex), "yellow")
-    _show_verdict(screen, verdict)
+    show_verdict(screen, verdict)
     return True
 
 
@@ -388,11 +317,7 @@ def _save(store: Store, screen: Screen, verdict: CardVerdict, rating: str, secon
 
     moment = now()
     reviewed = save(store, verdict, rating, moment, seconds, cram=cram, reschedule=reschedule)
-    screen.say("\nModel answer", "bold underline")
-    screen.markdown(verdict.card.answer)
-    if verdict.card.solution:
-        screen.say("\nSolution", "bold underline")
-        screen.say(verdict.card.solution)
+    show_model_answer(screen, verdict.card)
     screen.say(comes_back(reviewed, moment, store.memory_of(verdict.card.full_id)), "cyan")
     return reviewed
 

@@ -25,7 +25,8 @@ def grade(card_id: str, answer_file: str, json_: bool) -> None:
       tpmdrill grade api-design/idempotency --answer-file answer.md
       echo "SELECT 1" | tpmdrill grade data/conversion-by-variant --answer-file - --json
     """
-    from tpmdrill.cli.display import show_judgement
+    from tpmdrill.cli.display import Screen, show_model_answer, show_verdict
+    from tpmdrill.drill import under_confirmation
     from tpmdrill.judging import judge
 
     answer = read_text_file(answer_file)
@@ -34,4 +35,6 @@ def grade(card_id: str, answer_file: str, json_: bool) -> None:
     if json_:
         echo_json(judgement.to_json())
         return
-    show_judgement(card, judgement)
+    screen = Screen.open()
+    show_verdict(screen, under_confirmation(card, answer, judgement))
+    show_model_answer(screen, card)
