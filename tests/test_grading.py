@@ -79,6 +79,10 @@ def test_words_split_on_punctuation_and_between_letters_and_digits() -> None:
         ("consistency", "consistent"),
         ("tolerance", "tolerant"),
         ("encryption", "encrypt"),
+        ("indices", "index"),
+        ("vertices", "vertex"),
+        ("devices", "device"),  # -ices is a Latin plural only in a listed few words
+        ("services", "service"),
     ],
 )
 def test_inflections_share_a_stem(one: str, other: str) -> None:
@@ -107,6 +111,8 @@ def test_different_words_keep_different_stems(one: str, other: str) -> None:
         ("schema", "shcema"),
         ("sharding", "shardng"),
         ("cache", "cahce"),
+        ("latency", "latancy"),
+        ("database", "databse"),
     ],
 )
 def test_typos_in_long_words_match(keyword: str, written: str) -> None:
@@ -126,6 +132,8 @@ def test_typos_in_long_words_match(keyword: str, written: str) -> None:
         ("replica", "replicate"),
         ("pointer", "pointed"),
         ("deduplicate", "duplicate"),
+        ("model", "modal"),
+        ("compute", "commute"),
     ],
 )
 def test_short_or_real_word_neighbours_do_not_match(keyword: str, written: str) -> None:
