@@ -53,6 +53,14 @@ def test_even_focus_covers_every_category_given_time() -> None:
     assert [s.category for s in mock.sections] == list(CATEGORIES)
 
 
+@pytest.mark.parametrize("focus", ["weak", "even"])
+def test_no_category_is_crowded_out_of_a_45_minute_mock(focus: str) -> None:
+    """A long first question in one category must not eat the time of the ones after it."""
+    for seed in range(20):
+        mock = choose(STORE, NOW, minutes=45, seed=seed, focus=focus)
+        assert [s.category for s in mock.sections] == list(CATEGORIES), seed
+
+
 def test_weak_focus_draws_failed_cards_far_more_often() -> None:
     store = bundled_store()
     weak_cards = [c.full_id for c in store.cards(category="trade-offs")[:5]]

@@ -143,19 +143,24 @@ def _quotas(pools: dict[str, list[_Slot]], weights: Mapping[str, float], minutes
 
 
 def _fill(orders: dict[str, list[_Slot]], quotas: dict[str, float], minutes: int) -> dict[str, list[_Slot]]:
-    """Each category takes its cards in order while they fit its quota (its first card
-    may overrun it, so long questions are not shut out); then leftover time goes to
-    the remaining cards, round-robin across categories by their rank."""
+    """Each category takes its cards in order while they fit its quota; a category
+    that got nothing then takes its first card that fits the time left, so a long
+    question is not shut out and no category is crowded out by another's; leftover
+    time goes to the remaining cards, round-robin across categories by their rank."""
     chosen: dict[str, list[_Slot]] = {category: [] for category in orders}
     used = 0
     for category, slots in orders.items():
         spent = 0
         for slot in slots:
-            fits_quota = spent + slot.minutes <= quotas[category] or spent == 0
-            if fits_quota and used + slot.minutes <= minutes:
+            if spent + slot.minutes <= quotas[category] and used + slot.minutes <= minutes:
                 chosen[category].append(slot)
                 spent += slot.minutes
                 used += slot.minutes
+    for category, slots in orders.items():
+        first = next((slot for slot in slots if used + slot.minutes <= minutes), None)
+        if not chosen[category] and first is not None:
+            chosen[category].append(first)
+            used += first.minutes
     taken = {slot.card for slots in chosen.values() for slot in slots}
     leftovers = sorted(
         ((rank, index, slot) for index, slots in enumerate(orders.values())
