@@ -14,6 +14,8 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from tpmdrill import charts
 from tpmdrill.analytics import Mastery, Report
@@ -39,6 +41,7 @@ def environment() -> Environment:
     )
     env.filters["md"] = markdown_text
     env.filters["md_block"] = markdown_block
+    env.filters["markdown_html"] = markdown_html
     env.filters["percent"] = percent
     return env
 
@@ -56,6 +59,18 @@ def markdown_block(value: object) -> str:
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}text\n{text}\n{fence}"
+
+
+def markdown_html(value: object) -> Markup:
+    """Deck Markdown (model answers) as HTML for the sheets. Raw HTML in the text is
+    escaped, not passed through, and markdown-it refuses javascript: and data: links,
+    so a hostile deck still shows its text and runs nothing."""
+    return Markup(_markdown().render(str(value)))
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False})
 
 
 def percent(value: float | None) -> str:
