@@ -203,3 +203,24 @@ def test_review_with_an_answer_keeps_the_answer_and_automatic_verdicts(mini: Inv
         {"point": "definition", "auto_hit": False, "hit": False, "matched": []},
         {"point": "key", "auto_hit": True, "hit": True, "matched": ["idempotency key"]},
     ]
+
+
+def test_a_user_deck_cannot_take_a_bundled_deck_id(run: Invoke, tmp_path: Path, db_path: Path) -> None:
+    mine = tmp_path / "data.toml"
+    mine.write_text((MINI_DECKS / "mini.toml").read_text().replace('id = "mini"', 'id = "data"', 1))
+    run("decks", "list")
+    before = snapshot(db_path)
+    result = run("decks", "add", str(mine))
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {mine}: key 'id': deck id 'data' belongs to a bundled deck; choose another id\n"
+    assert snapshot(db_path) == before
+
+
+def test_grading_a_card_without_rubric_is_a_clear_error(run: Invoke, tmp_path: Path) -> None:
+    deck = tmp_path / "bare.toml"
+    deck.write_text('[deck]\nid = "bare"\ntitle = "Bare"\ncategory = "data"\n'
+                    '[[card]]\nid = "q"\nkind = "concept"\nprompt = "Why?"\nanswer = "Because."\n')
+    assert run("decks", "add", str(deck)).exit_code == 0
+    result = run("grade", "bare/q", "--answer-file", "-", input="Because.")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: card 'bare/q' has no rubric to grade against; rate it yourself\n"

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tpmdrill.decks import load_deck, load_decks
+from tpmdrill.errors import DeckError
 from tpmdrill.paths import bundled_decks_dir
 from tpmdrill.store import DeckSync, Store
 
@@ -33,4 +34,14 @@ def ensure_bundled_decks(store: Store, now: datetime) -> list[DeckSync]:
 def add_decks(store: Store, paths: Iterable[Path], now: datetime) -> list[DeckSync]:
     """Validate every file first, then load them all; nothing is loaded if any is bad."""
     decks = load_decks(paths)
+    bundled = {path.stem: path.resolve() for path in bundled_decks_dir().glob("*.toml")}
+    # A user deck under a bundled id would be overwritten by the bundled one at the
+    # next start, and the two would replace each other's cards back and forth.
+    taken = [
+        f"{deck.source}: key 'id': deck id {deck.id!r} belongs to a bundled deck; choose another id"
+        for deck in decks
+        if deck.id in bundled and Path(deck.source).resolve() != bundled[deck.id]
+    ]
+    if taken:
+        raise DeckError(taken)
     return [store.sync_deck(deck, now) for deck in decks]
