@@ -224,3 +224,22 @@ def test_grading_a_card_without_rubric_is_a_clear_error(run: Invoke, tmp_path: P
     result = run("grade", "bare/q", "--answer-file", "-", input="Because.")
     assert result.exit_code == 1
     assert result.stderr == "Error: card 'bare/q' has no rubric to grade against; rate it yourself\n"
+
+
+def test_damaged_database_pages_are_one_line_not_a_traceback(run: Invoke, db_path: Path) -> None:
+    import sqlite3
+
+    assert run("decks", "list").exit_code == 0
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size, pages = conn.execute("PRAGMA page_size").fetchone()[0], conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.close()
+    with db_path.open("r+b") as file:  # page 1 (the header and schema) stays intact
+        for page in range(pages // 2, pages):
+            file.seek(page * page_size)
+            file.write(b"\x0d\x00\x00\x00\x09" * (page_size // 5))
+    result = run("cards")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: database error: database disk image is malformed; 'tpmdrill restore FILE' brings back a backup\n"
+    )

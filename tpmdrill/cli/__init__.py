@@ -88,6 +88,11 @@ class TpmdrillGroup(click.Group):
             raise click.ClickException(str(ex)) from None
         except sqlite3.OperationalError as ex:
             raise click.ClickException(f"database error: {ex}") from None
+        except sqlite3.DatabaseError as ex:
+            # A file that opens but has damaged pages fails only when a query reaches them.
+            raise click.ClickException(
+                f"database error: {ex}; 'tpmdrill restore FILE' brings back a backup"
+            ) from None
 
 
 def _available(name: str) -> bool:
