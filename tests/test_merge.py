@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from tests.conftest import Invoke
 from tests.test_export_import import START, events, mini_store, record, tables
 from tpmdrill.merge import choose_memory, merge_document
-from tpmdrill.scheduler import SchedulerConfig, next_memory
+from tpmdrill.scheduler import SchedulerConfig, next_memory, retrievability
 from tpmdrill.store import Store
 from tpmdrill.transfer import snapshot
 
@@ -135,3 +135,22 @@ def test_merge_keeps_assessments_from_both_sides(tmp_path: Path) -> None:
     result = merged(a, b)
     assert [(taken.astimezone(UTC), ratings) for _, taken, ratings in result.assessments()] == [
         (START + timedelta(days=1), {"sql": 4}), (START, {"sql": 2})]
+
+
+def test_a_replayed_card_still_comes_back_before_the_interview() -> None:
+    """Replay caps the due date as a live review would: recall on the interview day
+    stays at the target, or the card is due the day before."""
+    base = mini_store()
+    interview = START + timedelta(days=11)
+    base.put_setting("interview_date", interview.date().isoformat())
+    a, b = clone(base), clone(base)
+    card = "mini/ride-sharing"
+    record(a, [(card, 3, 0, True, None, [])])
+    record(b, [(card, 3, 60 * 24 * 3, True, None, [])])
+    memory = merged(a, b).memory_of(card)
+
+    day = datetime.combine(interview.date(), datetime.min.time(), UTC)
+    assert memory is not None
+    assert memory.due == day - timedelta(days=1)
+    config = dataclasses.replace(SchedulerConfig.from_settings({}), fuzz=False)
+    assert retrievability("design", memory, day, config) < 0.95  # uncapped, it would come back after the day

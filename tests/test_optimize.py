@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from tests.conftest import Invoke
 from tests.synthetic_history import TRUE_PARAMETERS, fill, histories
+from tpmdrill.clock import from_text
 from tpmdrill.merge import replay
 from tpmdrill.optimizer import (
     MIN_REVIEWS,
@@ -17,10 +19,11 @@ from tpmdrill.optimizer import (
     fit_parameters,
     log_loss,
     optimize,
+    reschedule,
     suggest_retention,
     training_items,
 )
-from tpmdrill.scheduler import SchedulerConfig
+from tpmdrill.scheduler import SchedulerConfig, retrievability
 from tpmdrill.store import Store
 
 
@@ -99,3 +102,20 @@ def test_cli_retention_table(run: Invoke) -> None:
     assert [w["retention"] for w in report["workloads"]] == list(RETENTIONS)
     result = run("optimize", "--minutes", "10")
     assert result.exit_code == 2
+
+
+def test_rescheduling_keeps_the_interview_date_rule() -> None:
+    store = Store.memory()
+    store.put_setting("fuzz", False)
+    fill(store, histories(60, 6, seed=4))
+    last = max(from_text(row["reviewed_at"]) for row in store.table_rows("reviews"))
+    day = datetime.combine(last.date() + timedelta(days=10), time.min, UTC)
+    store.put_setting("interview_date", day.date().isoformat())
+
+    reschedule(store, default_parameters())
+
+    config = SchedulerConfig.from_settings(store.settings())
+    memories = [memory for row in store.table_rows("memory") if (memory := store.memory_of(row["card"]))]
+    assert all(m.due <= day - timedelta(days=1) or retrievability("design", m, day, config) >= 0.95
+               for m in memories)
+    assert any(m.due == day - timedelta(days=1) for m in memories)  # some were capped

@@ -11,7 +11,7 @@ A card's memory state is a function of its merged review history:
   nothing);
 - otherwise it is recomputed by replaying the merged reviews in time order through
   the scheduler, cram reviews (rescheduled = 0) left out, with this database's
-  parameters and desired retention.
+  parameters, desired retention and interview date.
 
 Replay runs with fuzz off. Stability and difficulty never depend on fuzz, only the
 final due date does, and a fuzzed date would depend on a random draw: with fuzz off,
@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +33,7 @@ from typing import Any, Literal
 from tpmdrill.clock import from_text
 from tpmdrill.errors import BadValue
 from tpmdrill.progress import Progress, quiet
-from tpmdrill.scheduler import SchedulerConfig, next_memory
+from tpmdrill.scheduler import SchedulerConfig, interview_cap, interview_deadline, next_memory
 from tpmdrill.store import Memory, Store
 from tpmdrill.transfer import check_document, review_rows, snapshot, to_row
 
@@ -146,7 +147,9 @@ def _settle_memory(
     progress: Progress,
 ) -> tuple[int, int]:
     cards = sorted(set(theirs) | set(their_memory))
-    config = dataclasses.replace(SchedulerConfig.from_settings(store.settings()), fuzz=False)
+    settings = store.settings()
+    config = dataclasses.replace(SchedulerConfig.from_settings(settings), fuzz=False)
+    deadline = interview_deadline(settings)
     kinds = {row["id"]: row["kind"] for row in store.table_rows("cards")}
     copied = replayed = 0
     with progress("Settling memory states", len(cards)) as advance:
@@ -157,17 +160,36 @@ def _settle_memory(
                 _put_memory(store, card, _memory_from_row(their_memory.get(card)))
                 copied += 1
             elif choice == "replay":
-                _put_memory(store, card, replay(store, card, kinds[card], config))
+                _put_memory(store, card, replay(store, card, kinds[card], config, deadline))
                 replayed += 1
             advance(1)
     return copied, replayed
 
 
-def replay(store: Store, card_id: str, kind: str, config: SchedulerConfig) -> Memory | None:
+def replay(
+    store: Store, card_id: str, kind: str, config: SchedulerConfig,
+    deadline: tuple[datetime, float] | None = None,
+) -> Memory | None:
     """The memory state a card's scheduled reviews lead to, applied in time order."""
+    return replay_history(kind, store.scheduling_history(card_id), config, deadline)
+
+
+def replay_history(
+    kind: str, history: Iterable[tuple[datetime, int]], config: SchedulerConfig,
+    deadline: tuple[datetime, float] | None,
+) -> Memory | None:
+    """The memory state after `history` (time, rating), oldest first, as live reviews
+    would have left it, the interview date's cap on the due date included.
+
+    Capping only the last review is enough: FSRS schedules from the last review and
+    the stability, never from the due date an earlier cap may have moved.
+    """
     memory: Memory | None = None
-    for at, rating in store.scheduling_history(card_id):
-        memory = next_memory(kind, memory, rating, at, config)
+    last = None
+    for last, rating in history:
+        memory = next_memory(kind, memory, rating, last, config)
+    if memory is not None and last is not None and deadline is not None:
+        memory = interview_cap(kind, memory, last, config, *deadline)
     return memory
 
 

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from tpmdrill.clock import from_text
 from tpmdrill.errors import BadValue
+from tpmdrill.merge import replay_history
 from tpmdrill.progress import Progress, quiet
-from tpmdrill.scheduler import SchedulerConfig, next_memory
-from tpmdrill.store import Memory, Store
+from tpmdrill.scheduler import SchedulerConfig, interview_deadline
+from tpmdrill.store import Store
 
 if TYPE_CHECKING:
     import fsrs_rs_python
@@ -131,22 +132,18 @@ def _usable(parameters: tuple[float, ...]) -> bool:
 def reschedule(store: Store, parameters: tuple[float, ...], progress: Progress = quiet) -> int:
     """Store `parameters` and every card's memory state replayed with them, in one transaction."""
     histories = list(store.scheduling_histories())
-    config = dataclasses.replace(SchedulerConfig.from_settings(store.settings()), parameters=parameters)
+    settings = store.settings()
+    config = dataclasses.replace(SchedulerConfig.from_settings(settings), parameters=parameters)
+    deadline = interview_deadline(settings)
     memories = []
     with progress("Rescheduling cards", len(histories)) as advance:
         for card, kind, reviews in histories:
-            memories.append((card, replay(kind, reviews, config)))
+            memory = replay_history(kind, [(from_text(at), rating) for at, rating in reviews], config, deadline)
+            assert memory is not None  # histories are never empty
+            memories.append((card, memory))
             advance(1)
     store.put_setting_and_memories(PARAMETERS_SETTING, list(parameters), memories)
     return len(memories)
-
-
-def replay(kind: str, reviews: Sequence[tuple[str, int]], config: SchedulerConfig) -> Memory:
-    memory: Memory | None = None
-    for at, rating in reviews:
-        memory = next_memory(kind, memory, rating, from_text(at), config)
-    assert memory is not None  # histories are never empty
-    return memory
 
 
 @dataclass(frozen=True)
