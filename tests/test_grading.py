@@ -134,6 +134,15 @@ def test_typos_in_long_words_match(keyword: str, written: str) -> None:
         ("deduplicate", "duplicate"),
         ("model", "modal"),
         ("compute", "commute"),
+        # one letter apart, but not by a slip of the finger or of spelling
+        ("interval", "internal"),
+        ("complex", "complete"),
+        ("content", "context"),
+        ("consent", "content"),
+        ("instance", "instant"),
+        ("percentile", "percentage"),
+        ("customer", "customization"),
+        ("primary", "primacy"),
     ],
 )
 def test_short_or_real_word_neighbours_do_not_match(keyword: str, written: str) -> None:

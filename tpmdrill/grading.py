@@ -277,9 +277,9 @@ def is_typo(keyword: str, written: str) -> bool:
     suffixes: none below five letters ("share"/"shard", "sharing"/"sharding" are
     words of their own) except swapping two neighbouring letters ("cahce"); one up
     to seven letters; two from eight ("availablity"). A transposition counts as one
-    edit, and in roots of up to six letters a substituted letter must be a keyboard
-    neighbour, since "token"/"taken" and "model"/"modal" are words too; from seven
-    letters any one substitution is a typo ("latancy").
+    edit, and a substituted letter must be a keyboard neighbour or a sound-alike
+    ("concensus"), or, in roots of seven letters or more, a vowel for a vowel
+    ("latancy"): see _slip.
     """
     a, b = keyword, written
     if min(len(a), len(b)) < 5 or a[0] != b[0] or not (a.isalpha() and b.isalpha()):
@@ -307,18 +307,59 @@ def _transposed(a: str, b: str) -> bool:
 
 
 def _close(a: str, b: str, allowed: int) -> bool:
-    """Within `allowed` edits, a lone substitution in a short word only between
-    neighbouring keys."""
+    """Within `allowed` edits, where only a plausible slip may substitute a letter."""
     if a.startswith(b) or b.startswith(a):
         return False  # a keyword never matches inside a longer word
     if OSA.distance(a, b, score_cutoff=allowed) > allowed:
         return False
-    if allowed == 1 and len(a) == len(b) and min(len(stem(a)), len(stem(b))) <= 6:
-        differing = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        if len(differing) == 1:
-            i = differing[0]
-            return b[i] in _NEIGHBOURS.get(a[i], frozenset())
-    return True
+    vowels_slip = min(len(stem(a)), len(stem(b))) >= 7
+    return _slip_distance(a, b, vowels_slip=vowels_slip) <= allowed
+
+
+# Consonants that sound alike, so spelling one for the other is a slip ("concensus").
+_SOUND_ALIKE = frozenset({frozenset("cs"), frozenset("ck"), frozenset("sz")})
+_VOWELS = frozenset("aeiou")
+
+
+def _slip(x: str, y: str, *, vowels_slip: bool) -> bool:
+    """Whether writing `y` for `x` is a slip of the finger or of spelling.
+
+    Any other substitution makes a different word more often than a typo: "interval"
+    and "internal", "complex" and "complete", "content" and "context" differ by one
+    letter that is neither a keyboard neighbour nor a vowel. Vowel for vowel
+    ("latancy") is a slip only in long roots: "token"/"taken", "model"/"modal" are words.
+    """
+    return (
+        y in _NEIGHBOURS.get(x, frozenset())
+        or frozenset((x, y)) in _SOUND_ALIKE
+        or (vowels_slip and x in _VOWELS and y in _VOWELS)
+    )
+
+
+def _slip_distance(a: str, b: str, *, vowels_slip: bool) -> int:
+    """Edits from `a` to `b` when only slips may substitute a letter and no letter is
+    both dropped and added (that pair would substitute any letter for any other:
+    "interval"/"internal"); more than any budget when that cannot be done.
+
+    Plain DP (words are short) over a cost that ranks alignments by letters dropped or
+    added first, then by forbidden substitutions, then by slips and transpositions.
+    """
+    indel, forbidden = 10_000, 100
+    previous2: list[int] = []
+    previous = [j * indel for j in range(len(b) + 1)]
+    for i in range(1, len(a) + 1):
+        current = [i * indel] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            x, y = a[i - 1], b[j - 1]
+            swap = 0 if x == y else 1 if _slip(x, y, vowels_slip=vowels_slip) else forbidden
+            current[j] = min(previous[j] + indel, current[j - 1] + indel, previous[j - 1] + swap)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    indels, substitutions = divmod(previous[-1], indel)
+    if indels > abs(len(a) - len(b)) or substitutions >= forbidden:
+        return len(a) + len(b)
+    return indels + substitutions
 
 
 # --- the compiled rubric -------------------------------------------------------------
