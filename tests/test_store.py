@@ -100,6 +100,21 @@ def test_a_failed_review_write_leaves_nothing_behind(tmp_path: Path) -> None:
     assert store.setting("x") is None
 
 
+def test_an_error_that_already_ended_the_transaction_is_not_masked(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+
+    def write_that_loses_its_transaction() -> None:
+        with store.writing():
+            store.conn.execute("INSERT INTO settings VALUES ('x', '1')")
+            store.conn.execute("ROLLBACK")  # as SQLite does itself on SQLITE_FULL or SQLITE_IOERR
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_that_loses_its_transaction()
+    assert not store.conn.in_transaction
+    assert store.setting("x") is None
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [

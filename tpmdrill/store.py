@@ -206,10 +206,13 @@ class Store:
             raise DatabaseProblem(f"cannot write to the database: {ex}") from None
         try:
             yield
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # Some errors (a full disk, an I/O error) have already ended the transaction;
+            # a second ROLLBACK would then hide the real error behind "no transaction".
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
 
     # ---- decks and cards -------------------------------------------------
 
