@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from tpmdrill.decks import CATEGORIES
 from tpmdrill.errors import BadValue
-from tpmdrill.scheduler import SchedulerConfig
+from tpmdrill.scheduler import SchedulerConfig, interview_deadline
 from tpmdrill.store import Store
 
 HALF_LIFE_DAYS = 30.0
@@ -302,17 +302,18 @@ def _rounded(value: float | None) -> float | None:
 
 def readiness(store: Store, now: datetime) -> Readiness | None:
     """Predicted recall on the interview day if nothing more were studied, per category."""
-    value = store.setting("interview_date")
-    day = date.fromisoformat(value) if value else None
-    if day is None:
+    deadline = interview_deadline(store.settings())
+    if deadline is None:
         return None
-    categories = by_category(mastery_by_deck(store, start_of_day(day)))
+    interview, target = deadline
+    day = interview.date()
+    categories = by_category(mastery_by_deck(store, interview))
     studied = sum(c.studied for c in categories)
     recall = sum(c.recall_sum for c in categories) / studied if studied else None
     new = sum(c.cards - c.studied for c in categories)
     return Readiness(
         day=day, days_left=days_left(day, now),
-        target=float(store.settings().get("interview_retention", 0.95)),
+        target=target,
         predicted_recall=recall, categories={c.name: c.mean_recall for c in categories},
         studied=studied, new_cards=new, new_per_day=pace_new_cards(new, day, now),
     )
