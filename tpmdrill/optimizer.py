@@ -166,9 +166,9 @@ def suggest_retention(store: Store, minutes: float | None = None,
     card remembered; with `minutes` a day, the highest retention that fits in them.
     """
     parameters = current_parameters(store)
-    cards = max(len(store.cards()), 1)
-    seconds = store.mean_review_seconds() or 60.0 * _mean_card_minutes(store)
-    config = _simulator_config(cards, seconds, int(store.setting("new_per_day") or 5))
+    minutes_per_card = [card_minutes for _id, _category, card_minutes in store.card_minutes()]
+    seconds = store.mean_review_seconds() or 60.0 * _mean(minutes_per_card, default=5.0)
+    config = _simulator_config(max(len(minutes_per_card), 1), seconds, int(store.setting("new_per_day") or 5))
     workloads = []
     with progress("Simulating a year of reviews", len(RETENTIONS)) as advance:
         for retention in RETENTIONS:
@@ -184,9 +184,8 @@ def _suggest(workloads: list[Workload], minutes: float | None) -> float:
     return min(workloads, key=lambda w: w.minutes_per_card).retention
 
 
-def _mean_card_minutes(store: Store) -> float:
-    cards = store.cards()
-    return sum(card.minutes for card in cards) / len(cards) if cards else 5.0
+def _mean(values: Sequence[int], *, default: float) -> float:
+    return sum(values) / len(values) if values else default
 
 
 def _simulator_config(cards: int, seconds: float, new_per_day: int) -> Any:
