@@ -81,6 +81,8 @@ def test_words_split_on_punctuation_and_between_letters_and_digits() -> None:
         ("encryption", "encrypt"),
         ("indices", "index"),
         ("vertices", "vertex"),
+        ("hypotheses", "hypothesis"),
+        ("analyses", "analysis"),
         ("devices", "device"),  # -ices is a Latin plural only in a listed few words
         ("services", "service"),
     ],

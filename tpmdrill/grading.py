@@ -209,6 +209,9 @@ def stem(word: str) -> str:
 _IRREGULAR_PLURALS = {
     "indices": "index", "vertices": "vertex", "matrices": "matrix", "appendices": "appendix",
     "criteria": "criterion", "schemata": "schema", "phenomena": "phenomenon",
+    # -sis -> -ses: stripping "is" instead would send "thesis" to "these"
+    "hypotheses": "hypothesis", "analyses": "analysis", "diagnoses": "diagnosis",
+    "syntheses": "synthesis", "emphases": "emphasis", "crises": "crisis", "theses": "thesis",
 }
 
 
