@@ -41,6 +41,16 @@ class RubricPoint:
     weight: float = 1.0
     required: bool = False
 
+    def to_json(self) -> dict[str, Any]:
+        """The point as the store keeps it and `card --json` shows it."""
+        return {"id": self.id, "point": self.point, "keywords": list(self.keywords),
+                "min_hits": self.min_hits, "weight": self.weight, "required": self.required}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RubricPoint:
+        return cls(data["id"], data["point"], tuple(data["keywords"]), data["min_hits"], data["weight"],
+                   data["required"])
+
 
 @dataclass(frozen=True)
 class Card:

@@ -299,17 +299,9 @@ class Store:
 
     def memory_of(self, card_id: str) -> Memory | None:
         row = self.conn.execute(
-            "SELECT state, step, stability, difficulty, due, last_review, reps, lapses"
-            " FROM memory WHERE card = ?",
-            [card_id],
+            f"SELECT {self._MEMORY_COLUMNS} FROM memory m WHERE m.card = ?", [card_id]  # noqa: S608
         ).fetchone()
-        if row is None:
-            return None
-        return Memory(
-            state=row[0], step=row[1], stability=row[2], difficulty=row[3],
-            due=from_text(row[4]), last_review=from_text(row[5]) if row[5] is not None else None,
-            reps=row[6], lapses=row[7],
-        )
+        return None if row is None else self._memory_from(row)
 
     def save_review(self, review: Review, memory: Memory | None) -> Review:
         """Append a review with its point verdicts and, if given, the new memory state.
@@ -872,22 +864,14 @@ def _card_row(card: Card, position: int) -> dict[str, Any]:
         "kind": card.kind, "prompt": card.prompt, "minutes": card.minutes,
         "tags": json.dumps(list(card.tags)), "skills": json.dumps(list(card.skills)),
         "answer": card.answer,
-        "rubric": json.dumps([_point_to_json(p) for p in card.rubric]),
+        "rubric": json.dumps([p.to_json() for p in card.rubric]),
         "fixture": card.fixture, "solution": card.solution, "ordered": int(card.ordered),
         "retired": 0,
     }
 
 
-def _point_to_json(point: RubricPoint) -> dict[str, Any]:
-    return {"id": point.id, "point": point.point, "keywords": list(point.keywords),
-            "min_hits": point.min_hits, "weight": point.weight, "required": point.required}
-
-
 def _card_from_row(row: Sequence[Any]) -> Card:
-    rubric = tuple(
-        RubricPoint(p["id"], p["point"], tuple(p["keywords"]), p["min_hits"], p["weight"], p["required"])
-        for p in json.loads(row[8])
-    )
+    rubric = tuple(RubricPoint.from_json(p) for p in json.loads(row[8]))
     return Card(
         deck=row[0], id=row[1], kind=row[2], prompt=row[3], minutes=row[4],
         tags=tuple(json.loads(row[5])), skills=tuple(json.loads(row[6])), answer=row[7],

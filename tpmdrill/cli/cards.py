@@ -70,11 +70,7 @@ def card(card_id: str, json_: bool) -> None:
     config = SchedulerConfig.from_settings(store.settings())
     view = card_summary(found, store.category_of(found.deck)) | {
         "answer": found.answer,
-        "rubric": [
-            {"id": p.id, "point": p.point, "keywords": list(p.keywords), "min_hits": p.min_hits,
-             "weight": p.weight, "required": p.required}
-            for p in found.rubric
-        ],
+        "rubric": [p.to_json() for p in found.rubric],
         "retired": store.is_retired(card_id),
         "state": state_name(memory),
         "due": memory.due.isoformat() if memory else None,
