@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tpmdrill.decks import CATEGORIES
 from tpmdrill.errors import BadValue
 from tpmdrill.library import ensure_bundled_decks
-from tpmdrill.mock import choose
+from tpmdrill.mock import UNSTUDIED_WEAKNESS, choose
 from tpmdrill.store import Review, Store
 
 from .conftest import Invoke
@@ -100,3 +100,9 @@ def test_mock_sheets_carry_candidate_and_interviewer_parts(run: Invoke, tmp_path
     assert "## Candidate copy" in markdown
     assert "## Interviewer copy" in markdown
     assert "- [ ] " in markdown
+
+
+def test_a_question_never_studied_has_unknown_weakness() -> None:
+    sheet = choose(STORE, NOW, minutes=120, seed=1)
+    assert sheet.questions
+    assert {q.weakness for q in sheet.questions} == {UNSTUDIED_WEAKNESS}

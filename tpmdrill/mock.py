@@ -32,7 +32,7 @@ WEAKNESS_BOOST = 4.0  # the weakest card is drawn five times as readily as a str
 class MockQuestion:
     card: Card
     category: str
-    weakness: float  # 0 (strong) .. 1 (weak): misses and low recall; 0.5 unknown
+    weakness: float  # 0 (strong) .. 1 (weak): misses and low recall; 0.5 unknown or not weighed (focus even)
 
     @property
     def max_points(self) -> float:
@@ -90,9 +90,9 @@ def choose(store: Store, now: datetime, *, minutes: int, seed: int, focus: str =
     pools = _pools(store)
     if not pools:
         raise BadValue("there are no cards to choose from; add decks with 'tpmdrill decks add'")
-    weakness = card_weakness(store, now) if focus == "weak" else {}
-    weights = {slot.card: 1 + WEAKNESS_BOOST * weakness.get(slot.card, UNSTUDIED_WEAKNESS)
-               for slots in pools.values() for slot in slots}
+    known = card_weakness(store, now) if focus == "weak" else {}
+    weakness = {slot.card: known.get(slot.card, UNSTUDIED_WEAKNESS) for slots in pools.values() for slot in slots}
+    weights = {card: 1 + WEAKNESS_BOOST * value for card, value in weakness.items()}
     rng = random.Random(seed)
     orders = {category: _weighted_order(slots, weights, rng) for category, slots in pools.items()}
     chosen = _fill(orders, _quotas(pools, weights, minutes, focus), minutes)
@@ -101,7 +101,7 @@ def choose(store: Store, now: datetime, *, minutes: int, seed: int, focus: str =
         raise BadValue(f"no question fits in {minutes} minutes; the shortest takes {shortest}")
     sections = tuple(
         MockSection(category, CATEGORY_TITLES.get(category, category), tuple(
-            MockQuestion(store.card(s.card), category, weakness.get(s.card, 0.0)) for s in chosen[category]))
+            MockQuestion(store.card(s.card), category, weakness[s.card]) for s in chosen[category]))
         for category in orders if chosen[category]
     )
     return MockSet(minutes, seed, focus, sections)
