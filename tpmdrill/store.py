@@ -231,8 +231,7 @@ class Store:
             existing = {
                 row[0]: row[1:]
                 for row in self.conn.execute(
-                    "SELECT id, position, kind, prompt, minutes, tags, skills, answer, rubric,"
-                    " fixture, solution, ordered, retired FROM cards WHERE deck = ?",
+                    f"SELECT id, {', '.join(_SYNCED_COLUMNS)} FROM cards WHERE deck = ?",  # noqa: S608
                     [deck.id],
                 )
             }
@@ -240,11 +239,14 @@ class Store:
             added = sum(1 for row in rows if row["id"] not in existing)
             updated = sum(
                 1 for row in rows
-                if row["id"] in existing and existing[row["id"]] != tuple(list(row.values())[3:])
+                if row["id"] in existing and existing[row["id"]] != tuple(row[c] for c in _SYNCED_COLUMNS)
             )
             self.db.table("cards").upsert_all(rows, pk="id")
             current = {row["id"] for row in rows}
-            gone = [card_id for card_id, old in existing.items() if card_id not in current and not old[-1]]
+            gone = [
+                card_id for card_id, old in existing.items()
+                if card_id not in current and not old[_SYNCED_COLUMNS.index("retired")]
+            ]
             self.conn.executemany("UPDATE cards SET retired = 1 WHERE id = ?", [[c] for c in gone])
         return DeckSync(deck.id, added, updated, len(gone), len(rows) - added - updated)
 
@@ -856,6 +858,14 @@ def _card_filter(*, deck: str | None, category: str | None, kind: str | None) ->
             where.append(f"{column} = ?")
             params.append(value)
     return where, params
+
+
+# What a deck file sets on a card (and whether it is retired): a card whose stored
+# values differ from its file's counts as updated when the deck is loaded again.
+_SYNCED_COLUMNS = (
+    "position", "kind", "prompt", "minutes", "tags", "skills", "answer", "rubric",
+    "fixture", "solution", "ordered", "retired",
+)
 
 
 def _card_row(card: Card, position: int) -> dict[str, Any]:
