@@ -353,6 +353,11 @@ class Report:
         return sum(day.reviews for day in self.activity)
 
     @property
+    def due_today(self) -> int:
+        """Cards due today, overdue ones included (the forecast's first day)."""
+        return self.forecast[0][1] if self.forecast else 0
+
+    @property
     def retention(self) -> float | None:
         mature = sum(week.mature for week in self.weeks)
         return sum(week.passed for week in self.weeks) / mature if mature else None
