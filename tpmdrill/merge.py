@@ -88,7 +88,7 @@ def merge_document(store: Store, data: dict[str, Any], progress: Progress = quie
 
 def _add_rows(store: Store, data: dict[str, Any]) -> MergeReport:
     reviews, verdicts = review_rows(data["reviews"])
-    settings = [{"key": key, "value": _json_text(value)} for key, value in data["settings"].items()]
+    settings = [{"key": key, "value": json.dumps(value)} for key, value in data["settings"].items()]
     return MergeReport(
         decks=store.insert_rows("decks", data["decks"]),
         cards=store.insert_rows("cards", [to_row("cards", card) for card in data["cards"]]),
@@ -97,10 +97,6 @@ def _add_rows(store: Store, data: dict[str, Any]) -> MergeReport:
         settings=store.insert_rows("settings", settings),
         assessments=_add_assessments(store, data["assessments"]),
     )
-
-
-def _json_text(value: Any) -> str:
-    return json.dumps(value)
 
 
 def _add_assessments(store: Store, assessments: list[dict[str, Any]]) -> int:
@@ -205,6 +201,6 @@ def _memory_from_row(row: dict[str, Any] | None) -> Memory | None:
         return None
     return Memory(
         state=row["state"], step=row["step"], stability=row["stability"], difficulty=row["difficulty"],
-        due=from_text(row["due"]), last_review=from_text(row["last_review"]) if row["last_review"] else None,
-        reps=row["reps"], lapses=row["lapses"],
+        due=from_text(row["due"]), reps=row["reps"], lapses=row["lapses"],
+        last_review=from_text(row["last_review"]) if row["last_review"] is not None else None,
     )
