@@ -302,3 +302,24 @@ def test_a_permutation_with_rounding_noise_is_equal(data: st.DataObject) -> None
     noise = st.floats(min_value=-1e-13, max_value=1e-13)
     noisy = [tuple(v * (1 + data.draw(noise)) for v in row) for row in rows]
     assert same_result(rows, data.draw(st.permutations(noisy)), ordered=False)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT printf('%.*c', 2000000000, 'x')",
+        "SELECT format('%.2000000000c', 'x')",
+        "SELECT printf('%.*c', '2000000000abc', customer) FROM orders",
+        "SELECT printf('%2000000000d', id) FROM orders",
+    ],
+)
+def test_printf_padding_cannot_outrun_the_time_limit(query: str) -> None:
+    # SQLite pads inside one call, where the progress handler never runs.
+    started = time.monotonic()
+    assert all(value is None for (value,) in run_query(FIXTURE, query))
+    assert time.monotonic() - started < 1
+
+
+def test_printf_still_formats() -> None:
+    query = "SELECT printf('%5.2f|%-4d|%s|%%|%*d|%.*c', amount, id, customer, 3, id, 2, 'z') FROM orders WHERE id = 2"
+    assert run_query(FIXTURE, query) == ((" 3.00|2   |bob|%|  2|zz",),)

@@ -12,7 +12,8 @@ stacks independent defences; each one alone stops the hostile queries it is aime
 - SQLite limits: no attached databases at all (VACUUM INTO attaches internally, so it
   fails too), bounded string/blob size, statement length and column count;
   ``query_only`` and in-memory temporary storage, so no file is ever written;
-- a wall-clock limit through the progress handler, a row cap and a result-size cap.
+- a wall-clock limit through the progress handler, a row cap and a result-size cap;
+  printf/format are wrapped, as their padding runs where the handler cannot stop it.
 
 Results compare as multisets (or in order when the card says ``ordered``), ignoring
 column names, with numbers equal within 1e-9 and NULL equal to NULL.
@@ -255,6 +256,63 @@ def _harden(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA temp_store = MEMORY")  # sorts and temp tables spill to RAM, not disk
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute(f"PRAGMA hard_heap_limit = {HEAP_CAP_BYTES}")
+    for name in ("printf", "format"):
+        conn.create_function(name, -1, _bounded_printf, deterministic=True)
+
+
+# One conversion of printf: flags, then width and precision as digits or '*'.
+_PRINTF_SPEC = re.compile(r"%[-+ 0#,!]*(\*|\d+)?(?:\.(\*|\d+))?(.)", re.DOTALL)
+_printf_engine: sqlite3.Connection | None = None
+
+
+def _bounded_printf(*args: object) -> str | None:
+    """SQLite's printf, refusing widths and precisions no value may reach.
+
+    SQLite pads '%.2000000000c' one character at a time inside a single call, where
+    the progress handler cannot stop it (10 s, then NULL as the result is too big).
+    Too wide a conversion gives that same NULL at once; the rest runs in SQLite's
+    own printf on a bare connection with the same length limit.
+    """
+    global _printf_engine
+    if args and isinstance(args[0], str) and _printf_too_wide(args[0], args[1:]):
+        return None
+    if _printf_engine is None:
+        _printf_engine = sqlite3.connect(":memory:", isolation_level=None)
+        _printf_engine.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, VALUE_BYTES_CAP)
+        _printf_engine.text_factory = _decode_text
+    placeholders = ", ".join("?" * len(args))
+    formatted: str | None = _printf_engine.execute(f"SELECT printf({placeholders})", args).fetchone()[0]
+    return formatted
+
+
+def _printf_too_wide(template: str, args: Sequence[object]) -> bool:
+    taken = iter(args)
+    for spec in _PRINTF_SPEC.finditer(template):
+        width, precision, conversion = spec.groups()
+        if conversion == "%" and width is None and precision is None:
+            continue
+        for size in (width, precision):
+            value = next(taken, 0) if size == "*" else size
+            if size is not None and abs(_as_int(value)) > VALUE_BYTES_CAP:
+                return True
+        next(taken, None)
+    return False
+
+
+_NUMERIC_PREFIX = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)")
+
+
+def _as_int(value: object) -> int:
+    """At least the size SQLite's printf would read from a '*' argument: text and
+    blobs count by their numeric prefix ('2000000000abc'), as SQLite reads them."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        prefix = _NUMERIC_PREFIX.match(value)
+        value = float(prefix.group(1)) if prefix else 0
+    if not isinstance(value, int | float) or math.isnan(value):
+        return 0
+    return 2**63 if math.isinf(value) else int(value)
 
 
 def _decode_text(raw: bytes) -> str:
