@@ -316,3 +316,38 @@ def test_interview_date_shows_a_countdown_and_paces_new_cards(pinned: Invoke) ->
     assert "Learn 2 new cards now? [Y/n]" in session.output, "130-odd unseen cards in 10 days need more than 1 a day"
     header = session.output.split("Card 1/2")[0].splitlines()[-1]
     assert header.startswith("Interview in 10 days (2025-03-11)")
+
+
+BROKEN_DECK = '''
+[deck]
+id = "broken-sql"
+title = "Broken SQL"
+category = "data"
+description = "A sql card whose solution fails."
+
+[[card]]
+id = "bad-solution"
+kind = "sql"
+prompt = "Count the rows."
+skills = ["sql"]
+answer = "Use COUNT."
+fixture = "rows.sql"
+solution = "SELECT count(*) FROM no_such_table"
+'''
+
+
+def test_a_card_whose_solution_fails_is_skipped_not_fatal(
+    monkeypatch: pytest.MonkeyPatch, run: Invoke, db_path: Path, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "broken.toml").write_text(BROKEN_DECK, encoding="utf-8")
+    (decks / "rows.sql").write_text("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);", encoding="utf-8")
+    assert run("decks", "add", str(decks)).exit_code == 0
+    result = run("drill", "--deck", "broken-sql", input="\nSELECT count(*) FROM t\n.\n")
+    assert result.exit_code == 0, result.output
+    assert "This card cannot be checked: the card's solution query fails" in result.output
+    assert "Session: 0 cards in" in result.output
+    assert "1 skipped" in result.output
+    assert history(db_path, "broken-sql/bad-solution") == []

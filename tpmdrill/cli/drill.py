@@ -208,6 +208,7 @@ def _reason(item: QueueItem) -> str:
 def _drill_card(store: Store, screen: Screen, item: QueueItem, plan: Plan,
                 *, reschedule: bool) -> Reviewed | str:
     from tpmdrill.drill import verdict_for
+    from tpmdrill.sqlcheck import BrokenCard
 
     card = item.card
     start = monotonic()
@@ -215,7 +216,11 @@ def _drill_card(store: Store, screen: Screen, item: QueueItem, plan: Plan,
     if answer in (QUIT, SKIP) or answer is None:
         return QUIT if answer is None else answer
     _show_elapsed(screen, monotonic() - start, card.minutes)
-    verdict = verdict_for(card, answer)
+    try:
+        verdict = verdict_for(card, answer)
+    except BrokenCard as ex:  # the deck's fault, not the answer's: the session goes on
+        screen.say(f"This card cannot be checked: {ex}. Skipped; fix its deck file.", "yellow")
+        return SKIP
     show_verdict(screen, verdict)
     rating = _confirm(screen, verdict)
     if rating is None:
