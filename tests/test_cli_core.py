@@ -243,3 +243,22 @@ def test_damaged_database_pages_are_one_line_not_a_traceback(run: Invoke, db_pat
     assert result.stderr == (
         "Error: database error: database disk image is malformed; 'tpmdrill restore FILE' brings back a backup\n"
     )
+
+
+def test_due_imports_none_of_the_heavy_libraries(run: Invoke, db_path: Path) -> None:
+    """`due` runs many times a day: no FSRS, grading, rendering or sqlite-utils (which
+    pulls in numpy) once the database exists and is migrated."""
+    assert run("due").exit_code == 0
+    script = (
+        "import sys\n"
+        "from tpmdrill.cli import cli\n"
+        "try:\n"
+        "    cli(['due'], prog_name='tpmdrill')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('fsrs', 'rapidfuzz', 'jinja2', 'rich', 'sqlite_utils', 'numpy')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy), file=sys.stderr)\n"
+    )
+    out = subprocess.run(["python", "-c", script], capture_output=True, text=True, check=True,
+                         env={**os.environ, "TPMDRILL_DB": str(db_path)})
+    assert out.stderr == "[]\n"

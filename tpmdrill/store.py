@@ -14,22 +14,23 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING, Any
 
 from tpmdrill.clock import from_text, to_text
 from tpmdrill.decks import Card, Deck, RubricPoint
 from tpmdrill.errors import DatabaseProblem, UnknownCard
 
+if TYPE_CHECKING:
+    # sqlite-utils imports numpy (and pandas) when they are installed, a third of the
+    # time of `tpmdrill due`; it is imported only to migrate or to load a deck.
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
 BUSY_TIMEOUT_SECONDS = 30
 
-migrations = Migrations("tpmdrill")
 
-
-@migrations()
 def m001_initial_schema(db: Database) -> None:
     db.table("decks").create(
         {"id": str, "title": str, "category": str, "description": str,
@@ -82,7 +83,6 @@ def m001_initial_schema(db: Database) -> None:
     )
 
 
-@migrations()
 def m002_covering_indexes_for_the_queue(db: Database) -> None:
     # `due` counts and lists due cards and checks each is active; with these the
     # work is index-only and proportional to the cards due, never to history.
@@ -91,7 +91,6 @@ def m002_covering_indexes_for_the_queue(db: Database) -> None:
     db.table("cards").create_index(["retired", "id"], index_name="cards_retired_id")
 
 
-@migrations()
 def m003_covering_index_for_reports(db: Database) -> None:
     # Reports, `weak` and mocks read every review in a time window for its day, state,
     # rating, card and id (to reach its verdicts); covered by one index, they never
@@ -99,6 +98,40 @@ def m003_covering_index_for_reports(db: Database) -> None:
     db.table("reviews").create_index(
         ["reviewed_at", "state_before", "rating", "card", "id"], index_name="reviews_report_covering"
     )
+
+
+# In the order they apply. A name is recorded once applied: never rename, reorder or
+# edit a migration that has shipped.
+_MIGRATIONS = (m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports)
+_MIGRATION_SET = "tpmdrill"
+
+
+@lru_cache(maxsize=1)
+def _migration_set() -> Migrations:
+    from sqlite_utils.migrations import Migrations
+
+    registry = Migrations(_MIGRATION_SET)
+    for migration in _MIGRATIONS:
+        registry()(migration)
+    return registry
+
+
+def __getattr__(name: str) -> Any:
+    """`store.migrations`, the sqlite-utils migration set, built on first use."""
+    if name == "migrations":
+        return _migration_set()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _migrations_pending(conn: sqlite3.Connection) -> bool:
+    """Whether a migration is missing, read without sqlite-utils (see `_migration_set`)."""
+    try:
+        applied = {row[0] for row in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [_MIGRATION_SET]
+        )}
+    except sqlite3.OperationalError:  # no such table: a new database
+        return True
+    return any(migration.__name__ not in applied for migration in _MIGRATIONS)
 
 
 @dataclass(frozen=True)
@@ -157,10 +190,21 @@ class DeckSync:
 class Store:
     """The user's database: decks, cards, memory states, reviews, settings, assessments."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.conn = db.conn
+    def __init__(self, db: Database | sqlite3.Connection) -> None:
+        if isinstance(db, sqlite3.Connection):
+            self.conn, self._db = db, None
+        else:
+            self.conn, self._db = db.conn, db
         self._migrate()
+
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils view of the connection, for migrations and upserts."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False, recursive_triggers=False)
+        return self._db
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -175,7 +219,7 @@ class Store:
             journal = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if journal != "wal" and path.exists():
                 conn.execute("PRAGMA schema_version").fetchone()
-            return cls(Database(conn, execute_plugins=False, recursive_triggers=False))
+            return cls(conn)
         except sqlite3.DatabaseError as ex:
             raise DatabaseProblem(_explain(path, ex)) from None
 
@@ -184,18 +228,18 @@ class Store:
         """A throw-away in-memory store, for tests and sandboxes."""
         conn = sqlite3.connect(":memory:")
         conn.execute("PRAGMA foreign_keys = ON")
-        return cls(Database(conn, execute_plugins=False, recursive_triggers=False))
+        return cls(conn)
 
     def close(self) -> None:
         self.conn.close()
 
     def _migrate(self) -> None:
-        if not migrations.pending(self.db):
+        if not _migrations_pending(self.conn):
             return
         # IMMEDIATE takes the write lock first, so two processes opening a fresh
         # database at once cannot both decide to create the same tables.
         with self.writing():
-            migrations.apply(self.db)
+            _migration_set().apply(self.db)
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -700,7 +744,7 @@ class Store:
         finally:
             source.close()
         conn.execute("PRAGMA foreign_keys = ON")
-        return cls(Database(conn, execute_plugins=False, recursive_triggers=False))
+        return cls(conn)
 
     # ---- drill sessions and assessments ----------------------------------
 
