@@ -116,6 +116,8 @@ def snapshot(db: Path) -> bytes:
         (["config", "set", "colour", "blue"], 1,
          "Error: unknown setting 'colour'; settings: desired_retention, fuzz, new_per_day, interview_retention\n"),
         (["cards", "--deck", "nope"], 1, "Error: no deck 'nope'; 'tpmdrill decks list' lists decks\n"),
+        (["config", "get", "colour"], 1,
+         "Error: unknown setting 'colour'; settings: desired_retention, fuzz, new_per_day, interview_retention\n"),
     ],
 )
 def test_bad_input_is_one_line_and_changes_nothing(

@@ -54,10 +54,15 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
-def parse_setting(key: str, text: str) -> Any:
+def known_setting(key: str) -> Setting:
     setting = SETTINGS.get(key)
     if setting is None:
         raise BadValue(f"unknown setting {key!r}; settings: {', '.join(SETTINGS)}")
+    return setting
+
+
+def parse_setting(key: str, text: str) -> Any:
+    setting = known_setting(key)
     try:
         return setting.parse(text)
     except ValueError as ex:

@@ -23,14 +23,16 @@ def get(key: str | None, json_: bool) -> None:
     Example:
       tpmdrill config get desired_retention
     """
-    from tpmdrill.errors import BadValue
-    from tpmdrill.settings import SETTINGS, effective
+    from tpmdrill.settings import SETTINGS, effective, known_setting
 
+    if key is not None:
+        known_setting(key)
     values = effective(open_store(load_bundled=False).settings())
     if key is not None:
-        if key not in values:
-            raise BadValue(f"unknown setting {key!r}; settings: {', '.join(SETTINGS)}")
-        click.echo(echo_value(values[key]) if not json_ else _json(values[key]))
+        if json_:
+            echo_json(values[key])
+        else:
+            click.echo(echo_value(values[key]))
         return
     if json_:
         echo_json(values)
@@ -60,9 +62,3 @@ def set_(key: str, value: str) -> None:
 
 def echo_value(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def _json(value: object) -> str:
-    import json
-
-    return json.dumps(value)
