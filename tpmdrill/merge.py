@@ -24,7 +24,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,7 +32,7 @@ from typing import Any, Literal
 from tpmdrill.clock import from_text
 from tpmdrill.errors import BadValue
 from tpmdrill.progress import Progress, quiet
-from tpmdrill.scheduler import SchedulerConfig, interview_cap, interview_deadline, next_memory
+from tpmdrill.scheduler import SchedulerConfig, interview_deadline, replay_history
 from tpmdrill.store import Memory, Store
 from tpmdrill.transfer import check_document, review_rows, snapshot, to_row
 
@@ -168,25 +167,6 @@ def replay(
 ) -> Memory | None:
     """The memory state a card's scheduled reviews lead to, applied in time order."""
     return replay_history(kind, store.scheduling_history(card_id), config, deadline)
-
-
-def replay_history(
-    kind: str, history: Iterable[tuple[datetime, int]], config: SchedulerConfig,
-    deadline: tuple[datetime, float] | None,
-) -> Memory | None:
-    """The memory state after `history` (time, rating), oldest first, as live reviews
-    would have left it, the interview date's cap on the due date included.
-
-    Capping only the last review is enough: FSRS schedules from the last review and
-    the stability, never from the due date an earlier cap may have moved.
-    """
-    memory: Memory | None = None
-    last = None
-    for last, rating in history:
-        memory = next_memory(kind, memory, rating, last, config)
-    if memory is not None and last is not None and deadline is not None:
-        memory = interview_cap(kind, memory, last, config, *deadline)
-    return memory
 
 
 def _put_memory(store: Store, card_id: str, memory: Memory | None) -> None:

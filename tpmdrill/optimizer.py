@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from tpmdrill.clock import from_text
 from tpmdrill.errors import BadValue
-from tpmdrill.merge import replay_history
 from tpmdrill.progress import Progress, quiet
-from tpmdrill.scheduler import SchedulerConfig, interview_deadline
+from tpmdrill.scheduler import SchedulerConfig, interview_deadline, replay_history
 from tpmdrill.store import Store
 
 if TYPE_CHECKING:

@@ -8,6 +8,7 @@ date equals what `fsrs.Scheduler` gives for the same ratings, to the second.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -172,6 +173,25 @@ def interview_cap(
         return memory
     latest = max(at, interview - timedelta(days=1))
     return memory if memory.due <= latest else replace(memory, due=latest)
+
+
+def replay_history(
+    kind: str, history: Iterable[tuple[datetime, int]], config: SchedulerConfig,
+    deadline: tuple[datetime, float] | None,
+) -> Memory | None:
+    """The memory state after `history` (time, rating), oldest first, as live reviews
+    would have left it, the interview date's cap on the due date included.
+
+    Capping only the last review is enough: FSRS schedules from the last review and
+    the stability, never from the due date an earlier cap may have moved.
+    """
+    memory: Memory | None = None
+    last = None
+    for last, rating in history:
+        memory = next_memory(kind, memory, rating, last, config)
+    if memory is not None and last is not None and deadline is not None:
+        memory = interview_cap(kind, memory, last, config, *deadline)
+    return memory
 
 
 def interval_text(delta: timedelta) -> str:
