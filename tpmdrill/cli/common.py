@@ -91,3 +91,15 @@ def read_text_file(path: str) -> str:
     except UnicodeDecodeError:
         source = "standard input" if path == "-" else path
         raise click.ClickException(f"{source} is not UTF-8 text") from None
+
+
+def write_output(text: str, path: Path | None) -> None:
+    """Write to `path` and print where, or to stdout when there is no path (or '-')."""
+    if path is None or str(path) == "-":
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as ex:
+        raise click.ClickException(f"cannot write {path}: {ex.strerror or ex}") from None
+    click.echo(str(path.resolve()))

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, now, open_store
-from tpmdrill.cli.report import write_output
+from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, now, open_store, write_output
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store
+from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store, write_output
 
 if TYPE_CHECKING:
     from tpmdrill.analytics import WeakAreas
@@ -91,15 +91,3 @@ def report(fmt: str, output: Path | None, since: object) -> None:
     text = render_report(build_report(open_store(), moment, since=start), fmt)
     default = Path(f"tpmdrill-report-{moment.date().isoformat()}.html") if fmt == "html" else None
     write_output(text, output or default)
-
-
-def write_output(text: str, path: Path | None) -> None:
-    """Write to `path` and print where, or to stdout when there is no path (or '-')."""
-    if path is None or str(path) == "-":
-        click.echo(text, nl=not text.endswith("\n"))
-        return
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as ex:
-        raise click.ClickException(f"cannot write {path}: {ex.strerror or ex}") from None
-    click.echo(str(path.resolve()))
