@@ -15,4 +15,6 @@ def rating_value(name: str) -> int:
 
 
 def rating_name(value: int) -> str:
+    if not 1 <= value <= len(RATINGS):
+        raise BadValue(f"rating {value} is not between 1 and {len(RATINGS)}")
     return RATINGS[value - 1]
