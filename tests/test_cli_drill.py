@@ -351,3 +351,12 @@ def test_a_card_whose_solution_fails_is_skipped_not_fatal(
     assert "Session: 0 cards in" in result.output
     assert "1 skipped" in result.output
     assert history(db_path, "broken-sql/bad-solution") == []
+
+
+def test_a_new_user_is_pointed_to_the_self_assessment_until_they_take_it(pinned: Invoke, tmp_path: Path) -> None:
+    tip = "Tip: run 'tpmdrill assess' first, so new cards for your weakest skills come first."
+    assert tip in drill(pinned, input="n\n").output
+    ratings = tmp_path / "ratings.toml"
+    ratings.write_text("api-design = 3\n")
+    assert pinned("assess", "--from-file", str(ratings)).exit_code == 0
+    assert tip not in drill(pinned, input="n\n").output

@@ -101,6 +101,7 @@ def _nothing_due(store: Store, screen: Screen, plan: Plan, filters: Filters, mom
     from tpmdrill.session import plan_session
 
     screen.say(f"Nothing due. {_next_due_text(store, moment)}", "bold")
+    _suggest_assessment(store, screen)
     fresh = len(plan.items)
     if fresh:
         offer, default_yes = f"Learn {fresh} new card{'s' if fresh != 1 else ''} now? [Y/n] ", True
@@ -115,6 +116,14 @@ def _nothing_due(store: Store, screen: Screen, plan: Plan, filters: Filters, mom
         return plan
     screen.say("To practise anyway, cram your weakest cards: tpmdrill drill --weak")
     return None
+
+
+def _suggest_assessment(store: Store, screen: Screen) -> None:
+    """A new user who has not rated their skills yet gets new cards in deck order."""
+    from tpmdrill.assess import latest_ratings
+
+    if latest_ratings(store) is None:
+        screen.say("Tip: run 'tpmdrill assess' first, so new cards for your weakest skills come first.")
 
 
 def _yes(answer: str | None, default: bool) -> bool:
