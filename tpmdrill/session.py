@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tpmdrill.assess import GAP_BELOW, latest_ratings
 from tpmdrill.decks import Card
@@ -163,3 +164,28 @@ def due_tomorrow(store: Store, now: datetime) -> int:
     """Cards falling due during the next UTC day."""
     tomorrow = day_start(now) + timedelta(days=1)
     return store.due_count_between(tomorrow, tomorrow + timedelta(days=1))
+
+
+def due_overview(store: Store, now: datetime, *, days: int, limit: int | None) -> dict[str, Any]:
+    """What `tpmdrill due` shows: the cards due now (earliest first, at most `limit`),
+    how many there are, new cards available, and counts per UTC day from today (cards
+    due later today) through `days` days."""
+    from tpmdrill.clock import from_text
+    from tpmdrill.scheduler import STATE_NAMES
+
+    rows, total = store.due_now(now, limit=limit)
+    today = day_start(now)
+    dates = [(today + timedelta(days=offset)).date().isoformat() for offset in range(days)]
+    counts = store.due_per_day(now, today + timedelta(days=days))
+    return {
+        "now": now.isoformat(),
+        "total_due": total,
+        "new_available": store.new_card_count(),
+        "due": [
+            {"card": r["card"], "deck": r["deck"], "category": r["category"], "kind": r["kind"],
+             "minutes": r["minutes"], "due": from_text(r["due"]).isoformat(), "state": STATE_NAMES[r["state"]],
+             "prompt": r["prompt"]}
+            for r in rows
+        ],
+        "upcoming": [{"date": date, "count": counts.get(date, 0)} for date in dates],
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import click
@@ -28,29 +28,11 @@ def due(days: int, limit: int, json_: bool) -> None:
     Example:
       tpmdrill due --json
     """
-    from tpmdrill.clock import from_text
-    from tpmdrill.scheduler import STATE_NAMES
+    from tpmdrill.session import due_overview
 
     store = open_store()
     moment = now()
-    rows, total = store.due_now(moment, limit=limit or None)
-    # Day buckets run from today (cards due later today) through `days` days.
-    today = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-    dates = [(today + timedelta(days=offset)).date().isoformat() for offset in range(days)]
-    counts = store.due_per_day(moment, today + timedelta(days=days))
-    upcoming = [{"date": date, "count": counts.get(date, 0)} for date in dates]
-    report = {
-        "now": moment.isoformat(),
-        "total_due": total,
-        "new_available": store.new_card_count(),
-        "due": [
-            {"card": r["card"], "deck": r["deck"], "category": r["category"], "kind": r["kind"],
-             "minutes": r["minutes"], "due": from_text(r["due"]).isoformat(), "state": STATE_NAMES[r["state"]],
-             "prompt": r["prompt"]}
-            for r in rows
-        ],
-        "upcoming": upcoming,
-    }
+    report = due_overview(store, moment, days=days, limit=limit or None)
     ready = _interview(store, moment)
     if ready is not None:
         report["interview"] = ready.to_json()
