@@ -213,14 +213,15 @@ class Store:
             raise DatabaseProblem(f"cannot create database {path}: folder {path.parent} does not exist")
         if path.is_dir():
             raise DatabaseProblem(f"database path {path} is a folder")
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
         try:
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
             conn.execute("PRAGMA foreign_keys = ON")
-            journal = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if journal != "wal" and path.exists():
-                conn.execute("PRAGMA schema_version").fetchone()
+            # The first statement that reads the file: a file that is not SQLite, or a
+            # folder that cannot be written, fails here with a clear error.
+            conn.execute("PRAGMA journal_mode = WAL")
             return cls(conn)
         except sqlite3.DatabaseError as ex:
+            conn.close()
             raise DatabaseProblem(_explain(path, ex)) from None
 
     @classmethod
