@@ -213,11 +213,13 @@ class Store:
             raise DatabaseProblem(f"cannot create database {path}: folder {path.parent} does not exist")
         if path.is_dir():
             raise DatabaseProblem(f"database path {path} is a folder")
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
+        try:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
+        except sqlite3.DatabaseError as ex:
+            raise DatabaseProblem(_explain(path, ex)) from None
         try:
             conn.execute("PRAGMA foreign_keys = ON")
-            # The first statement that reads the file: a file that is not SQLite, or a
-            # folder that cannot be written, fails here with a clear error.
+            # Setting WAL reads the file, so one that is not SQLite fails here.
             conn.execute("PRAGMA journal_mode = WAL")
             return cls(conn)
         except sqlite3.DatabaseError as ex:
