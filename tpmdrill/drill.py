@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tpmdrill.decks import Card
 from tpmdrill.errors import BadValue
@@ -16,8 +16,6 @@ from tpmdrill.judging import Judgement, NothingToGrade, judge, with_query_result
 from tpmdrill.scheduler import RATINGS, interval_text, rating_name, rating_value, record_review
 from tpmdrill.session import day_start, due_tomorrow
 from tpmdrill.store import Memory, PointVerdictRow, Store
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -169,7 +167,7 @@ def summarize(store: Store, log: SessionLog, now: datetime) -> Summary:
         cards=len(log.reviewed), skipped=len(log.skipped), seconds=log.seconds,
         ratings={name: counts[name] for name in RATINGS if counts[name]},
         most_missed=missed, due_tomorrow=due_tomorrow(store, now),
-        due_now=store.due_count_between(EPOCH, now + timedelta(microseconds=1)),
+        due_now=store.due_now(now, limit=0)[1],
     )
 
 

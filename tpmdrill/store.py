@@ -849,7 +849,7 @@ class Store:
     def due_count_between(self, start: datetime, end: datetime) -> int:
         """How many active cards fall due in [start, end)."""
         return int(self.conn.execute(
-            "SELECT count(*) FROM memory m JOIN cards c ON c.id = m.card"
+            "SELECT count(*) FROM memory m CROSS JOIN cards c ON c.id = m.card"
             " WHERE m.due >= ? AND m.due < ? AND c.retired = 0",
             [to_text(start), to_text(end)],
         ).fetchone()[0])
