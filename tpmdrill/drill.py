@@ -160,14 +160,14 @@ class Summary:
 def summarize(store: Store, log: SessionLog, now: datetime) -> Summary:
     counts = Counter(r.rating for r in log.reviewed)
     missed = [
-        (card, _point_text(store, card, point), times)
-        for card, point, times in store.missed_points_since(day_start(now), limit=3)
+        (miss.card, _point_text(store, miss.card, miss.point), miss.misses)
+        for miss in store.missed_points_since(day_start(now), limit=3)
     ]
     return Summary(
         cards=len(log.reviewed), skipped=len(log.skipped), seconds=log.seconds,
         ratings={name: counts[name] for name in RATINGS if counts[name]},
         most_missed=missed, due_tomorrow=due_tomorrow(store, now),
-        due_now=store.due_now(now, limit=0)[1],
+        due_now=store.due_now(now, limit=0).total,
     )
 
 
@@ -194,7 +194,7 @@ def last_seen_text(store: Store, card_id: str, now: datetime) -> str:
     seen = store.last_seen(card_id)
     if seen is None:
         return "new card"
-    return f"last seen {since_text(seen[0], now)} ({rating_name(seen[1])})"
+    return f"last seen {since_text(seen.at, now)} ({rating_name(seen.rating)})"
 
 
 def budget_left(minutes: int | None, spent: float) -> timedelta | None:
