@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tpmdrill.decks import Card
+from tpmdrill.enums import ReviewMode
 from tpmdrill.errors import BadValue
 from tpmdrill.judging import Judgement, NothingToGrade, judge, with_query_result
 from tpmdrill.scheduler import RATINGS, interval_text, rating_name, rating_value, record_review
@@ -116,7 +117,7 @@ def save(
     suggested = verdict.auto_suggested
     _, memory = record_review(
         store, verdict.card.full_id, rating_value(rating), at,
-        mode="cram" if cram else "drill", reschedule=reschedule,
+        mode=ReviewMode.CRAM if cram else ReviewMode.DRILL, reschedule=reschedule,
         suggested=rating_value(suggested) if suggested else None, score=_auto_score(verdict),
         answer=verdict.answer, seconds=round(seconds, 1), verdicts=verdict.verdict_rows(),
     )

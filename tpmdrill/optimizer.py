@@ -22,6 +22,7 @@ from tpmdrill.clock import from_text
 from tpmdrill.errors import BadValue
 from tpmdrill.progress import Progress, quiet
 from tpmdrill.scheduler import SchedulerConfig, interview_deadline, replay_history
+from tpmdrill.settings import value_of
 from tpmdrill.store import Store
 from tpmdrill.store.rows import CardHistory
 
@@ -59,7 +60,7 @@ def default_parameters() -> tuple[float, ...]:
 
 
 def current_parameters(store: Store) -> tuple[float, ...]:
-    stored = store.setting(PARAMETERS_SETTING)
+    stored = value_of(store.settings(), PARAMETERS_SETTING)
     return tuple(float(w) for w in stored) if stored else default_parameters()
 
 
@@ -167,9 +168,7 @@ def suggest_retention(store: Store, minutes: float | None = None,
     card remembered; with `minutes` a day, the highest retention that fits in them.
     """
     parameters = current_parameters(store)
-    minutes_per_card = [row.minutes for row in store.card_minutes()]
-    seconds = store.mean_review_seconds() or 60.0 * _mean(minutes_per_card, default=5.0)
-    config = _simulator_config(max(len(minutes_per_card), 1), seconds, int(store.setting("new_per_day") or 5))
+    config = _simulator_config(simulation_inputs(store))
     workloads = []
     with progress("Simulating a year of reviews", len(RETENTIONS)) as advance:
         for retention in RETENTIONS:
@@ -189,15 +188,32 @@ def _mean(values: Sequence[int], *, default: float) -> float:
     return sum(values) / len(values) if values else default
 
 
-def _simulator_config(cards: int, seconds: float, new_per_day: int) -> Any:
+@dataclass(frozen=True)
+class SimulationInputs:
+    cards: int  # active cards, at least 1
+    seconds: float  # per review
+    new_per_day: int  # the user's setting, 0 included
+
+
+def simulation_inputs(store: Store) -> SimulationInputs:
+    """What the workload simulation takes from the user's database."""
+    minutes_per_card = [row.minutes for row in store.card_minutes()]
+    seconds = store.mean_review_seconds() or 60.0 * _mean(minutes_per_card, default=5.0)
+    new_per_day = int(value_of(store.settings(), "new_per_day"))
+    return SimulationInputs(max(len(minutes_per_card), 1), seconds, new_per_day)
+
+
+def _simulator_config(inputs: SimulationInputs) -> Any:
     import fsrs_rs_python as rs
 
     config = rs.default_simulator_config()
-    config.deck_size = cards
+    config.deck_size = inputs.cards
     config.learn_span = SIMULATED_DAYS
-    config.learn_limit = max(new_per_day, 1)
+    # The simulation needs new cards to have a workload at all; with none a day it
+    # measures the pace of one a day.
+    config.learn_limit = max(inputs.new_per_day, 1)
     config.max_cost_perday = 24 * 3600.0
-    config.state_rating_costs = [[seconds] * 4 for _ in range(3)]
+    config.state_rating_costs = [[inputs.seconds] * 4 for _ in range(3)]
     return config
 
 

@@ -1,6 +1,7 @@
 """Aggregates for `weak`, `report`, `mock`, `gaps` and the interview date (`analytics`,
 `mock`, `assess`, `interview`).
 
+In SQL, `rating = 1` is Rating.AGAIN and `state_before = 2` is MemoryState.REVIEW.
 Each method is one query that SQLite groups, so Python only shapes a few result rows.
 Recency weights are 0.5 ** (age in days / half_life); retrievability follows FSRS's
 forgetting curve R = (1 + factor * whole_days / stability) ** decay.

@@ -27,6 +27,7 @@ from tpmdrill.store.rows import (
     memory_from_row,
 )
 
+# `rating = 1`: Rating.AGAIN.
 _TROUBLE_SQL = (
     "JOIN (SELECT card, sum(missed) AS missed, sum(judged) AS judged, sum(rating = 1) AS failed"
     " FROM (SELECT r.card, r.rating,"

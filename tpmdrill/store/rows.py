@@ -14,13 +14,14 @@ from typing import Any, NamedTuple, Protocol
 
 from tpmdrill.clock import from_text
 from tpmdrill.decks import Card, RubricPoint
+from tpmdrill.enums import CardKind, MemoryState, Rating, ReviewMode
 
 
 @dataclass(frozen=True)
 class Memory:
     """A card's FSRS memory state, as stored."""
 
-    state: int
+    state: MemoryState
     step: int | None
     stability: float | None
     difficulty: float | None
@@ -44,10 +45,10 @@ class Review:
 
     card: str
     reviewed_at: datetime
-    rating: int
-    mode: str
+    rating: Rating
+    mode: ReviewMode
     rescheduled: bool = True
-    suggested: int | None = None
+    suggested: Rating | None = None
     score: float | None = None
     answer: str | None = None
     seconds: float | None = None
@@ -224,7 +225,7 @@ def card_from_row(row: RowLike) -> Card:
     """A Card from a row holding the `CARD_COLUMNS`."""
     rubric = tuple(RubricPoint.from_json(p) for p in json.loads(row["rubric"]))
     return Card(
-        deck=row["deck"], id=row["key"], kind=row["kind"], prompt=row["prompt"], minutes=row["minutes"],
+        deck=row["deck"], id=row["key"], kind=CardKind(row["kind"]), prompt=row["prompt"], minutes=row["minutes"],
         tags=tuple(json.loads(row["tags"])), skills=tuple(json.loads(row["skills"])), answer=row["answer"],
         rubric=rubric, fixture=row["fixture"], solution=row["solution"], ordered=bool(row["ordered"]),
     )
@@ -236,7 +237,7 @@ def memory_from_row(row: RowLike | None) -> Memory | None:
     if row is None or row["state"] is None:
         return None
     return Memory(
-        state=row["state"], step=row["step"], stability=row["stability"], difficulty=row["difficulty"],
+        state=MemoryState(row["state"]), step=row["step"], stability=row["stability"], difficulty=row["difficulty"],
         due=from_text(row["due"]), reps=row["reps"], lapses=row["lapses"],
         last_review=from_text(row["last_review"]) if row["last_review"] is not None else None,
     )
