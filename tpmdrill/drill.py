@@ -148,7 +148,9 @@ class SessionLog:
 
 
 @dataclass(frozen=True)
-class Summary:
+class SessionSummary:
+    """What the end of a drill shows: the session's counts and what comes next."""
+
     cards: int
     skipped: int
     seconds: float
@@ -158,13 +160,13 @@ class Summary:
     due_now: int
 
 
-def summarize(store: Store, log: SessionLog, now: datetime) -> Summary:
+def summarize_session(store: Store, log: SessionLog, now: datetime) -> SessionSummary:
     counts = Counter(r.rating for r in log.reviewed)
     missed = [
         (miss.card, _point_text(store, miss.card, miss.point), miss.misses)
         for miss in store.missed_points_since(day_start(now), limit=3)
     ]
-    return Summary(
+    return SessionSummary(
         cards=len(log.reviewed), skipped=len(log.skipped), seconds=log.seconds,
         ratings={name: counts[name] for name in RATINGS if counts[name]},
         most_missed=missed, due_tomorrow=due_tomorrow(store, now),

@@ -22,7 +22,7 @@ from tpmdrill.enums import CardKind
 
 if TYPE_CHECKING:
 
-    from tpmdrill.drill import CardVerdict, Reviewed, SessionLog, Summary
+    from tpmdrill.drill import CardVerdict, Reviewed, SessionLog, SessionSummary
     from tpmdrill.session import Filters, Plan, QueueItem
     from tpmdrill.store import Store
 
@@ -341,13 +341,13 @@ def _save(store: Store, screen: Screen, verdict: CardVerdict, rating: str, secon
 
 
 def _print_summary(store: Store, screen: Screen, log: SessionLog) -> None:
-    from tpmdrill.drill import summarize
+    from tpmdrill.drill import summarize_session
 
     moment = now()
-    _show_summary(screen, summarize(store, log, moment), store, moment)
+    _show_summary(screen, summarize_session(store, log, moment), store, moment)
 
 
-def _show_summary(screen: Screen, summary: Summary, store: Store, moment: datetime) -> None:
+def _show_summary(screen: Screen, summary: SessionSummary, store: Store, moment: datetime) -> None:
     from tpmdrill.drill import clock_text
 
     screen.say()
