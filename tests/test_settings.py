@@ -20,7 +20,7 @@ NOW = datetime(2026, 11, 25, 8, tzinfo=UTC)
 
 
 def test_every_consumer_defaults_to_the_registry() -> None:
-    store = Store.memory()
+    store = Store.in_memory()
     defaults = {key: setting.default for key, setting in SETTINGS.items()}
     configs = (SchedulerConfig(), SchedulerConfig.from_settings({}), SchedulerConfig.from_settings(store.settings()))
     for config in configs:
@@ -35,7 +35,7 @@ def test_every_consumer_defaults_to_the_registry() -> None:
 
 
 def test_a_stored_zero_or_false_is_kept_not_replaced_by_the_default() -> None:
-    store = Store.memory()
+    store = Store.in_memory()
     store.put_setting("new_per_day", 0)
     store.put_setting("fuzz", False)
     assert simulation_inputs(store).new_per_day == 0

@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from tpmdrill.decks import CATEGORIES
 from tpmdrill.errors import BadValue
 from tpmdrill.scheduler import SchedulerConfig, interview_deadline
+from tpmdrill.skills import SKILLS
 from tpmdrill.store import Store
 from tpmdrill.store.rows import DayReviews, WeightedMisses
 
@@ -347,6 +348,20 @@ class Report:
     @property
     def reviews(self) -> int:
         return sum(day.reviews for day in self.activity)
+
+    @property
+    def forecast_days(self) -> int:
+        return len(self.forecast)
+
+    @property
+    def mastered_days(self) -> int:
+        """The stability, in days, above which a card counts as mastered."""
+        return round(MASTERED_STABILITY_DAYS)
+
+    @property
+    def skill_count(self) -> int:
+        """How many skills the self-assessment rates."""
+        return len(SKILLS)
 
     @property
     def due_today(self) -> int:

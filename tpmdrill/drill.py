@@ -1,7 +1,9 @@
 """The drill loop's logic without its terminal: a card's verdicts as the user confirms
 or overrides them, saving one confirmed review, and the end-of-session summary.
 
-The CLI (tpmdrill.cli.drill) reads keys and prints; everything it decides lives here.
+The CLI (tpmdrill.cli.drill) reads keys and prints. What it shows comes from here
+(verdicts, saving, `time_is_up`, the summary) and from `session` (the queue, and
+`extra_new_cards` when nothing is due).
 """
 
 from __future__ import annotations
@@ -202,6 +204,12 @@ def last_seen_text(store: Store, card_id: str, now: datetime) -> str:
 
 def budget_left(minutes: int | None, spent: float) -> timedelta | None:
     return None if minutes is None else timedelta(minutes=minutes) - timedelta(seconds=spent)
+
+
+def time_is_up(minutes: int | None, spent: float, position: int) -> bool:
+    """Whether a session with a budget of `minutes` stops before card `position` (from 1),
+    `spent` seconds in; the first card is always shown."""
+    return minutes is not None and position > 1 and spent >= minutes * 60
 
 
 def banner_lines(store: Store, now: datetime) -> list[str]:

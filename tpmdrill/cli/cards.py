@@ -44,7 +44,7 @@ def card(card_id: str, json_: bool) -> None:
 
     \b
     Example:
-      tpmdrill card api-design/idempotency --json
+      tpmdrill card api-design/idempotency-keys --json
     """
     from tpmdrill.browse import card_detail
 

@@ -29,8 +29,8 @@ def review(card_id: str, rating: str, answer_file: str | None, at_text: str | No
 
     \b
     Examples:
-      tpmdrill review api-design/idempotency --rating good
-      tpmdrill review data/ab-test-design --rating hard --answer-file answer.md
+      tpmdrill review api-design/idempotency-keys --rating good
+      tpmdrill review data/ab-test-checkout-redesign --rating hard --answer-file answer.md
     """
     from tpmdrill.clock import parse_instant
     from tpmdrill.enums import ReviewMode
