@@ -101,7 +101,7 @@ def weak_areas(store: Store, now: datetime, *, since: datetime | None = None, li
     """The weakest rubric points, cards, tags and categories, by recency-weighted miss rate."""
     start = since if since is not None else now - timedelta(days=WINDOW_DAYS)
     points = _weak_points(store, start, now, limit)
-    grouped = _weak_groups(store, start, now)
+    grouped = _weak_groups(store, start, now, cards=limit)
     cards = _ranked(grouped["card"], "card", MIN_EVIDENCE["card"])[:limit]
     tags = _ranked(grouped["tag"], "tag", 0)[:limit]
     categories = _ranked(grouped["category"], "category", 0)
@@ -134,9 +134,14 @@ def _point_texts(store: Store, card_ids: Iterable[str]) -> dict[tuple[str, str],
     return texts
 
 
-def _weak_groups(store: Store, start: datetime, now: datetime) -> dict[str, list[WeightedMisses]]:
+def _weak_groups(
+    store: Store, start: datetime, now: datetime, *, cards: int | None = None
+) -> dict[str, list[WeightedMisses]]:
+    """Cards (all, or the `cards` most missed with enough evidence), tags and categories."""
     grouped: dict[str, list[WeightedMisses]] = defaultdict(list)
-    for row in store.weighted_review_misses(start, now, HALF_LIFE_DAYS, MIN_EVIDENCE["tag"]):
+    rows = store.weighted_review_misses(start, now, HALF_LIFE_DAYS, MIN_EVIDENCE["tag"],
+                                        cards=cards, min_card_evidence=MIN_EVIDENCE["card"])
+    for row in rows:
         grouped[row.group].append(row)
     return grouped
 
