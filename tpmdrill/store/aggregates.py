@@ -43,8 +43,8 @@ _RECENT_SQL = (
     " pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w FROM reviews x"
     " WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text ORDER BY x.id)"
 )
-# Retired cards are dropped after grouping, when there are few rows left to check.
-_ACTIVE_CARD_SQL = "(SELECT retired FROM cards WHERE id = r.card) = 0"
+# Retired cards are dropped after grouping, against the few retired ones.
+_ACTIVE_CARD_SQL = "r.card NOT IN (SELECT id FROM cards WHERE retired = 1)"
 
 _POINT_MISSES_SQL = (
     f"WITH {_RECENT_SQL}"  # noqa: S608 (constant fragments)
@@ -55,14 +55,15 @@ _POINT_MISSES_SQL = (
 )
 
 # Reviews are summed per active card once, then rolled up into tags and categories.
+# Active cards in id order (cards_active_deck_tags), each with its window of reviews
+# (reviews_card_time_rating): both index-only, and already grouped by card.
 # Cards come back all, or (with :cards >= 0) only the most missed with enough evidence.
+_WEIGHT_SQL = "pow(0.5, (:now - julianday(x.reviewed_at)) / :half)"
 _REVIEW_MISSES_SQL = (
-    "WITH per_card AS MATERIALIZED (SELECT r.card, count(*) AS n, sum(r.w) AS w,"
-    " sum(r.w * (r.rating = 1)) AS missed FROM (SELECT x.card, x.rating,"
-    "  pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w FROM reviews x"
-    "  WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text) r GROUP BY r.card),"
-    " active AS MATERIALIZED (SELECT p.*, c.tags, c.deck FROM per_card p JOIN cards c ON c.id = p.card"
-    "  WHERE c.retired = 0)"
+    f"WITH active AS MATERIALIZED (SELECT c.id AS card, c.tags, c.deck, count(*) AS n,"  # noqa: S608
+    f" sum({_WEIGHT_SQL}) AS w, sum({_WEIGHT_SQL} * (x.rating = 1)) AS missed"
+    " FROM cards c CROSS JOIN reviews x ON x.card = c.id AND x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
+    " WHERE c.retired = 0 GROUP BY c.id)"
     " SELECT * FROM (SELECT 'card' AS grp, card AS key, n, w, missed FROM active"
     "  WHERE :cards < 0 OR (n >= :min_card AND missed > 0 AND w > 0)"
     "  ORDER BY missed / w DESC, n DESC, card LIMIT :cards)"

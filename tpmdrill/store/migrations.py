@@ -93,11 +93,22 @@ def m004_covering_index_for_verdicts(db: Database) -> None:
     db.table("verdicts").create_index(["review", "point", "hit"], index_name="verdicts_review_point_hit")
 
 
+def m005_covering_indexes_for_weak_areas(db: Database) -> None:
+    # `weak` and reports sum each active card's recent reviews, then roll the sums up
+    # into tags and decks: walking the active cards in id order through the first index
+    # and each card's window of reviews through the second, nothing is sorted and no
+    # card or review row (with its answer text) is read. The second index subsumes
+    # (card, reviewed_at), which goes.
+    db.table("cards").create_index(["retired", "id", "deck", "tags"], index_name="cards_active_deck_tags")
+    db.table("reviews").create_index(["card", "reviewed_at", "rating"], index_name="reviews_card_time_rating")
+    db.execute("DROP INDEX IF EXISTS idx_reviews_card_reviewed_at")
+
+
 # In the order they apply. A name is recorded once applied: never rename, reorder or
 # edit a migration that has shipped.
 MIGRATIONS = (
     m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports,
-    m004_covering_index_for_verdicts,
+    m004_covering_index_for_verdicts, m005_covering_indexes_for_weak_areas,
 )
 MIGRATION_SET = "tpmdrill"
 
