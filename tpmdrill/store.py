@@ -100,9 +100,31 @@ def m003_covering_index_for_reports(db: Database) -> None:
     )
 
 
+def m006_create_mock_sheets(db: Database) -> None:
+    # issue 15: every mock sheet (printed or sat live) with its questions in asking order;
+    # a question's `review` is set once its answer is recorded (mode `mock`), with the
+    # confirmed score, the seconds it took (when known) and the interviewer's notes.
+    db.table("mock_sheets").create(
+        {"id": str, "created_at": str, "seed": int, "minutes": int, "round": str, "focus": str,
+         "source": str, "recorded_at": str},
+        pk="id",
+        not_null={"created_at", "seed", "minutes", "round", "focus", "source"},
+    )
+    db.table("mock_questions").create(
+        {"sheet": str, "position": int, "card": str, "category": str, "kind": str, "minutes": int,
+         "role": str, "review": str, "seconds": float, "score": float, "notes": str},
+        pk=("sheet", "position"),
+        foreign_keys=[("sheet", "mock_sheets", "id"), ("card", "cards", "id"), ("review", "reviews", "id")],
+        not_null={"card", "category", "kind", "minutes", "role"},
+    )
+
+
 # In the order they apply. A name is recorded once applied: never rename, reorder or
 # edit a migration that has shipped.
-_MIGRATIONS = (m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports)
+_MIGRATIONS = (
+    m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports,
+    m006_create_mock_sheets,
+)
 _MIGRATION_SET = "tpmdrill"
 
 
@@ -890,6 +912,66 @@ class Store:
         )
         return [(str(r[21]), _card_from_row(r), self._memory_from(r[12:20]), r[22]) for r in rows]
 
+    # --- issue 15: mock sheets and their questions ---------------------------------
+
+    def mock_candidates(self) -> list[tuple[str, str, str, int, int, int]]:
+        """(card id, category, kind, minutes, difficulty, follow-ups) of every active card,
+        by id: what a mock set chooses from, without reading rubrics and answers."""
+        return [(r[0], r[1], r[2], int(r[3]), 2, 0) for r in self.conn.execute(
+            "SELECT c.id, d.category, c.kind, c.minutes FROM cards c JOIN decks d ON d.id = c.deck"
+            " WHERE c.retired = 0 ORDER BY c.id"
+        )]
+
+    def mock_sheet_exists(self, sheet_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM mock_sheets WHERE id = ?", [sheet_id]).fetchone() is not None
+
+    def insert_mock_sheet(self, sheet: MockSheetRow, questions: Sequence[MockQuestionRow]) -> None:
+        """Store a sheet and its questions; call inside `writing()`."""
+        self.conn.execute(
+            "INSERT INTO mock_sheets (id, created_at, seed, minutes, round, focus, source, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [sheet.id, to_text(sheet.created_at), sheet.seed, sheet.minutes, sheet.round, sheet.focus,
+             sheet.source, to_text(sheet.recorded_at) if sheet.recorded_at else None],
+        )
+        self.conn.executemany(
+            "INSERT INTO mock_questions (sheet, position, card, category, kind, minutes, role)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [[sheet.id, q.position, q.card, q.category, q.kind, q.minutes, q.role] for q in questions],
+        )
+
+    def mock_sheet(self, sheet_id: str) -> MockSheetRow | None:
+        row = self.conn.execute(
+            "SELECT id, created_at, seed, minutes, round, focus, source, recorded_at FROM mock_sheets"
+            " WHERE id = ?", [sheet_id],
+        ).fetchone()
+        return None if row is None else _mock_sheet_from(row)
+
+    def mock_questions(self, sheet_id: str) -> list[MockQuestionRow]:
+        return [_mock_question_from(r) for r in self.conn.execute(
+            f"SELECT {_MOCK_QUESTION_COLUMNS} FROM mock_questions q WHERE q.sheet = ?"  # noqa: S608
+            " ORDER BY q.position", [sheet_id],
+        )]
+
+    def record_mock_question(self, sheet_id: str, position: int, outcome: MockOutcomeRow) -> None:
+        """Tie a recorded review to its question; call inside `writing()` with the review."""
+        self.conn.execute(
+            "UPDATE mock_questions SET review = ?, seconds = ?, score = ?, notes = ?"
+            " WHERE sheet = ? AND position = ?",
+            [outcome.review, outcome.seconds, outcome.score, outcome.notes, sheet_id, position],
+        )
+
+    def mark_mock_recorded(self, sheet_id: str, at: datetime) -> None:
+        self.conn.execute("UPDATE mock_sheets SET recorded_at = ? WHERE id = ?", [to_text(at), sheet_id])
+
+    def recorded_mocks(self, since: datetime | None = None) -> list[tuple[MockSheetRow, list[MockQuestionRow]]]:
+        """Recorded sheets, oldest first, each with its questions (answered ones carry their review)."""
+        sheets = [_mock_sheet_from(r) for r in self.conn.execute(
+            "SELECT id, created_at, seed, minutes, round, focus, source, recorded_at FROM mock_sheets"
+            " WHERE recorded_at IS NOT NULL AND recorded_at >= ? ORDER BY recorded_at, id",
+            [to_text(since) if since else ""],
+        )]
+        return [(sheet, self.mock_questions(sheet.id)) for sheet in sheets]
+
 
 _CARD_COLUMNS = (
     "c.deck, c.key, c.kind, c.prompt, c.minutes, c.tags, c.skills, c.answer, c.rubric,"
@@ -1042,3 +1124,56 @@ def checkpoint_database_file(path: Path) -> bool:
     except sqlite3.DatabaseError:
         return False
     return True
+
+
+# ---- issue 15: mock sheet rows ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MockSheetRow:
+    id: str
+    created_at: datetime
+    seed: int
+    minutes: int
+    round: str
+    focus: str
+    source: str  # sheet (printed, recorded with `mock record`) | live (`mock --live`)
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MockOutcomeRow:
+    """How a question went: its review, the confirmed score, time taken, notes."""
+
+    review: str
+    score: float | None
+    seconds: float | None = None
+    notes: str | None = None
+    rating: int | None = None  # read back from the review
+
+
+@dataclass(frozen=True)
+class MockQuestionRow:
+    position: int
+    card: str
+    category: str
+    kind: str
+    minutes: int
+    role: str
+    outcome: MockOutcomeRow | None = None
+
+
+_MOCK_QUESTION_COLUMNS = (
+    "q.position, q.card, q.category, q.kind, q.minutes, q.role, q.review, q.score, q.seconds, q.notes,"
+    " (SELECT r.rating FROM reviews r WHERE r.id = q.review)"
+)
+
+
+def _mock_sheet_from(row: Sequence[Any]) -> MockSheetRow:
+    return MockSheetRow(row[0], from_text(row[1]), int(row[2]), int(row[3]), row[4], row[5], row[6],
+                        from_text(row[7]) if row[7] is not None else None)
+
+
+def _mock_question_from(row: Sequence[Any]) -> MockQuestionRow:
+    outcome = None if row[6] is None else MockOutcomeRow(row[6], row[7], row[8], row[9], row[10])
+    return MockQuestionRow(int(row[0]), row[1], row[2], row[3], int(row[4]), row[5], outcome)
