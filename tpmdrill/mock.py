@@ -174,7 +174,7 @@ class _Draw:
 
 
 def choose(store: Store, now: datetime, *, minutes: int, seed: int, focus: str = "weak",
-           round: str = "mixed") -> MockSet:  # noqa: A002 - the domain word
+           round: str = "mixed") -> MockSet:
     """A mock-interview set of at most `minutes`, deterministic for `seed` and the data."""
     if focus not in FOCUSES:
         raise BadValue(f"focus {focus!r} is not one of {', '.join(FOCUSES)}")
@@ -250,7 +250,7 @@ def _alternate(slots: list[_Slot], key: Callable[[_Slot], object]) -> list[_Slot
     return mixed
 
 
-def _eligible(round: str, slot: _Slot) -> bool:  # noqa: A002
+def _eligible(round: str, slot: _Slot) -> bool:
     if round == "behavioural":
         return slot.kind == STORY
     if round in ("technical", "system-design"):
@@ -364,7 +364,7 @@ def _fill(orders: dict[str, list[_Slot]], quotas: dict[str, float], minutes: int
          for rank, slot in enumerate(slots) if slot.card not in taken),
         key=lambda item: (item[0], item[1]),
     )
-    for _rank_, _index, slot in leftovers:
+    for *_order, slot in leftovers:
         if used + slot.minutes <= minutes:
             chosen[slot.category].append(slot)
             used += slot.minutes

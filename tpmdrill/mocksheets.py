@@ -50,13 +50,13 @@ def store_sheet(store: Store, mock: MockSet, now: datetime, *, source: str = "sh
     """Give the sheet its id and store it with its questions; `then` (writing the file)
     runs inside the same transaction, so a sheet that could not be written is not kept."""
     with store.writing():
-        named = _insert_sheet(store, mock, now, source=source)
+        named = insert_sheet(store, mock, now, source=source)
         if then is not None:
             then(named)
     return named
 
 
-def _insert_sheet(store: Store, mock: MockSet, now: datetime, *, source: str,
+def insert_sheet(store: Store, mock: MockSet, now: datetime, *, source: str,
                   recorded_at: datetime | None = None) -> MockSet:
     salt = 0
     while store.mock_sheet_exists(sheet_id(mock, now, salt)):
@@ -159,7 +159,7 @@ def _check_entry(entry: Any, by_card: Mapping[str, SheetQuestion]) -> QuestionRe
     if not isinstance(entry, dict):
         raise BadValue("each entry of 'questions' must be a table/object")
     unknown = sorted(set(entry) - RECORD_KEYS)
-    card_id = entry.get("card")
+    card_id = str(entry.get("card", ""))
     if unknown:
         raise BadValue(f"question {card_id!r}: unknown key {unknown[0]!r} (known: {', '.join(sorted(RECORD_KEYS))})")
     if card_id not in by_card:
@@ -171,7 +171,8 @@ def _check_entry(entry: Any, by_card: Mapping[str, SheetQuestion]) -> QuestionRe
         raise BadValue(f"card {card_id!r}: 'points' must map point ids to true or false")
     for point_id in points:
         if point_id not in known:
-            raise BadValue(f"card {card_id!r} has no rubric point {point_id!r} (its points: {', '.join(sorted(known))})")
+            raise BadValue(f"card {card_id!r} has no rubric point {point_id!r} "
+                           f"(its points: {', '.join(sorted(known))})")
     hits = {p.id: bool(points.get(p.id, False)) for p in question.points}
     rating = str(entry.get("rating") or "").strip().lower() or suggested_rating(question, hits)
     if rating not in RATINGS:

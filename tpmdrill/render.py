@@ -21,6 +21,7 @@ from tpmdrill import charts
 from tpmdrill.analytics import Mastery, Report
 from tpmdrill.errors import BadValue
 from tpmdrill.mock import MockSet
+from tpmdrill.mocksheets import MockResult
 from tpmdrill.paths import templates_dir
 
 FORMATS = ("html", "md")
@@ -119,6 +120,7 @@ def report_context(report: Report) -> dict[str, Any]:
         ),
         "readiness_chart": _readiness_chart(report),
         "deck_rows": [_mastery_row(m) for m in report.decks if m.cards],
+        "mock_rows": [_mock_row(m) for m in report.mocks],
     }
 
 
@@ -129,6 +131,20 @@ def _readiness_chart(report: Report) -> charts.HBarChart | None:
         [(category, recall or 0.0, percent(recall), 0.0) for category, recall in report.readiness.categories.items()],
         label_width=160,
     )
+
+
+def _mock_row(m: MockResult) -> dict[str, Any]:
+    """One recorded mock as the report's "Mock interviews" section shows it."""
+    if m.discipline is None:
+        timing = "not timed"
+    else:
+        timing = f"{m.within_box} of {m.timed} in their box"
+        timing += f", {m.overrun_minutes:g} min over" if m.overrun_minutes > 0 else ""
+    return {"date": m.date.strftime("%Y-%m-%d"), "sheet": m.sheet, "round": m.round.replace("-", " "),
+            "how": "live" if m.source == "live" else "with an interviewer",
+            "answered": f"{m.answered} of {m.questions}", "score": percent(m.score),
+            "categories": " · ".join(f"{c} {percent(s)}" for c, s in m.categories) or "–",
+            "timing": timing}
 
 
 def _mastery_row(m: Mastery) -> dict[str, Any]:
