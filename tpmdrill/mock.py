@@ -41,7 +41,8 @@ CATEGORY_TITLES = {
 UNSTUDIED_WEAKNESS = 0.5  # a card never answered is as likely weak as not
 WEAKNESS_BOOST = 4.0  # the weakest card is drawn five times as readily as a strong one
 CATEGORY_BOOST = 2.0  # with focus weak, the weakest category's share is up to 3x an even one
-PINNED_WEAK_CARDS = 3  # `weak`'s top cards a weak-focus set always asks, when they fit
+PINNED_WEAK_CARDS = 3  # `weak`'s top cards a weak-focus set always asks, when they fit ...
+PINNED_SHARE = 0.5  # ... in half the budget
 MAIN_BOX = (20, 30)  # the system-design round's main question, follow-ups included
 FOLLOW_UP_MINUTES = 4  # added to the main question's box per follow-up
 PROBE_MAX_MINUTES = 8  # a probe in a system-design round
@@ -184,7 +185,7 @@ def choose(store: Store, now: datetime, *, minutes: int, seed: int, focus: str =
     if not pools:
         raise BadValue("there are no cards to choose from; add decks with 'tpmdrill decks add'")
     slots = [slot for pool in pools.values() for slot in pool]
-    weakness, shares, pinned = _weighing(store, now, focus, slots)
+    weakness, shares, pinned = _weighing(store, now, focus, slots, minutes)
     weights = {card: 1 + WEAKNESS_BOOST * value for card, value in weakness.items()}
     draw = _Draw(weights, shares, pinned, random.Random(seed), minutes)
     picks = _BUILDERS[round](pools, draw)
@@ -209,7 +210,7 @@ def card_weakness(store: Store, now: datetime) -> dict[str, float]:
     return weakness
 
 
-def _weighing(store: Store, now: datetime, focus: str, slots: Sequence[_Slot]
+def _weighing(store: Store, now: datetime, focus: str, slots: Sequence[_Slot], budget: int
               ) -> tuple[dict[str, float], dict[str, float], list[str]]:
     """Per card weakness, per category share, and the pinned cards, for the focus."""
     categories = {slot.category for slot in slots}
@@ -221,7 +222,17 @@ def _weighing(store: Store, now: datetime, focus: str, slots: Sequence[_Slot]
     worst = max(rates.values(), default=0.0)
     shares = {c: 1 + (CATEGORY_BOOST * rates.get(c, 0.0) / worst if worst > 0 else 0.0) for c in categories}
     return ({s.card: known.get(s.card, UNSTUDIED_WEAKNESS) for s in slots}, shares,
-            [w.key for w in areas.cards])
+            _pinned([w.key for w in areas.cards], slots, budget))
+
+
+def _pinned(top: list[str], slots: Sequence[_Slot], budget: int) -> list[str]:
+    """`weak`'s top cards, in order, while together they take at most half the budget."""
+    minutes = {s.card: s.minutes for s in slots}
+    chosen: list[str] = []
+    for card in top:
+        if card in minutes and sum(minutes[c] for c in chosen) + minutes[card] <= budget * PINNED_SHARE:
+            chosen.append(card)
+    return chosen
 
 
 def _pools(store: Store) -> dict[str, list[_Slot]]:
@@ -275,15 +286,26 @@ def _mixed(pools: dict[str, list[_Slot]], draw: _Draw) -> list[_Pick]:
     long_set = draw.budget >= 90  # a long loop may hold more than one design question
     orders = {c: [s for s in draw.order(pool) if s.card not in taken and (long_set or s.kind != "design")]
               for c, pool in pools.items()}
-    return _by_rank(anchor + _fill(orders, quotas, draw.budget - sum(p.minutes for p in anchor)))
+    return _by_rank(anchor + _fill(orders, quotas, draw.budget - sum(p.minutes for p in anchor), draw.pinned))
 
 
 def _technical(pools: dict[str, list[_Slot]], draw: _Draw) -> list[_Pick]:
     cap = max(10, draw.budget // TECHNICAL_SHARE)
     kept = {c: [s for s in pool if _eligible("technical", s) and s.minutes <= cap] for c, pool in pools.items()}
     kept = {c: pool for c, pool in kept.items() if pool}
-    orders = {c: _alternate(draw.order(pool), lambda s: s.kind) for c, pool in kept.items()}
-    return _by_rank(_fill(orders, _quotas(kept, draw.shares, draw.budget), draw.budget))
+    orders = {c: _alternate(_deep_first(draw.order(pool), draw.pinned), lambda s: s.kind)
+              for c, pool in kept.items()}
+    return _by_rank(_fill(orders, _quotas(kept, draw.shares, draw.budget), draw.budget, draw.pinned))
+
+
+def _deep_first(slots: list[_Slot], pinned: Sequence[str]) -> list[_Slot]:
+    """The first question that asks for reasoning (not a concept) leads, after pinned cards,
+    so each category of a technical round mixes a deeper question with quick ones."""
+    lead = next((s for s in slots if s.card not in pinned and s.kind != "concept"), None)
+    if lead is None:
+        return slots
+    head = [s for s in slots if s.card in pinned]
+    return head + [lead] + [s for s in slots if s.card not in pinned and s is not lead]
 
 
 def _system_design(pools: dict[str, list[_Slot]], draw: _Draw) -> list[_Pick]:
@@ -339,16 +361,25 @@ def _quotas(pools: Mapping[str, list[_Slot]], shares: Mapping[str, float], minut
     return {category: minutes * shares[category] / total for category in pools}
 
 
-def _fill(orders: dict[str, list[_Slot]], quotas: dict[str, float], minutes: int) -> list[_Pick]:
-    """Each category takes its cards in order while they fit its quota; a category
+def _fill(orders: dict[str, list[_Slot]], quotas: dict[str, float], minutes: int,
+          pinned: Sequence[str] = ()) -> list[_Pick]:
+    """Pinned cards come first (they only have to fit the budget); then each category
+    takes its cards in order while they fit its quota; a category
     that got nothing then takes its first card that fits the time left, so a long
     question is not shut out and no category is crowded out by another's; leftover
     time goes to the remaining cards, round-robin across categories by their rank."""
     chosen: dict[str, list[_Slot]] = {category: [] for category in orders}
     used = 0
+    for slot in sorted((s for slots in orders.values() for s in slots if s.card in pinned),
+                       key=lambda s: list(pinned).index(s.card)):
+        if used + slot.minutes <= minutes:
+            chosen[slot.category].append(slot)
+            used += slot.minutes
     for category, slots in orders.items():
-        spent = 0
+        spent = sum(slot.minutes for slot in chosen[category])
         for slot in slots:
+            if slot in chosen[category]:
+                continue
             if spent + slot.minutes <= quotas[category] and used + slot.minutes <= minutes:
                 chosen[category].append(slot)
                 spent += slot.minutes
