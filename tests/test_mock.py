@@ -125,7 +125,8 @@ def test_every_round_fits_its_budget_and_repeats_for_its_seed(minutes: int, seed
     assert 0 < mock.total_minutes <= minutes
     assert sum(q["minutes"] for q in mock.to_json()["questions"]) == mock.total_minutes  # type: ignore[index]
     again = choose(STORE, NOW, minutes=minutes, seed=seed, focus=focus, round=round_)
-    assert [(q.card.full_id, q.minutes) for q in again.questions] == [(q.card.full_id, q.minutes) for q in mock.questions]
+    asked = [(q.card.full_id, q.minutes) for q in mock.questions]
+    assert [(q.card.full_id, q.minutes) for q in again.questions] == asked
     assert all(q.minutes >= q.card.minutes for q in mock.questions)
 
 
@@ -156,7 +157,7 @@ def test_a_45_minute_mixed_round_anchors_on_one_design_question() -> None:
 
 
 def test_a_behavioural_round_without_story_cards_is_one_clear_error(run: Invoke) -> None:
-    with pytest.raises(BadValue, match="^a behavioural round needs story cards and none are loaded"):
+    with pytest.raises(BadValue, match=r"^a behavioural round needs story cards and none are loaded"):
         choose(STORE, NOW, minutes=30, seed=1, round="behavioural")
     result = run("mock", "--round", "behavioural", "--seed", "1", "--format", "json")
     assert result.exit_code == 1

@@ -96,7 +96,7 @@ def verdicts_for(sheet: dict[str, Any], db: Path, hit_first: int = 2) -> dict[st
     first, second = sheet["questions"][0]["card"], sheet["questions"][1]["card"]
     points = points_of(db, first)
     return {"questions": [
-        {"card": first, "rating": "hard", "points": {p: True for p in points[:hit_first]}, "notes": "ran long"},
+        {"card": first, "rating": "hard", "points": dict.fromkeys(points[:hit_first], True), "notes": "ran long"},
         {"card": second, "rating": "", "points": {}, "minutes": 6},
     ]}
 
