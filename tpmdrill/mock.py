@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tpmdrill.analytics import card_miss_rates, curve_of, weak_areas
-from tpmdrill.decks import CATEGORIES, Card, RubricPoint
+from tpmdrill.decks import CATEGORIES, Card, FollowUp, RubricPoint
 from tpmdrill.errors import BadValue
 from tpmdrill.store import Store
 
@@ -64,18 +64,18 @@ class MockQuestion:
             object.__setattr__(self, "minutes", self.card.minutes)
 
     @property
-    def follow_ups(self) -> tuple[object, ...]:
-        """The card's follow-up questions (each with `prompt` and `rubric`), if its deck has any."""
-        return tuple(getattr(self.card, "follow_ups", ()))
+    def follow_ups(self) -> tuple[FollowUp, ...]:
+        """What the interviewer asks after the main answer, each with its own points."""
+        return self.card.follow_ups
 
     @property
     def points(self) -> tuple[RubricPoint, ...]:
         """Every rubric point the interviewer can tick: the main rubric, then the follow-ups'."""
-        return self.card.rubric + tuple(p for f in self.follow_ups for p in getattr(f, "rubric", ()))
+        return self.card.all_points
 
     @property
     def difficulty(self) -> int:
-        return int(getattr(self.card, "difficulty", 2))
+        return self.card.difficulty
 
     @property
     def max_points(self) -> float:
@@ -293,7 +293,7 @@ def _technical(pools: dict[str, list[_Slot]], draw: _Draw) -> list[_Pick]:
     cap = max(10, draw.budget // TECHNICAL_SHARE)
     kept = {c: [s for s in pool if _eligible("technical", s) and s.minutes <= cap] for c, pool in pools.items()}
     kept = {c: pool for c, pool in kept.items() if pool}
-    orders = {c: _alternate(_deep_first(draw.order(pool), draw.pinned), lambda s: s.kind)
+    orders = {c: _alternate(_deep_first(draw.order(pool), draw.pinned), lambda s: s.difficulty)
               for c, pool in kept.items()}
     return _by_rank(_fill(orders, _quotas(kept, draw.shares, draw.budget), draw.budget, draw.pinned))
 

@@ -87,7 +87,7 @@ def grade_answer(answer: LiveAnswer) -> LiveVerdict:
     main = verdict_for(answer.question.card, answer.answer)
     points = list(main.points)
     for follow_up, text in zip(answer.question.follow_ups, answer.follow_up_answers, strict=False):
-        rubric = tuple(getattr(follow_up, "rubric", ()))
+        rubric = follow_up.rubric
         graded = grade(rubric, text).points if rubric else ()
         for point, verdict in zip(rubric, graded, strict=True):
             points.append(PointCall(len(points) + 1, point.id, point.point, point.required,
@@ -99,7 +99,7 @@ def grade_answer(answer: LiveAnswer) -> LiveVerdict:
 def _full_answer(answer: LiveAnswer) -> str:
     parts = [answer.answer]
     for follow_up, text in zip(answer.question.follow_ups, answer.follow_up_answers, strict=False):
-        parts.append(f"\n\nFollow-up: {getattr(follow_up, 'prompt', '')}\n\n{text}")
+        parts.append(f"\n\nFollow-up: {follow_up.prompt}\n\n{text}")
     return "".join(parts)
 
 

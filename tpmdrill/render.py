@@ -174,7 +174,7 @@ def mock_context(mock: MockSet, copy: str = "both") -> dict[str, Any]:
         {"number": number, "q": q, "card": q.card, "category": category_title(q.category),
          "box_cm": round(min(max(q.minutes * BOX_CM_PER_MINUTE, BOX_CM[0]), BOX_CM[1]), 1),
          "box_lines": max(2, round(q.minutes * BOX_MD_LINES_PER_MINUTE)),
-         "follow_ups": [{"prompt": f.prompt, "rubric": f.rubric} for f in q.follow_ups]}  # type: ignore[attr-defined]
+         "follow_ups": q.follow_ups}
         for number, q in enumerate(mock.questions, start=1)
     ]
     return {"mock": mock, "questions": questions, "copy": copy,

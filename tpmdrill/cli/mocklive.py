@@ -152,7 +152,7 @@ def _answer(screen: Screen, clocks: Clocks, question: MockQuestion, position: in
     follow_answers = []
     for follow_up in question.follow_ups:
         screen.say()
-        screen.say(f"Interviewer follows up: {getattr(follow_up, 'prompt', '')}", "bold magenta")
+        screen.say(f"Interviewer follows up: {follow_up.prompt}", "bold magenta")
         text = _read(screen, clocks)
         if text is None:
             return None
