@@ -103,3 +103,24 @@ def test_ctrl_c_keeps_the_confirmed_answers_and_nothing_half_written(run: Invoke
     assert "Stopped. 1 confirmed answer kept as mock reviews (sheet 20261125-" in result.stdout
     assert rows(db_path, "SELECT mode, rating FROM reviews") == [("mock", 2)]
     assert rows(db_path, "SELECT count(*) FROM mock_questions WHERE review IS NOT NULL") == [(1,)]
+
+
+def test_a_live_mock_asks_the_follow_ups_and_grades_their_points(run: Invoke, db_path: Path) -> None:
+    from .test_mocksheets import loop_sheet
+
+    seed = loop_sheet(run)
+    answers = ("A websocket gateway, messages stored in a database partitioned by channel.\n.\n"
+               "Fan out on read for the big channels.\n.\n"
+               "Nothing more.\n.\n")
+    result = run("mock", "--live", "--round", "system-design", "--minutes", "24", "--seed", str(seed),
+                 "--focus", "even", input=answers + "\n", env=ENV)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    first = out.index("Interviewer follows up: A channel has 50,000 members.")
+    second = out.index("Interviewer follows up: Messages must never be lost.")
+    assert out.index("time box 24 min") < first < second < out.index("Time's up.")
+    hits = dict(rows(db_path, "SELECT v.point, v.hit FROM verdicts v JOIN reviews r ON r.id = v.review"
+                     " WHERE r.mode = 'mock'"))
+    assert hits == {"connections": 1, "storage": 1, "fan-out": 1, "acks": 0}
+    [(answer,)] = rows(db_path, "SELECT answer FROM reviews WHERE mode = 'mock'")
+    assert "Follow-up: A channel has 50,000 members." in answer and "Fan out on read" in answer

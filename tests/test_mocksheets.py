@@ -261,3 +261,43 @@ def test_the_fill_in_template_is_a_valid_verdicts_file(run: Invoke, db_path: Pat
     store.close()
     assert [r.question.card.full_id for r in records] == [q["card"] for q in sheet["questions"]]
     assert all(not any(r.hits.values()) for r in records)
+
+
+def loop_sheet(run: Invoke, fmt: str = "json", *args: str) -> Any:
+    from .conftest import LOOP_DECKS
+
+    assert run("decks", "add", str(LOOP_DECKS)).exit_code == 0
+    for seed in range(200):
+        result = run("mock", "--round", "system-design", "--minutes", "45", "--seed", str(seed), "--focus", "even",
+                     "--format", "json", env=ENV)
+        if json.loads(result.stdout)["questions"][0]["card"] == "loop/chat-design":
+            return seed
+    raise AssertionError("no seed puts loop/chat-design first")
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_the_interviewer_copy_lists_follow_ups_and_the_candidate_copy_does_not(run: Invoke, fmt: str) -> None:
+    seed = loop_sheet(run)
+    args = ["mock", "--round", "system-design", "--minutes", "45", "--seed", str(seed), "--focus", "even",
+            "--format", fmt, "-o", "-"]
+    interviewer = run(*args, "--copy", "interviewer").stdout
+    candidate = run(*args, "--copy", "candidate").stdout
+    follow_up = "A channel has 50,000 members. What changes in the fan-out?"
+    assert "Follow-ups to ask" in interviewer and follow_up in interviewer
+    assert "fan-out = false" in interviewer and "acks = false" in interviewer  # in the fill-in template
+    assert follow_up not in candidate and "fan-out" not in candidate
+    assert "28 min" in interviewer and "time box 28 min" in candidate
+
+
+def test_follow_up_points_are_recorded_with_the_main_ones(run: Invoke, db_path: Path, tmp_path: Path) -> None:
+    seed = loop_sheet(run)
+    body = json.loads(run("mock", "--round", "system-design", "--minutes", "45", "--seed", str(seed), "--focus",
+                          "even", "--format", "json", env=ENV).stdout)
+    file = tmp_path / "v.json"
+    file.write_text(json.dumps({"questions": [
+        {"card": "loop/chat-design", "rating": "good", "points": {"connections": True, "acks": True}}]}))
+    assert run("mock", "record", body["sheet"], "--from-file", str(file), env=ENV).exit_code == 0
+    last = json.loads(run("card", "loop/chat-design", "--json").stdout)["reviews"][-1]
+    assert {p["point"]: p["hit"] for p in last["points"]} == {
+        "connections": True, "storage": False, "fan-out": False, "acks": True}
+    assert last["score"] == 0.5 and last["mode"] == "mock"
