@@ -301,3 +301,35 @@ def test_follow_up_points_are_recorded_with_the_main_ones(run: Invoke, db_path: 
     assert {p["point"]: p["hit"] for p in last["points"]} == {
         "connections": True, "storage": False, "fan-out": False, "acks": True}
     assert last["score"] == 0.5 and last["mode"] == "mock"
+
+
+def test_every_example_in_the_mock_helps_runs(run: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    examples = []
+    for command in (["mock"], ["mock", "record"]):
+        text = run(*command, "--help").stdout
+        examples += [line.strip() for line in text.split("Examples:")[1].split("Options:")[0].splitlines()
+                     if line.strip()]
+    assert len(examples) == 6
+    sheet = ""
+    for example in examples:
+        args = shlex.split(example)[1:]
+        if "record" in args:
+            args[args.index("record") + 1] = sheet
+            if "--from-file" in args:
+                continue  # the sheet is recorded by the interactive example just before
+        result = run(*args, input="n\n" * 40 + "y\n" if "record" in args else "", env=ENV)
+        if "record" in args:
+            assert result.exit_code == 1 and "no question was marked as asked" in result.stderr
+            continue
+        assert result.exit_code == 0, (example, result.output)
+        if "--format" in args and "json" in args:
+            sheet = json.loads(result.stdout)["sheet"]
+    assert (tmp_path / "mock.html").exists() and (tmp_path / "for-alex.html").exists()
+    file = tmp_path / "verdicts.toml"
+    file.write_text('[[questions]]\ncard = "%s"\nrating = "good"\n' % json.loads(
+        run("mock", "--minutes", "30", "--seed", "7", "--focus", "even", "--format", "json", env=ENV).stdout
+    )["questions"][0]["card"])
+    assert run("mock", "record", sheet, "--from-file", str(file), env=ENV).exit_code == 0

@@ -48,6 +48,7 @@ def mock(ctx: click.Context, minutes: int, round_: str, seed: int | None, focus:
       tpmdrill mock --minutes 45 -o mock.html
       tpmdrill mock --round system-design --copy interviewer -o for-alex.html
       tpmdrill mock --minutes 30 --seed 7 --focus even --format json
+      tpmdrill mock --live --round technical --minutes 20
     """
     if ctx.invoked_subcommand is not None:
         return
