@@ -329,7 +329,7 @@ def test_every_example_in_the_mock_helps_runs(run: Invoke, tmp_path: Path, monke
             sheet = json.loads(result.stdout)["sheet"]
     assert (tmp_path / "mock.html").exists() and (tmp_path / "for-alex.html").exists()
     file = tmp_path / "verdicts.toml"
-    file.write_text('[[questions]]\ncard = "%s"\nrating = "good"\n' % json.loads(
-        run("mock", "--minutes", "30", "--seed", "7", "--focus", "even", "--format", "json", env=ENV).stdout
-    )["questions"][0]["card"])
+    first = json.loads(run("mock", "--minutes", "30", "--seed", "7", "--focus", "even", "--format", "json",
+                           env=ENV).stdout)["questions"][0]["card"]
+    file.write_text(f'[[questions]]\ncard = "{first}"\nrating = "good"\n')
     assert run("mock", "record", sheet, "--from-file", str(file), env=ENV).exit_code == 0
