@@ -333,3 +333,13 @@ def test_every_example_in_the_mock_helps_runs(run: Invoke, tmp_path: Path, monke
                            env=ENV).stdout)["questions"][0]["card"]
     file.write_text(f'[[questions]]\ncard = "{first}"\nrating = "good"\n')
     assert run("mock", "record", sheet, "--from-file", str(file), env=ENV).exit_code == 0
+
+
+def test_a_sheet_that_cannot_be_written_is_not_kept(run: Invoke, db_path: Path, tmp_path: Path) -> None:
+    run("decks", "list")
+    before = snapshot(db_path)
+    result = run("mock", "--seed", "1", "-o", str(tmp_path / "missing" / "mock.html"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot write {tmp_path / 'missing' / 'mock.html'}: ")
+    assert snapshot(db_path) == before
+    assert not list(tmp_path.glob("missing*"))

@@ -11,6 +11,7 @@ from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, now, ope
 
 if TYPE_CHECKING:
     from tpmdrill.mock import MockSet
+    from tpmdrill.store import Store
 
 ROUND_NAMES = ["technical", "system-design", "behavioural", "mixed"]
 EXTENSION_FORMATS = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html"}
@@ -73,25 +74,23 @@ def _format_of(output: Path | None) -> str:
     return EXTENSION_FORMATS.get(output.suffix.lower(), "html")
 
 
-def _write_sheet(store: object, sheet: MockSet, fmt: str, copy: str, output: Path | None) -> None:
+def _write_sheet(store: Store, sheet: MockSet, fmt: str, copy: str, output: Path | None) -> None:
+    """Store the sheet and write it, in one transaction: a sheet that cannot be written is not kept."""
     import json
 
     from tpmdrill.mocksheets import store_sheet
     from tpmdrill.render import render_mock
-    from tpmdrill.store import Store
 
-    assert isinstance(store, Store)
     if fmt == "json" and output is None:
         named = store_sheet(store, sheet, now())
         echo_json(named.to_json())
         return
-    default = None if fmt != "html" else Path(f"tpmdrill-mock-{'{id}'}.html")
 
     def publish(named: MockSet) -> None:
         text = (json.dumps(named.to_json(), indent=2, ensure_ascii=False) + "\n" if fmt == "json"
                 else render_mock(named, fmt, copy))
-        target = output or (Path(str(default).replace("{id}", named.sheet)) if default else None)
-        write_output(text, target)
+        default = Path(f"tpmdrill-mock-{named.sheet}.html") if fmt == "html" else None
+        write_output(text, output or default)
 
     store_sheet(store, sheet, now(), then=publish)
 
