@@ -239,7 +239,8 @@ def _pools(store: Store) -> dict[str, list[_Slot]]:
     """Active cards per category, in interview order, each pool sorted by id."""
     pools: dict[str, list[_Slot]] = {}
     for row in store.mock_candidates():
-        pools.setdefault(row[1], []).append(_Slot(*row))
+        pools.setdefault(row.category, []).append(
+            _Slot(row.card, row.category, row.kind, row.minutes, row.difficulty, row.follow_ups))
     return dict(sorted(pools.items(), key=lambda item: _rank(item[0])))
 
 

@@ -25,13 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from tpmdrill.decks import Card, RubricPoint
+from tpmdrill.enums import Rating, ReviewMode
 from tpmdrill.errors import BadValue, TpmdrillError
 from tpmdrill.grading import score_points, suggest_rating
 from tpmdrill.mock import MockQuestion, MockSet, category_title
 from tpmdrill.ratings import RATINGS, rating_value
 from tpmdrill.store import MockOutcomeRow, MockQuestionRow, MockSheetRow, PointVerdictRow, Review, Store
 
-MOCK_MODE = "mock"
+MOCK_MODE = ReviewMode.MOCK
 RECORD_KEYS = {"card", "rating", "points", "notes", "minutes"}
 
 
@@ -88,7 +89,7 @@ class QuestionRecord:
     """What the interviewer gave one question, checked against its card."""
 
     question: SheetQuestion
-    rating: int
+    rating: Rating
     hits: dict[str, bool]
     notes: str | None
     seconds: float | None
