@@ -124,3 +124,10 @@ def test_a_live_mock_asks_the_follow_ups_and_grades_their_points(run: Invoke, db
     assert hits == {"connections": 1, "storage": 1, "fan-out": 1, "acks": 0}
     [(answer,)] = rows(db_path, "SELECT answer FROM reviews WHERE mode = 'mock'")
     assert "Follow-up: A channel has 50,000 members." in answer and "Fan out on read" in answer
+
+
+def test_live_takes_no_sheet_options(run: Invoke, db_path: Path) -> None:
+    result = run("mock", "--live", "-o", "x.html")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: --live sits the mock in the terminal; it takes no -o, --format or --copy "
+                             "(see 'tpmdrill mock --help')\n")

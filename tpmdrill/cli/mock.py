@@ -53,6 +53,8 @@ def mock(ctx: click.Context, minutes: int, round_: str, seed: int | None, focus:
     """
     if ctx.invoked_subcommand is not None:
         return
+    if live and (output is not None or fmt is not None or copy != "both"):
+        raise click.UsageError("--live sits the mock in the terminal; it takes no -o, --format or --copy")
     import random
 
     from tpmdrill.mock import choose
