@@ -51,6 +51,7 @@ I now write down the rollback path before choosing the migration shape.
 """
 DISAGREE = "Tell me about a time you disagreed with engineering on a technical decision."
 KNOWN = {"beh-mini/disagree-engineering": DISAGREE}
+PLAIN_STORY = STORY.replace("beh-mini/disagree-engineering", DISAGREE)  # for a database without beh-mini
 
 
 def test_a_complete_story_parses_into_a_story_card() -> None:
@@ -88,6 +89,13 @@ def test_every_gap_is_named_at_once() -> None:
         "list at least one key beat under '== Key beats =='",
         "unknown section '== epilogue =='",
     ]
+
+
+def test_a_card_id_that_no_card_has_is_a_problem() -> None:
+    with pytest.raises(StoryProblems) as info:
+        parse_story(STORY, {})
+    assert info.value.problems == [
+        "prompt 'beh-mini/disagree-engineering' looks like a card id, but no behavioural card has it"]
 
 
 def test_the_template_offers_unanswered_prompts_and_is_itself_incomplete() -> None:
@@ -180,7 +188,7 @@ def test_story_new_saves_a_card_that_story_list_shows(run: Invoke, db_path: Path
 
 
 def test_an_incomplete_story_is_edited_again_then_saved(run: Invoke, editor: Editor) -> None:
-    editor.script += ["Title: Half a story\n", STORY]
+    editor.script += ["Title: Half a story\n", PLAIN_STORY]
     result = run("story", "new", input="\n", catch_exceptions=False)
     assert result.exit_code == 0
     assert "The story is not complete yet:\n  - name at least one competency" in result.stdout
@@ -197,7 +205,7 @@ def test_an_incomplete_story_can_be_kept_as_a_draft_and_continued(
     draft = db_path.parent / "story-draft.txt"
     assert draft.read_text(encoding="utf-8") == "Title: Half a story\n"
     assert f"Draft kept in {draft}" in result.stdout
-    editor.script += [STORY]
+    editor.script += [PLAIN_STORY]
     again = run("story", "new", catch_exceptions=False)
     assert again.stdout.startswith(f"Continuing your draft from {draft}.")
     assert editor.shown[-1] == "Title: Half a story\n"
@@ -221,11 +229,11 @@ def test_closing_the_editor_without_saving_writes_nothing(run: Invoke, db_path: 
 
 
 def test_editing_a_story_keeps_its_reviews(run: Invoke, db_path: Path, editor: Editor) -> None:
-    editor.script += [STORY]
+    editor.script += [PLAIN_STORY]
     run("story", "new", catch_exceptions=False)
     card_id = "my-stories/moving-billing-off-the-monolith"
     assert run("review", card_id, "--rating", "good", catch_exceptions=False).exit_code == 0
-    editor.script += [STORY.replace("fell by 60%", "fell by 60% within a quarter")]
+    editor.script += [PLAIN_STORY.replace("fell by 60%", "fell by 60% within a quarter")]
     result = run("story", "edit", card_id, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "== Result ==\nWe moved in four months" in editor.shown[-1]

@@ -16,6 +16,7 @@ from tpmdrill.decks import KEBAB, Card, RubricPoint
 from tpmdrill.errors import TpmdrillError
 
 STORY_DECK_ID = "my-stories"
+CARD_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*")
 STAR = ("situation", "task", "action", "result", "lesson")
 SECTIONS = ("prompts", *STAR, "key beats")
 COMMON_COMPETENCIES = (
@@ -104,9 +105,11 @@ def parse_story(text: str, known_prompts: dict[str, str] | None = None) -> Story
     if not competencies:
         problems.append("name at least one competency ('Competencies: ownership, conflict')")
     problems += [f"competency {c!r} must be words or kebab-case" for c in competencies if not KEBAB.match(c)]
-    prompts = tuple(dict.fromkeys(
-        (known_prompts or {}).get(line, line) for line in _lines(sections.get("prompts", ""))
-    ))
+    known = known_prompts or {}
+    lines = _lines(sections.get("prompts", ""))
+    problems += [f"prompt {line!r} looks like a card id, but no behavioural card has it" for line in lines
+                 if CARD_ID.fullmatch(line) and line not in known]
+    prompts = tuple(dict.fromkeys(known.get(line, line) for line in lines))
     if not prompts:
         problems.append("list at least one prompt the story answers under '== Prompts =='")
     star = {name: sections.get(name, "").strip() for name in STAR}
