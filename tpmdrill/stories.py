@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from tpmdrill.decks import KEBAB, Card, RubricPoint
+from tpmdrill.enums import CardKind
 from tpmdrill.errors import TpmdrillError
 
 STORY_DECK_ID = "my-stories"
@@ -174,7 +175,7 @@ def story_card(story: Story, card_id: str) -> Card:
         for n, (beat, keywords) in enumerate(story.beats, start=1)
     )
     return Card(
-        deck=STORY_DECK_ID, id=card_id, kind="story", prompt=story.prompts[0], minutes=5,
+        deck=STORY_DECK_ID, id=card_id, kind=CardKind.STORY, prompt=story.prompts[0], minutes=5,
         tags=story.competencies, skills=(), answer=story_answer(story), rubric=rubric, prompts=story.prompts[1:],
     )
 

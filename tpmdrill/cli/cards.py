@@ -16,6 +16,7 @@ from tpmdrill.cli.common import (
     open_store,
 )
 from tpmdrill.decks import CATEGORIES, KINDS
+from tpmdrill.enums import CardKind
 
 if TYPE_CHECKING:
     from tpmdrill.decks import Card
@@ -98,7 +99,7 @@ def card(card_id: str, json_: bool) -> None:
         "follow_ups": [f.to_json() for f in found.follow_ups],
         "estimate": found.estimate.to_json() if found.estimate else None,
     }
-    if found.kind == "sql":
+    if found.kind == CardKind.SQL:
         view["solution"] = found.solution
         view["ordered"] = found.ordered
     if json_:
