@@ -242,3 +242,39 @@ def test_pint_is_imported_only_to_grade_an_estimate(run: Invoke, deck_file: Path
     )
     out = subprocess.run(["python", "-c", script], capture_output=True, text=True, check=True, env=os.environ)
     assert out.stderr.splitlines()[-1] == "False"
+
+
+def test_a_drill_shows_the_estimate_and_a_wrong_number_suggests_again(
+    run: Invoke, deck_file: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tpmdrill.store import Store
+
+    monkeypatch.setenv("TPMDRILL_NOW", "2025-03-01T09:00:00+00:00")
+    assert run("decks", "add", str(deck_file)).exit_code == 0
+    answer = "Assuming 60 requests a day per user, the peak is 7k rps.\n.\n"
+    result = run("drill", "--deck", "est", input="\n" + answer + "\n", catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert " ✘ Estimate 7k rps = 7,000 requests/second: outside tolerance" in result.output
+    assert "Score 100% · suggested rating: again" in result.output
+    store = Store.open(db_path)
+    try:
+        [review] = store.history("est/chat-peak")
+        assert (review["rating"], review["suggested"]) == (1, 1)
+    finally:
+        store.close()
+
+
+def test_export_and_import_keep_the_new_card_fields(run: Invoke, deck_file: Path, tmp_path: Path) -> None:
+    from tpmdrill.store import Store
+
+    assert run("decks", "add", str(deck_file)).exit_code == 0
+    exported = tmp_path / "all.json"
+    assert run("export", "--format", "json", "-o", str(exported), catch_exceptions=False).exit_code == 0
+    other = tmp_path / "other.db"
+    result = run("--db", str(other), "import", str(exported), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    store = Store.open(other)
+    try:
+        assert store.card("est/chat-peak") == load_deck(deck_file).cards[0]
+    finally:
+        store.close()

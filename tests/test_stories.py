@@ -255,3 +255,15 @@ def test_story_list_without_a_behavioural_deck(run: Invoke) -> None:
         "Your stories: 0\nCompetencies covered: none yet\n"
         "No behavioural deck is loaded, so there are no prompts to check your stories against.\n"
     )
+
+
+@pytest.mark.parametrize("args", [["story"], ["story", "new"], ["story", "edit"], ["story", "list"]])
+def test_every_story_command_has_help_with_an_example(run: Invoke, args: list[str]) -> None:
+    result = run(*args, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout
+
+
+def test_the_story_list_examples_run(run: Invoke) -> None:
+    assert run("story", "list", catch_exceptions=False).exit_code == 0
+    assert json.loads(run("story", "list", "--json", catch_exceptions=False).stdout)["stories"] == []
