@@ -91,6 +91,17 @@ def test_every_gap_is_named_at_once() -> None:
     ]
 
 
+def test_text_outside_the_sections_is_a_problem_not_lost() -> None:
+    text = PLAIN_STORY.replace("Competencies: technical judgement, Conflict", "Competencies:\nconflict, ownership")
+    with pytest.raises(StoryProblems) as info:
+        parse_story(text)
+    assert info.value.problems == [
+        "'conflict, ownership' is outside any section: put it after 'Title:' or 'Competencies:' on the same "
+        "line, or under a '== Section =='",
+        "name at least one competency ('Competencies: ownership, conflict')",
+    ]
+
+
 def test_a_card_id_that_no_card_has_is_a_problem() -> None:
     with pytest.raises(StoryProblems) as info:
         parse_story(STORY, {})
