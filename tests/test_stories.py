@@ -153,6 +153,7 @@ def test_coverage_finds_the_prompts_no_story_answers(tmp_path: Path) -> None:
     save_story(store, stories_path(tmp_path / "t.db"), parse_story(STORY, KNOWN), NOW)
     found = coverage(store)
     assert found.competencies == ["conflict", "technical-judgement"]
+    assert found.competencies_open == ["failure", "ambiguity"], "those beh-mini probes, in the usual order"
     assert [c.full_id for c in found.unanswered] == ["beh-mini/failure", "beh-mini/ambiguity"]
     assert found.answered["beh-mini/disagree-engineering"] == ["my-stories/moving-billing-off-the-monolith"]
     store.close()
@@ -264,6 +265,8 @@ def test_story_list_without_a_behavioural_deck(run: Invoke) -> None:
     result = run("story", "list", catch_exceptions=False)
     assert result.stdout == (
         "Your stories: 0\nCompetencies covered: none yet\n"
+        "Competencies no story covers yet: ownership, conflict, influence, failure, ambiguity, prioritisation, "
+        "delivery, technical-judgement, stakeholders, customer-focus, leadership, data-driven\n"
         "No behavioural deck is loaded, so there are no prompts to check your stories against.\n"
     )
 

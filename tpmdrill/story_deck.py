@@ -17,7 +17,7 @@ from typing import Any
 from tpmdrill.decks import Card, load_deck
 from tpmdrill.errors import TpmdrillError
 from tpmdrill.store import Store
-from tpmdrill.stories import STORY_DECK_ID, Story, StoryProblems, new_card_id, story_card
+from tpmdrill.stories import COMMON_COMPETENCIES, STORY_DECK_ID, Story, StoryProblems, new_card_id, story_card
 
 DECK_TITLE = "My stories"
 DECK_CATEGORY = "behavioural"
@@ -119,6 +119,13 @@ class StoryCoverage:
         return sorted({tag for card in self.stories for tag in card.tags})
 
     @property
+    def competencies_open(self) -> list[str]:
+        """The usual competencies (those the behavioural cards probe, when loaded) no story covers yet."""
+        probed = {tag for card in self.behavioural for tag in card.tags}
+        usual = [c for c in COMMON_COMPETENCIES if c in probed or not self.behavioural]
+        return [c for c in usual if c not in set(self.competencies)]
+
+    @property
     def unanswered(self) -> list[Card]:
         return [card for card in self.behavioural if not self.answered.get(card.full_id)]
 
@@ -128,6 +135,7 @@ class StoryCoverage:
             "stories": [{"id": c.full_id, "title": _title(c), "competencies": list(c.tags),
                          "prompts": list(c.all_prompts)} for c in self.stories],
             "competencies": self.competencies,
+            "competencies_open": self.competencies_open,
             "behavioural_prompts": len(self.behavioural),
             "unanswered": [{"card": c.full_id, "prompt": c.prompt} for c in self.unanswered],
         }

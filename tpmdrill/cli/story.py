@@ -147,6 +147,7 @@ def list_(json_: bool) -> None:
         click.echo(f"  {card.full_id}  {_plain(row['title'])}")
         click.echo(f"      competencies: {', '.join(card.tags)} · answers {len(card.all_prompts)} prompt(s)")
     click.echo(f"Competencies covered: {', '.join(found.competencies) or 'none yet'}")
+    click.echo(f"Competencies no story covers yet: {', '.join(found.competencies_open) or 'none'}")
     _print_unanswered(found.behavioural, found.unanswered)
 
 
