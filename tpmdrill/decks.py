@@ -22,8 +22,10 @@ CATEGORIES = (
     "api-design", "system-design", "trade-offs", "data", "estimation", "behavioural", "program-execution",
 )
 KINDS = tuple(kind.value for kind in CardKind)
-DEFAULT_MINUTES = {CardKind.CONCEPT: 3, CardKind.DESIGN: 15, CardKind.TRADE_OFF: 8, CardKind.SQL: 10,
-                   CardKind.ESTIMATE: 6, CardKind.STORY: 5}
+DEFAULT_MINUTES = {
+    CardKind.CONCEPT: 3, CardKind.DESIGN: 15, CardKind.TRADE_OFF: 8, CardKind.SQL: 10, CardKind.ESTIMATE: 6,
+    CardKind.STORY: 5,
+}
 DIFFICULTIES = {1: "foundation", 2: "core", 3: "senior"}
 DEFAULT_DIFFICULTY = 2
 DEFAULT_TOLERANCE = 2.0
@@ -276,33 +278,30 @@ def _parse_card(
     seen_points: set[str] = set()
     rubric = _parse_rubric(raw.get("rubric", []), label, problems, seen_points)
     fixture, solution, ordered = _parse_sql(raw, kind, label, path, problems)
+    extras = _parse_extras(raw, kind, label, problems, seen_points)
+    if len(problems.items) > before:
+        return None
+    return Card(
+        deck=deck_id, id=card_id or "", kind=CardKind(kind or ""),  # validated above
+        prompt=prompt or "", minutes=minutes, tags=tags, skills=skills, answer=answer or "", rubric=rubric,
+        fixture=fixture, solution=solution, ordered=ordered, **extras,
+    )
+
+
+def _parse_extras(
+    raw: dict[str, Any], kind: str | None, label: str, problems: _Problems, seen_points: set[str]
+) -> dict[str, Any]:
+    """Issue 14's card keys: difficulty, other prompts, follow-ups and an estimate's reference."""
     difficulty = raw.get("difficulty", DEFAULT_DIFFICULTY)
     if not isinstance(difficulty, int) or isinstance(difficulty, bool) or difficulty not in DIFFICULTIES:
         problems.add("difficulty must be 1 (foundation), 2 (core) or 3 (senior)", card=label, key="difficulty")
         difficulty = DEFAULT_DIFFICULTY
-    prompts = _strings(raw, "prompts", problems, label)
-    follow_ups = _parse_follow_ups(raw.get("follow_up", []), label, problems, seen_points)
-    estimate = _parse_estimate(raw, kind, label, problems)
-    if len(problems.items) > before:
-        return None
-    return Card(
-        deck=deck_id,
-        id=card_id or "",
-        kind=CardKind(kind or ""),  # validated above
-        prompt=prompt or "",
-        minutes=minutes,
-        tags=tags,
-        skills=skills,
-        answer=answer or "",
-        rubric=rubric,
-        fixture=fixture,
-        solution=solution,
-        ordered=ordered,
-        difficulty=difficulty,
-        prompts=prompts,
-        follow_ups=follow_ups,
-        estimate=estimate,
-    )
+    return {
+        "difficulty": difficulty,
+        "prompts": _strings(raw, "prompts", problems, label),
+        "follow_ups": _parse_follow_ups(raw.get("follow_up", []), label, problems, seen_points),
+        "estimate": _parse_estimate(raw, kind, label, problems),
+    }
 
 
 def _parse_sql(
@@ -329,7 +328,7 @@ def _parse_sql(
 
 
 def _parse_estimate(raw: dict[str, Any], kind: str | None, label: str, problems: _Problems) -> EstimateTarget | None:
-    if kind != "estimate":
+    if kind != CardKind.ESTIMATE:
         for key in sorted(ESTIMATE_ONLY_KEYS & set(raw)):
             problems.add("only estimate cards take this key", card=label, key=key)
         return None

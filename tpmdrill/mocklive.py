@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tpmdrill.decks import RubricPoint
 from tpmdrill.drill import CardVerdict, PointCall, clock_text, verdict_for
-from tpmdrill.grading import grade, score_points, suggest_rating
-from tpmdrill.judging import with_query_result
+from tpmdrill.grading import grade
 from tpmdrill.mock import MockQuestion, MockSet, category_title
 from tpmdrill.mocksheets import MOCK_MODE, insert_sheet
 from tpmdrill.ratings import rating_value
@@ -59,27 +59,28 @@ class LiveAnswer:
 
 @dataclass
 class LiveVerdict(CardVerdict):
-    """A drill verdict stretched over the follow-ups' points, under confirmation."""
+    """A drill verdict stretched over every follow-up's points, under confirmation; the
+    suggestion and score come from the drill's own rules over `rubric`."""
 
     live: LiveAnswer | None = None
-    stuffing: bool = False
 
     @property
-    def suggested(self) -> str | None:
-        if self.judgement is None and not self.points:
-            return None
-        missed_required = any(p.required and not p.hit for p in self.points)
-        rating = suggest_rating(self.score or 0.0, required_missed=missed_required, stuffing=self.stuffing)
-        if self.judgement is not None and self.judgement.sql is not None:
-            rating = with_query_result(rating, self.judgement.sql)
-        return rating
+    def rubric(self) -> tuple[RubricPoint, ...]:
+        graded = self.judgement is not None and self.judgement.grade is not None
+        follow_ups = self.live.question.follow_ups if self.live is not None else ()
+        return (self.card.rubric if graded else ()) + tuple(p for f in follow_ups for p in f.rubric)
 
     @property
-    def score(self) -> float | None:
-        if not self.points:
+    def auto_suggested(self) -> str | None:
+        return self._suggestion({p.id: p.auto_hit for p in self.points})
+
+    @property
+    def auto_score(self) -> float | None:
+        if self.judgement is None or not self.rubric:
             return self.judgement.score if self.judgement else None
-        assert self.live is not None
-        return score_points(self.live.question.points, {p.id: p.hit for p in self.points})
+        from tpmdrill.grading import score_points
+
+        return score_points(self.rubric, {p.id: p.auto_hit for p in self.points})
 
 
 def grade_answer(answer: LiveAnswer) -> LiveVerdict:
@@ -92,8 +93,7 @@ def grade_answer(answer: LiveAnswer) -> LiveVerdict:
         for point, verdict in zip(rubric, graded, strict=True):
             points.append(PointCall(len(points) + 1, point.id, point.point, point.required,
                                     verdict.hit, verdict.hit, verdict.matched))
-    stuffing = bool(main.judgement and main.judgement.grade and main.judgement.grade.stuffing)
-    return LiveVerdict(main.card, _full_answer(answer), main.judgement, points, answer, stuffing)
+    return LiveVerdict(main.card, _full_answer(answer), main.judgement, points, live=answer)
 
 
 def _full_answer(answer: LiveAnswer) -> str:
@@ -116,10 +116,10 @@ class LiveRecorder:
 
         live = verdict.live
         assert live is not None
-        auto = verdict.judgement.score if verdict.judgement else None
+        auto = verdict.auto_score
         review = Review(
             card=live.question.card.full_id, reviewed_at=live.answered_at, rating=rating_value(rating),
-            mode=MOCK_MODE, suggested=rating_value(verdict.suggested) if verdict.suggested else None,
+            mode=MOCK_MODE, suggested=rating_value(verdict.auto_suggested) if verdict.auto_suggested else None,
             score=auto, answer=verdict.answer, seconds=round(live.seconds, 1), verdicts=verdict.verdict_rows(),
         )
 
