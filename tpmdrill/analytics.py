@@ -18,13 +18,17 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from tpmdrill.decks import CATEGORIES
 from tpmdrill.errors import BadValue
 from tpmdrill.scheduler import SchedulerConfig, interview_deadline
 from tpmdrill.store import Store
+
+if TYPE_CHECKING:
+    from tpmdrill.sqlschema import Schema
 
 HALF_LIFE_DAYS = 30.0
 WINDOW_DAYS = 180
@@ -347,6 +351,7 @@ class Report:
     weak: WeakAreas
     assessments: list[AssessmentTotal]
     readiness: Readiness | None
+    card_tables: dict[str, Schema] = field(default_factory=dict)  # sql cards among the weakest: their tables
 
     @property
     def reviews(self) -> int:
@@ -371,10 +376,19 @@ def build_report(store: Store, now: datetime, *, since: date | None = None) -> R
         raise BadValue(f"--since {start.isoformat()} is after today ({until.isoformat()})")
     decks = mastery_by_deck(store, now)
     rows = daily_rows(store, start, until)
+    weak = weak_areas(store, now, since=start_of_day(start) if since is not None else None)
     return Report(
         generated=now, since=start, until=until,
         activity=activity(rows, start, until), weeks=retention_by_week(rows),
         forecast=due_forecast(store, now), decks=decks, categories=by_category(decks),
-        weak=weak_areas(store, now, since=start_of_day(start) if since is not None else None),
-        assessments=assessment_history(store), readiness=readiness(store, now),
+        weak=weak, assessments=assessment_history(store), readiness=readiness(store, now),
+        card_tables=_card_tables(store, weak),
     )
+
+
+def _card_tables(store: Store, weak: WeakAreas) -> dict[str, Schema]:
+    """The tables of the sql cards among the weakest, shown beside their prompts."""
+    from tpmdrill.sqlschema import schema_of
+
+    schemas = {c.key: schema_of(store.card(c.key)) for c in weak.cards}
+    return {key: schema for key, schema in schemas.items() if schema is not None}

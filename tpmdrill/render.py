@@ -22,6 +22,7 @@ from tpmdrill.analytics import Mastery, Report
 from tpmdrill.errors import BadValue
 from tpmdrill.mock import MockSet
 from tpmdrill.paths import templates_dir
+from tpmdrill.sqlschema import schema_of
 
 FORMATS = ("html", "md")
 # Characters that start Markdown emphasis, code, links, tables or strikethrough; text
@@ -119,6 +120,7 @@ def report_context(report: Report) -> dict[str, Any]:
         ),
         "readiness_chart": _readiness_chart(report),
         "deck_rows": [_mastery_row(m) for m in report.decks if m.cards],
+        "card_tables": report.card_tables,
     }
 
 
@@ -150,7 +152,8 @@ def mock_context(mock: MockSet) -> dict[str, Any]:
         questions = []
         for question in section.questions:
             number += 1
-            questions.append({"number": number, "q": question, "card": question.card})
+            questions.append({"number": number, "q": question, "card": question.card,
+                              "schema": schema_of(question.card)})
         numbered.append({"section": section, "questions": questions})
     return {"mock": mock, "sections": numbered,
             "max_points": sum(q.max_points for q in mock.questions)}

@@ -25,7 +25,8 @@ import math
 import re
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import zip_longest
 
@@ -69,6 +70,7 @@ class SqlVerdict:
     expected: Rows
     got: Rows
     ordered: bool = False
+    columns: tuple[str, ...] = ()  # the answer's column names, for showing its rows
 
     def to_json(self) -> dict[str, object]:
         return {"correct": self.correct, "error": self.error, "rows": self.rows}
@@ -89,11 +91,18 @@ def check(fixture: str, solution: str, answer: str | bytes, *, ordered: bool = F
     """Run the solution and the answer, each in a fresh sandbox, and compare results."""
     expected = _solution_rows(fixture, solution)
     try:
-        got = run_query(fixture, answer)
+        result = run_result(fixture, answer)
     except SqlRejected as rejected:
         return SqlVerdict(False, str(rejected), 0, expected, (), ordered)
+    got = result.rows
     correct = same_result(expected, got, ordered=ordered)
-    return SqlVerdict(correct, None, len(got), expected, got, ordered)
+    return SqlVerdict(correct, None, len(got), expected, got, ordered, result.columns)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: tuple[str, ...]
+    rows: Rows
 
 
 def run_query(fixture: str, query: str | bytes) -> Rows:
@@ -102,10 +111,22 @@ def run_query(fixture: str, query: str | bytes) -> Rows:
     Raises SqlRejected when the query is refused or fails, BrokenCard when the fixture
     itself does not load.
     """
+    return run_result(fixture, query).rows
+
+
+def run_result(fixture: str, query: str | bytes) -> QueryResult:
+    """Like `run_query`, with the result's column names (for showing it)."""
     sql = _answer_text(query)
+    with fixture_sandbox(fixture) as conn:
+        return _run_guarded(conn, sql)
+
+
+@contextmanager
+def fixture_sandbox(fixture: str) -> Iterator[sqlite3.Connection]:
+    """A fresh, locked-down in-memory database built from `fixture`, closed afterwards."""
     conn = _open_sandbox(fixture)
     try:
-        return _run_guarded(conn, sql)
+        yield conn
     finally:
         conn.close()
 
@@ -383,13 +404,15 @@ def _refusal(action: int, arg1: str | None, arg2: str | None) -> str | None:
 # --- running the answer ---------------------------------------------------------------
 
 
-def _run_guarded(conn: sqlite3.Connection, sql: str) -> Rows:
+def _run_guarded(conn: sqlite3.Connection, sql: str) -> QueryResult:
     gate = _AnswerGate()
     conn.set_authorizer(gate)
     deadline = time.monotonic() + TIME_LIMIT_S
     conn.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_EVERY)
     try:
-        return _fetch_capped(conn.execute(sql))
+        cursor = conn.execute(sql)
+        columns = tuple(str(d[0]) for d in cursor.description or ())
+        return QueryResult(columns, _fetch_capped(cursor))
     except (sqlite3.Error, sqlite3.Warning, MemoryError) as exc:
         timed_out = time.monotonic() > deadline
         raise SqlRejected(_explain(exc, gate, timed_out=timed_out)) from None

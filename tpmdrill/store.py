@@ -100,9 +100,16 @@ def m003_covering_index_for_reports(db: Database) -> None:
     )
 
 
+def m005_add_review_attempts(db: Database) -> None:
+    # issue 13: how many queries a sql answer took (revised in the drill, submitted in
+    # `tpmdrill sql`); NULL for reviews of other cards and for older reviews.
+    db.table("reviews").add_column("attempts", int)
+
+
 # In the order they apply. A name is recorded once applied: never rename, reorder or
 # edit a migration that has shipped.
-_MIGRATIONS = (m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports)
+_MIGRATIONS = (m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports,
+               m005_add_review_attempts)
 _MIGRATION_SET = "tpmdrill"
 
 
@@ -171,6 +178,7 @@ class Review:
     seconds: float | None = None
     verdicts: tuple[PointVerdictRow, ...] = ()
     id: str = ""
+    attempts: int | None = None  # sql cards: queries run before this one was rated
 
     def with_id(self) -> Review:
         if self.id:
@@ -362,13 +370,14 @@ class Store:
         self.conn.execute(
             "INSERT INTO reviews (id, card, reviewed_at, rating, suggested, score, answer,"
             " seconds, mode, rescheduled, state_before, due_after, stability_after,"
-            " difficulty_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " (SELECT state FROM memory WHERE card = ?), ?, ?, ?)",
+            " difficulty_after, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " (SELECT state FROM memory WHERE card = ?), ?, ?, ?, ?)",
             [review.id, review.card, to_text(review.reviewed_at), review.rating,
              review.suggested, review.score, review.answer, review.seconds, review.mode,
              int(review.rescheduled), review.card,
              to_text(memory.due) if memory else None,
-             memory.stability if memory else None, memory.difficulty if memory else None],
+             memory.stability if memory else None, memory.difficulty if memory else None,
+             review.attempts],
         )
         self.conn.executemany(
             "INSERT INTO verdicts (review, point, auto_hit, hit, matched) VALUES (?, ?, ?, ?, ?)",
@@ -393,10 +402,10 @@ class Store:
         reviews = [
             {"id": r[0], "reviewed_at": r[1], "rating": r[2], "suggested": r[3], "score": r[4],
              "seconds": r[5], "mode": r[6], "rescheduled": bool(r[7]), "answer": r[8],
-             "due_after": r[9]}
+             "due_after": r[9], "attempts": r[10]}
             for r in self.conn.execute(
                 "SELECT id, reviewed_at, rating, suggested, score, seconds, mode, rescheduled,"
-                " answer, due_after FROM reviews WHERE card = ? ORDER BY reviewed_at, rowid",
+                " answer, due_after, attempts FROM reviews WHERE card = ? ORDER BY reviewed_at, rowid",
                 [card_id],
             )
         ]

@@ -11,6 +11,7 @@ from tpmdrill.decks import CATEGORIES, KINDS
 
 if TYPE_CHECKING:
     from tpmdrill.decks import Card
+    from tpmdrill.sqlschema import Schema
 
 
 def card_summary(card: Card, category: str) -> dict[str, Any]:
@@ -62,6 +63,7 @@ def card(card_id: str, json_: bool) -> None:
       tpmdrill card api-design/idempotency --json
     """
     from tpmdrill.scheduler import SchedulerConfig, retrievability, state_name
+    from tpmdrill.sqlschema import schema_of
 
     store = open_store()
     found = store.card(card_id)
@@ -82,19 +84,24 @@ def card(card_id: str, json_: bool) -> None:
         "lapses": memory.lapses if memory else 0,
         "reviews": store.history(card_id),
     }
-    if found.kind == "sql":
+    schema = schema_of(found)
+    view["tables"] = schema.to_json() if schema else None
+    if schema is not None:
         view["solution"] = found.solution
         view["ordered"] = found.ordered
+        view["dialect"] = schema.dialect
     if json_:
         echo_json(view)
         return
-    _print_card(view)
+    _print_card(view, schema)
 
 
-def _print_card(view: dict[str, Any]) -> None:
+def _print_card(view: dict[str, Any], schema: Schema | None) -> None:
     click.secho(view["id"], bold=True)
     click.echo(f"{view['category']} · {view['kind']} · {view['minutes']} min · tags: {', '.join(view['tags'])}")
     click.echo(f"\n{view['prompt']}\n")
+    if schema is not None:
+        click.echo("\n".join(schema.text_lines()) + "\n")
     for index, point in enumerate(view["rubric"], start=1):
         flags = " (required)" if point["required"] else ""
         click.echo(f"  {index}. {point['point']}{flags}")

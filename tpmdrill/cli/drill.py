@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 # The session's stopwatch; tests replace it to make time pass.
 monotonic: Callable[[], float] = time.monotonic
 
-QUIT, SKIP = "quit", "skip"
+QUIT, SKIP, REVISE = "quit", "skip", "revise"
 RATING_KEYS = {"1": "again", "2": "hard", "3": "good", "4": "easy"}
 
 
@@ -48,7 +48,9 @@ def drill(minutes: int | None, deck: str | None, category: str | None, kind: str
     '.' (or Ctrl-D); 'e' writes it in $EDITOR, 's' skips the card, 'q' quits.
     Each rubric point is marked hit or missed; accept the suggested rating with
     Enter, pick another with 1-4 (again, hard, good, easy) or toggle points with
-    't N'. Quitting keeps every review you confirmed.
+    't N'. On a sql card, the tables and sample rows show before you answer,
+    and 'r' revises the query (as often as you like) before you rate it.
+    Quitting keeps every review you confirmed.
 
     \b
     Examples:
@@ -204,6 +206,11 @@ def _header(store: Store, screen: Screen, plan: Plan, item: QueueItem, position:
     screen.say(" · ".join(parts), "dim")
     screen.say()
     screen.markdown(card.prompt)
+    if card.kind == "sql":
+        from tpmdrill.cli.display import show_schema
+        from tpmdrill.sqlschema import schema_of
+
+        show_schema(screen, schema_of(card))
 
 
 def _reason(item: QueueItem) -> str:
@@ -230,21 +237,49 @@ def _drill_card(store: Store, screen: Screen, item: QueueItem, plan: Plan,
     except BrokenCard as ex:  # the deck's fault, not the answer's: the session goes on
         screen.say(f"This card cannot be checked: {ex}. Skipped; fix its deck file.", "yellow")
         return SKIP
-    show_verdict(screen, verdict)
-    rating = _confirm(screen, verdict)
+    verdict, rating, attempts = _settle(screen, verdict)
     if rating is None:
         return QUIT
-    return _save(store, screen, verdict, rating, monotonic() - start, plan.cram, reschedule or not plan.cram)
+    return _save(store, screen, verdict, rating, monotonic() - start, plan.cram, reschedule or not plan.cram,
+                 attempts)
+
+
+def _settle(screen: Screen, verdict: CardVerdict) -> tuple[CardVerdict, str | None, int | None]:
+    """Show the verdict and take the rating; on a sql card 'r' revises the query and
+    judges it again, as often as wanted. Returns the final verdict, the rating (None to
+    quit) and, for a sql card, how many queries it took."""
+    from tpmdrill.drill import verdict_for
+
+    sql = verdict.card.kind == "sql"
+    attempts = 1
+    show_verdict(screen, verdict)
+    while True:
+        rating = _confirm(screen, verdict)
+        if rating != REVISE:
+            return verdict, rating, attempts if sql else None
+        revised = _read_answer(screen, True, previous=verdict.answer)
+        if revised is None or revised in (QUIT, SKIP) or not revised.strip():
+            screen.say("Revision dropped; the last query stands.", "yellow")
+            continue
+        attempts += 1
+        verdict = verdict_for(verdict.card, revised)
+        screen.say(f"Attempt {attempts}:", "bold")
+        show_verdict(screen, verdict)
 
 
 # ---- reading the answer ---------------------------------------------------------------
 
 
-def _read_answer(screen: Screen, sql: bool) -> str | None:
-    """The typed answer, 'quit' or 'skip' ; None when input ended before any answer."""
-    what = "your query" if sql else "your answer"
-    screen.say(f"Write {what}; end with a line holding only '.' (or Ctrl-D). "
-               "e: $EDITOR · s: skip · q: quit", "dim")
+def _read_answer(screen: Screen, sql: bool, previous: str = "") -> str | None:
+    """The typed answer, 'quit' or 'skip' ; None when input ended before any answer.
+    With `previous` (revising a query), 'e' opens it in $EDITOR and s/q cancel."""
+    if previous:
+        screen.say("Revise the query: type it again and end with a line holding only '.', "
+                   "or e: edit it in $EDITOR · q: keep the last one", "dim")
+    else:
+        what = "your query" if sql else "your answer"
+        screen.say(f"Write {what}; end with a line holding only '.' (or Ctrl-D). "
+                   "e: $EDITOR · s: skip · q: quit", "dim")
     lines: list[str] = []
     while True:
         line = screen.ask("> " if not lines else "  ")
@@ -253,7 +288,7 @@ def _read_answer(screen: Screen, sql: bool) -> str | None:
         if not lines and line.strip() in {"q", "s", "e"}:
             command = line.strip()
             if command == "e":
-                edited = _edit(sql)
+                edited = _edit(sql, previous)
                 if edited is not None:
                     return edited
                 screen.say("Nothing saved in the editor; type the answer here instead.", "yellow")
@@ -264,8 +299,8 @@ def _read_answer(screen: Screen, sql: bool) -> str | None:
         lines.append(line)
 
 
-def _edit(sql: bool) -> str | None:
-    text = click.edit("", extension=".sql" if sql else ".md")
+def _edit(sql: bool, previous: str = "") -> str | None:
+    text = click.edit(previous, extension=".sql" if sql else ".md")
     return text.strip() if text and text.strip() else None
 
 
@@ -296,13 +331,16 @@ def _confirm(screen: Screen, verdict: CardVerdict) -> str | None:
 def _keys_prompt(verdict: CardVerdict) -> str:
     accept = f"Enter: accept {verdict.suggested} · " if verdict.suggested else ""
     toggle = " · t N: toggle point N" if verdict.points else ""
-    return f"{accept}1 again · 2 hard · 3 good · 4 easy{toggle} · q: quit > "
+    revise = " · r: revise the query" if verdict.card.kind == "sql" else ""
+    return f"{accept}1 again · 2 hard · 3 good · 4 easy{toggle}{revise} · q: quit > "
 
 
 def _rating_for(key: str, verdict: CardVerdict) -> str | None:
     text = key.strip().lower()
     if text == "":
         return verdict.suggested
+    if text == "r" and verdict.card.kind == "sql":
+        return REVISE
     from tpmdrill.scheduler import RATINGS
 
     return RATING_KEYS.get(text) or (text if text in RATINGS else None)
@@ -326,11 +364,11 @@ def _toggle(screen: Screen, key: str, verdict: CardVerdict) -> bool:
 
 
 def _save(store: Store, screen: Screen, verdict: CardVerdict, rating: str, seconds: float,
-          cram: bool, reschedule: bool) -> Reviewed:
+          cram: bool, reschedule: bool, attempts: int | None = None) -> Reviewed:
     from tpmdrill.drill import comes_back, save
 
     moment = now()
-    reviewed = save(store, verdict, rating, moment, seconds, cram=cram, reschedule=reschedule)
+    reviewed = save(store, verdict, rating, moment, seconds, cram=cram, reschedule=reschedule, attempts=attempts)
     show_model_answer(screen, verdict.card)
     screen.say(comes_back(reviewed, moment, store.memory_of(verdict.card.full_id)), "cyan")
     return reviewed
