@@ -175,7 +175,7 @@ def aligned(header: tuple[str, ...], cells: tuple[tuple[str, ...], ...]) -> list
     names = tuple(cell_text(h) for h in header)
     widths = [max([len(names[i])] + [len(row[i]) for row in cells if i < len(row)]) for i in range(len(names))]
     def line(values: tuple[str, ...]) -> str:
-        return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=False)).rstrip()
+        return "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=False)).rstrip(" ")
     return [line(names), "  ".join("-" * w for w in widths)] + [line(row) for row in cells]
 
 

@@ -237,18 +237,18 @@ def _drill_card(store: Store, screen: Screen, item: QueueItem, plan: Plan,
     except BrokenCard as ex:  # the deck's fault, not the answer's: the session goes on
         screen.say(f"This card cannot be checked: {ex}. Skipped; fix its deck file.", "yellow")
         return SKIP
-    verdict, rating, attempts = _settle(screen, verdict)
+    verdict, rating, attempts = _settle(screen, verdict, start)
     if rating is None:
         return QUIT
     return _save(store, screen, verdict, rating, monotonic() - start, plan.cram, reschedule or not plan.cram,
                  attempts)
 
 
-def _settle(screen: Screen, verdict: CardVerdict) -> tuple[CardVerdict, str | None, int | None]:
+def _settle(screen: Screen, verdict: CardVerdict, start: float) -> tuple[CardVerdict, str | None, int | None]:
     """Show the verdict and take the rating; on a sql card 'r' revises the query and
-    judges it again, as often as wanted. Returns the final verdict, the rating (None to
-    quit) and, for a sql card, how many queries it took."""
-    from tpmdrill.drill import verdict_for
+    judges it again, as often as wanted (the card's clock keeps running). Returns the
+    final verdict, the rating (None to quit) and, for a sql card, how many queries it took."""
+    from tpmdrill.drill import clock_text, verdict_for
 
     sql = verdict.card.kind == "sql"
     attempts = 1
@@ -263,7 +263,7 @@ def _settle(screen: Screen, verdict: CardVerdict) -> tuple[CardVerdict, str | No
             continue
         attempts += 1
         verdict = verdict_for(verdict.card, revised)
-        screen.say(f"Attempt {attempts}:", "bold")
+        screen.say(f"Attempt {attempts}: {clock_text(monotonic() - start)} on this card so far.", "bold")
         show_verdict(screen, verdict)
 
 
