@@ -264,3 +264,24 @@ def test_due_imports_none_of_the_heavy_libraries(run: Invoke, db_path: Path) -> 
     out = subprocess.run(["python", "-c", script], capture_output=True, text=True, check=True,
                          env={**os.environ, "TPMDRILL_DB": str(db_path)})
     assert out.stderr == "[]\n"
+
+
+def test_card_json_has_tables_for_sql_cards_and_null_for_others(run: Invoke) -> None:
+    sql = json.loads(run("card", "data/sql-seven-day-retention", "--json").stdout)
+    assert [t["name"] for t in sql["tables"]] == ["users", "activity"]
+    users = sql["tables"][0]
+    assert users["columns"] == [{"name": "user_id", "type": "INTEGER"}, {"name": "signup_date", "type": "TEXT"}]
+    assert users["sample"][0] == [1, "2024-06-01"]
+    assert 3 <= len(users["sample"]) <= 5
+    assert sql["dialect"] == "SQLite; dates are TEXT 'YYYY-MM-DD' (no time of day)"
+    other = json.loads(run("card", "data/p-value-explained", "--json").stdout)
+    assert other["tables"] is None
+    assert "dialect" not in other
+
+
+def test_card_text_shows_the_tables_of_a_sql_card(run: Invoke) -> None:
+    out = run("card", "data/sql-monthly-churn").stdout
+    assert "Dialect: SQLite; dates are TEXT 'YYYY-MM-DD' (no time of day)" in out
+    assert ("subscriptions(subscription_id INTEGER, customer_id INTEGER, plan TEXT, started_at TEXT, "
+            "ended_at TEXT)") in out
+    assert "  1                1            basic  2023-11-05  NULL" in out

@@ -124,3 +124,46 @@ def test_mock_sheet_escapes_deck_text(hostile: Invoke) -> None:
 def test_markdown_filters() -> None:
     assert markdown_text("a | b *c* [d](e) <i>\nnext") == "a \\| b \\*c\\* \\[d\\](e) &lt;i&gt; next"
     assert markdown_block("x ``` y") == "````text\nx ``` y\n````"
+
+
+HOSTILE_SQL_DECK = '''
+[deck]
+id = "hostile-sql"
+title = "Hostile sql"
+category = "data"
+
+[[card]]
+id = "count"
+kind = "sql"
+prompt = "Count the rows of t."
+answer = "COUNT(*) over t."
+fixture = "t.sql"
+solution = "SELECT COUNT(*) FROM t"
+
+  [[card.rubric]]
+  id = "count"
+  point = "Counts the rows"
+  keywords = ["COUNT"]
+'''
+
+
+def test_html_report_shows_a_weak_sql_cards_tables_escaped(run: Invoke, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    name, value = SCRIPT.replace('"', '""'), IMG.replace("'", "''")  # quoted for SQL
+    (tmp_path / "t.sql").write_text(f"CREATE TABLE t (\"{name}\" TEXT);\nINSERT INTO t VALUES ('{value}');\n")
+    (tmp_path / "deck.toml").write_text(HOSTILE_SQL_DECK)
+    assert run("decks", "add", str(tmp_path / "deck.toml")).exit_code == 0
+    (tmp_path / "a.sql").write_text("SELECT 1")
+    for day in ("2026-11-20", "2026-11-22", "2026-11-24"):
+        result = run("review", "hostile-sql/count", "--rating", "again", "--answer-file", str(tmp_path / "a.sql"),
+                     "--at", f"{day}T09:00:00+00:00")
+        assert result.exit_code == 0, result.output
+    html = run("report", "-o", "-").stdout
+    cards = html[html.index("<h3>Weakest cards</h3>"):]
+    row = cards[cards.index("<code>hostile-sql/count</code>"):]
+    row = row[:row.index("</tr>")]
+    assert "<details><summary>Tables and sample rows</summary>" in row
+    assert "<caption><code>t</code>" in row
+    assert "&lt;script&gt;" in row and "&lt;img src=x" in row
+    assert SCRIPT not in html and IMG not in html
