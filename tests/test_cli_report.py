@@ -162,7 +162,7 @@ def test_html_report_shows_a_weak_sql_cards_tables_escaped(run: Invoke, tmp_path
     html = run("report", "-o", "-").stdout
     cards = html[html.index("<h3>Weakest cards</h3>"):]
     row = cards[cards.index("<code>hostile-sql/count</code>"):]
-    row = row[:row.index("</tr>")]
+    row = row[:row.index("</details>")]
     assert "<details><summary>Tables and sample rows</summary>" in row
     assert "<caption><code>t</code>" in row
     assert "&lt;script&gt;" in row and "&lt;img src=x" in row
