@@ -77,7 +77,7 @@ def test_version_and_module_entry_point() -> None:
     assert out.stdout.startswith("tpmdrill, version ")
 
 
-@pytest.mark.parametrize("name", ["decks", "cards", "card", "due", "review", "config"])
+@pytest.mark.parametrize("name", ["decks", "cards", "card", "due", "review", "config", "sql"])
 def test_every_command_has_help_with_an_example(run: Invoke, name: str) -> None:
     command = cli.get_command(None, name)  # type: ignore[arg-type]
     assert command is not None and command.help

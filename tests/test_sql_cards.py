@@ -911,3 +911,18 @@ def test_equivalent_query_is_judged_correct(card_id: str, label: str) -> None:
     verdict = check(card.fixture, card.solution, ANSWERS[card_id]["right"][label], ordered=card.ordered)
     assert verdict.error is None, f"{label}: {verdict.error}"
     assert verdict.correct, label
+
+
+def test_the_complete_example_in_the_deck_guide_is_a_valid_gradeable_card(tmp_path: Path) -> None:
+    guide = (DECK_PATH.parent.parent / "docs" / "decks.md").read_text(encoding="utf-8")
+    example = guide[guide.index("### A complete example"):]
+    toml_text, sql_text = (m.group(2) for m in re.finditer(r"```(toml|sql)\n(.*?)```", example, flags=re.DOTALL))
+    (tmp_path / "fixtures").mkdir()
+    (tmp_path / "fixtures" / "shop.sql").write_text(sql_text, encoding="utf-8")
+    (tmp_path / "shop.toml").write_text(toml_text, encoding="utf-8")
+    [card] = load_deck(tmp_path / "shop.toml").cards
+    assert card.fixture is not None and card.solution is not None
+    verdict = check(card.fixture, card.solution, card.solution)
+    assert verdict.correct and verdict.got == ((65.0,),)
+    assert grade(card.rubric, card.solution).score == 1.0
+    assert [t.name for t in schema_of(card).tables] == ["orders"]  # type: ignore[union-attr]
