@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -451,3 +452,25 @@ def test_non_sql_cards_have_no_revise_key(pinned: Invoke, db_path: Path) -> None
     assert "Not a choice: 'r'" in result.output
     [review] = history(db_path, "mini/idempotency")
     assert review["attempts"] is None
+
+
+def test_a_card_whose_fixture_does_not_load_says_so_and_is_skipped(
+    monkeypatch: pytest.MonkeyPatch, run: Invoke, db_path: Path, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "broken.toml").write_text(BROKEN_DECK, encoding="utf-8")
+    (decks / "rows.sql").write_text("CREATE TABLE t (x INTEGER); INSERT INTO nowhere VALUES (1);", encoding="utf-8")
+    assert run("decks", "add", str(decks)).exit_code == 0
+    result = run("drill", "--deck", "broken-sql", input="\nSELECT count(*) FROM t\n.\n")
+    assert result.exit_code == 0, result.output
+    assert "The tables cannot be shown: the card's fixture does not load: no such table: nowhere" in result.output
+    assert "This card cannot be checked" in result.output
+    assert "1 skipped" in result.output
+    explore = run("sql", "broken-sql/bad-solution")
+    assert explore.exit_code == 1
+    assert explore.stderr == ("Error: card 'broken-sql/bad-solution' cannot be explored: the card's fixture does "
+                              "not load: no such table: nowhere; fix its deck file\n")
+    card = json.loads(run("card", "broken-sql/bad-solution", "--json").stdout)
+    assert card["tables"] == []

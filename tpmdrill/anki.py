@@ -93,6 +93,8 @@ def schema_html(card: Card) -> str:
     if schema is None:
         return ""
     parts = [f'<div class="meta">{html.escape(schema.dialect)}</div>']
+    if schema.problem is not None:
+        parts.append(f'<div class="meta">The tables cannot be shown: {html.escape(schema.problem)}</div>')
     for table in schema.tables:
         head = "".join(f"<th>{html.escape(f'{c.name} {c.type}'.strip())}</th>" for c in table.columns)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>"

@@ -60,6 +60,8 @@ class SqlSession:
         schema = schema_of(card)
         if schema is None:
             raise BadValue(f"card {card.full_id!r} is a {card.kind} card; 'tpmdrill sql' opens sql cards")
+        if schema.problem is not None:
+            raise BadValue(f"card {card.full_id!r} cannot be explored: {schema.problem}; fix its deck file")
         return cls(card, schema)
 
     @property

@@ -78,6 +78,7 @@ class Schema:
 
     dialect: str
     tables: tuple[Table, ...]
+    problem: str | None = None  # why the fixture could not be described (a broken deck)
 
     def to_json(self) -> list[dict[str, object]]:
         return [t.to_json() for t in self.tables]
@@ -88,6 +89,8 @@ class Schema:
     def text_lines(self, *, samples: bool = True) -> list[str]:
         """The schema for a terminal: per table its columns, then its sample rows aligned."""
         lines = [f"Dialect: {self.dialect}"]
+        if self.problem is not None:
+            lines.append(f"The tables cannot be shown: {self.problem}")
         for table in self.tables:
             lines.append("")
             lines.append(f"{table.signature} · {table.rows} row{'s' if table.rows != 1 else ''}")
@@ -99,10 +102,14 @@ class Schema:
 
 
 def schema_of(card: Card) -> Schema | None:
-    """The schema shown with a sql card; None for other kinds."""
+    """The schema shown with a sql card; None for other kinds. A fixture that does not
+    load gives a schema without tables that says why, so showing a card never fails."""
     if card.kind != "sql" or card.fixture is None:
         return None
-    return fixture_schema(card.fixture)
+    try:
+        return fixture_schema(card.fixture)
+    except BrokenCard as broken:
+        return Schema(dialect_of(card.fixture), (), plain(str(broken)))
 
 
 @lru_cache(maxsize=64)
