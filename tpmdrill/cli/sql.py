@@ -74,8 +74,9 @@ def _show(screen: Screen, reply: Reply) -> None:
 
 
 def _submit(store: Store, screen: Screen, session: SqlSession, seconds: float) -> bool:
-    """Grade the last query; True when it was recorded (the session then ends)."""
-    from tpmdrill.cli.display import show_verdict
+    """Grade the last query; True when it was recorded (the session then ends, with the
+    model answer and the solution; until then they stay hidden, so you can try again)."""
+    from tpmdrill.cli.display import show_model_answer, show_verdict
     from tpmdrill.drill import verdict_for
 
     assert session.last_query is not None
@@ -90,6 +91,7 @@ def _submit(store: Store, screen: Screen, session: SqlSession, seconds: float) -
 
     moment = now()
     _, due = record(store, session, verdict, rating, moment, seconds)
+    show_model_answer(screen, session.card)  # as in the drill: the solution once the rating is in
     later = f"; next review {interval_text(due - moment)} ({due.isoformat(timespec='minutes')})" if due else ""
     screen.say(f"Recorded {rating} for {session.card.full_id} after {session.submits} "
                f"attempt{'s' if session.submits != 1 else ''}{later}.", "cyan")
