@@ -141,11 +141,12 @@ class SqlSession:
 def record(store: Store, session: SqlSession, verdict: CardVerdict, rating: str, at: datetime,
            seconds: float) -> tuple[Review, datetime | None]:
     """Record the submitted query as a review, like `tpmdrill review`; return it and the new due date."""
+    from tpmdrill.enums import ReviewMode
     from tpmdrill.scheduler import rating_value, record_review
 
     suggested = verdict.auto_suggested
     saved, memory = record_review(
-        store, session.card.full_id, rating_value(rating), at, mode="review",
+        store, session.card.full_id, rating_value(rating), at, mode=ReviewMode.REVIEW,
         suggested=rating_value(suggested) if suggested else None,
         score=verdict.judgement.score if verdict.judgement else None,
         answer=verdict.answer, seconds=round(seconds, 1), verdicts=verdict.verdict_rows(),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from tpmdrill.enums import CardKind
 from tpmdrill.sqlcheck import TIME_LIMIT_S, BrokenCard, Row, Rows, fixture_sandbox
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ class Schema:
 def schema_of(card: Card) -> Schema | None:
     """The schema shown with a sql card; None for other kinds. A fixture that does not
     load gives a schema without tables that says why, so showing a card never fails."""
-    if card.kind != "sql" or card.fixture is None:
+    if card.kind != CardKind.SQL or card.fixture is None:
         return None
     try:
         return fixture_schema(card.fixture)

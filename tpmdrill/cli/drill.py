@@ -18,6 +18,7 @@ import click
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, now, open_store
 from tpmdrill.cli.display import Screen, show_model_answer, show_verdict
 from tpmdrill.decks import CATEGORIES, KINDS
+from tpmdrill.enums import CardKind
 
 if TYPE_CHECKING:
 
@@ -206,7 +207,7 @@ def _header(store: Store, screen: Screen, plan: Plan, item: QueueItem, position:
     screen.say(" · ".join(parts), "dim")
     screen.say()
     screen.markdown(card.prompt)
-    if card.kind == "sql":
+    if card.kind == CardKind.SQL:
         from tpmdrill.cli.display import show_schema
         from tpmdrill.sqlschema import schema_of
 
@@ -228,7 +229,7 @@ def _drill_card(store: Store, screen: Screen, item: QueueItem, plan: Plan,
 
     card = item.card
     start = monotonic()
-    answer = _read_answer(screen, card.kind == "sql")
+    answer = _read_answer(screen, card.kind == CardKind.SQL)
     if answer in (QUIT, SKIP) or answer is None:
         return QUIT if answer is None else answer
     _show_elapsed(screen, monotonic() - start, card.minutes)
@@ -250,7 +251,7 @@ def _settle(screen: Screen, verdict: CardVerdict, start: float) -> tuple[CardVer
     final verdict, the rating (None to quit) and, for a sql card, how many queries it took."""
     from tpmdrill.drill import clock_text, verdict_for
 
-    sql = verdict.card.kind == "sql"
+    sql = verdict.card.kind == CardKind.SQL
     attempts = 1
     show_verdict(screen, verdict)
     while True:
@@ -331,7 +332,7 @@ def _confirm(screen: Screen, verdict: CardVerdict) -> str | None:
 def _keys_prompt(verdict: CardVerdict) -> str:
     accept = f"Enter: accept {verdict.suggested} · " if verdict.suggested else ""
     toggle = " · t N: toggle point N" if verdict.points else ""
-    revise = " · r: revise the query" if verdict.card.kind == "sql" else ""
+    revise = " · r: revise the query" if verdict.card.kind == CardKind.SQL else ""
     return f"{accept}1 again · 2 hard · 3 good · 4 easy{toggle}{revise} · q: quit > "
 
 
@@ -339,7 +340,7 @@ def _rating_for(key: str, verdict: CardVerdict) -> str | None:
     text = key.strip().lower()
     if text == "":
         return verdict.suggested
-    if text == "r" and verdict.card.kind == "sql":
+    if text == "r" and verdict.card.kind == CardKind.SQL:
         return REVISE
     from tpmdrill.scheduler import RATINGS
 
