@@ -20,7 +20,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from tpmdrill.enums import CardKind
-from tpmdrill.sqlcheck import TIME_LIMIT_S, BrokenCard, Row, Rows, fixture_sandbox
+from tpmdrill.sqlcheck import TIME_LIMIT_S, BrokenCard, fixture_sandbox
+from tpmdrill.sqlcompare import Row, Rows
 
 if TYPE_CHECKING:
     from tpmdrill.decks import Card
