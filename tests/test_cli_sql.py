@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,51 @@ def test_only_sql_cards_and_known_cards(loaded: Invoke) -> None:
     unknown = loaded("sql", "data/nope")
     assert unknown.exit_code == 1
     assert unknown.stderr == "Error: no card 'data/nope'; 'tpmdrill cards' lists card ids (deck/card)\n"
+
+
+class CtrlCOnce(io.BytesIO):
+    """Standard input that raises KeyboardInterrupt once when its text runs out, then ends."""
+
+    interrupted = False
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._or_interrupt(super().read1(size), size)
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._or_interrupt(super().read(size), size)
+
+    def _or_interrupt(self, data: bytes, size: int | None) -> bytes:
+        if not data and size != 0 and not self.interrupted:
+            self.interrupted = True
+            raise KeyboardInterrupt
+        return data
+
+
+def test_ctrl_c_drops_a_half_typed_query_and_carries_on(loaded: Invoke, db_path: Path) -> None:
+    result = loaded("sql", CARD, input=CtrlCOnce(b"SELECT status\nFROM orders\n"))
+    assert result.exit_code == 0, result.output
+    assert "Interrupted; nothing recorded. .quit or Ctrl-D leaves." in result.stdout
+    assert "(3 rows)" not in result.stdout
+    assert reviews(db_path) == []
+
+
+def test_ctrl_c_during_a_query_or_the_rating_records_nothing(
+    loaded: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tpmdrill.sqlrepl
+
+    real = tpmdrill.sqlrepl.run_result
+    calls: list[str] = []
+
+    def interrupted_once(fixture: str, query: str | bytes) -> object:
+        calls.append(str(query))
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return real(fixture, query)
+
+    monkeypatch.setattr(tpmdrill.sqlrepl, "run_result", interrupted_once)
+    result = loaded("sql", CARD, input=CtrlCOnce((SOLUTION + "\n" + SOLUTION + "\nsubmit\n").encode()))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("Interrupted; nothing recorded.") == 2  # the query, then the rating
+    assert "(2 rows)" in result.stdout
+    assert reviews(db_path) == []

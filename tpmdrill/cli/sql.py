@@ -49,23 +49,29 @@ def sql(card_id: str) -> None:
 
 
 def _loop(store: Store, screen: Screen, session: SqlSession) -> None:
+    """Read, run, print until .quit or end of input; Ctrl-C drops what is under way
+    (a half-typed query, a running query, a rating not yet given) and carries on."""
     started = time.monotonic()
     while True:
         try:
-            line = screen.ask_line("   ...> " if session.continuing else "sql> ")
+            if _step(store, screen, session, started):
+                return
         except KeyboardInterrupt:
             session.cancel()
-            screen.say("")
-            continue
-        if line is None:
-            screen.say("")
-            return
-        reply = session.feed(line)
-        if reply is None:
-            continue
-        _show(screen, reply)
-        if reply.quit or (reply.submit and _submit(store, screen, session, time.monotonic() - started)):
-            return
+            screen.say("\nInterrupted; nothing recorded. .quit or Ctrl-D leaves.", "yellow")
+
+
+def _step(store: Store, screen: Screen, session: SqlSession, started: float) -> bool:
+    """One line of input and its reply; True when the session is over."""
+    line = screen.ask_line("   ...> " if session.continuing else "sql> ")
+    if line is None:
+        screen.say("")
+        return True
+    reply = session.feed(line)
+    if reply is None:
+        return False
+    _show(screen, reply)
+    return reply.quit or (reply.submit and _submit(store, screen, session, time.monotonic() - started))
 
 
 def _show(screen: Screen, reply: Reply) -> None:
