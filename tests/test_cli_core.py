@@ -289,3 +289,59 @@ def test_card_text_shows_the_tables_of_a_sql_card(run: Invoke) -> None:
     assert ("subscriptions(subscription_id INTEGER, customer_id INTEGER, plan TEXT, started_at TEXT, "
             "ended_at TEXT)") in out
     assert "  1                1            basic  2023-11-05  NULL" in out
+
+
+SQL_DECK = '''
+[deck]
+id = "sql-checks"
+title = "SQL checks"
+category = "data"
+
+[[card]]
+id = "fine"
+kind = "sql"
+prompt = "Count t."
+answer = "COUNT."
+fixture = "{good}"
+solution = "SELECT count(*) FROM t"
+
+[[card]]
+id = "bad-fixture"
+kind = "sql"
+prompt = "Count t."
+answer = "COUNT."
+fixture = "{bad}"
+solution = "SELECT count(*) FROM t"
+
+[[card]]
+id = "bad-solution"
+kind = "sql"
+prompt = "Count t."
+answer = "COUNT."
+fixture = "{good}"
+solution = "SELECT count(*) FROM nowhere"
+
+[[card]]
+id = "no-rows"
+kind = "sql"
+prompt = "Nothing."
+answer = "Nothing."
+fixture = "{good}"
+solution = "SELECT x FROM t WHERE x > 99"
+'''
+
+
+def test_validate_runs_each_sql_cards_fixture_and_solution(run: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "good.sql").write_text("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);")
+    (tmp_path / "bad.sql").write_text("CREATE TABLE t (x INTEGER); INSERT INTO u VALUES (1);")
+    deck = tmp_path / "sql.toml"
+    deck.write_text(SQL_DECK.format(good="good.sql", bad="bad.sql"))
+    result = run("decks", "validate", str(deck))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: {deck}: card 'bad-fixture': key 'fixture': the card's fixture does not load: no such table: u\n"
+        f"{deck}: card 'bad-solution': key 'solution': the solution query fails: SQL error: no such table: nowhere\n"
+        f"{deck}: card 'no-rows': key 'solution': the solution returns no rows, so any empty answer passes\n")
+    bundled = run("decks", "validate", str(Path(__file__).resolve().parent.parent / "decks"))
+    assert bundled.exit_code == 0, bundled.output

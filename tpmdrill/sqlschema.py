@@ -24,7 +24,7 @@ from tpmdrill.sqlcheck import TIME_LIMIT_S, BrokenCard, fixture_sandbox
 from tpmdrill.sqlcompare import Row, Rows
 
 if TYPE_CHECKING:
-    from tpmdrill.decks import Card
+    from tpmdrill.decks import Card, Deck
 
 DEFAULT_DIALECT = "SQLite; timestamps are TEXT 'YYYY-MM-DD HH:MM:SS' in UTC"
 SAMPLE_ROWS = 4
@@ -195,3 +195,31 @@ def result_lines(columns: tuple[str, ...], rows: Rows, *, limit: int) -> list[st
     count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
     lines.append(f"({count}; showing the first {limit})" if len(rows) > limit else f"({count})")
     return lines
+
+
+# ---- checking a deck's sql cards ----------------------------------------------------------
+
+
+def sql_problems(deck: Deck) -> list[str]:
+    """What `decks validate` reports about a deck's sql cards beyond the file format:
+    a fixture that does not load, or a solution that fails or returns no rows. Each
+    problem names the file, the card and the key, as deck errors do."""
+    from tpmdrill.sqlcheck import SqlRejected, run_query
+
+    problems: list[str] = []
+    for card in deck.cards:
+        if card.kind != CardKind.SQL or card.fixture is None or card.solution is None:
+            continue
+        where = f"{deck.source}: card {card.id!r}"
+        schema = schema_of(card)
+        if schema is not None and schema.problem is not None:
+            problems.append(f"{where}: key 'fixture': {schema.problem}")
+            continue
+        try:
+            rows = run_query(card.fixture, card.solution)
+        except SqlRejected as rejected:
+            problems.append(f"{where}: key 'solution': the solution query fails: {plain(str(rejected))}")
+            continue
+        if not rows:
+            problems.append(f"{where}: key 'solution': the solution returns no rows, so any empty answer passes")
+    return problems
