@@ -85,10 +85,10 @@ class SqlSession:
         if len(text.encode("utf-8", "replace")) > QUERY_BYTES_CAP:
             self.pending = []
             return Reply((f"Error: the query is longer than {QUERY_BYTES_CAP:,} bytes",), error=True)
-        if not sqlite3.complete_statement(text):
-            return None
-        self.pending = []
-        return self.run(text)
+        if _complete(text):
+            self.pending = []
+            return self.run(text)
+        return None
 
     def cancel(self) -> None:
         """Drop a half-typed query (Ctrl-C)."""
@@ -136,6 +136,15 @@ class SqlSession:
 
     def opening_lines(self) -> list[str]:
         return [*self.schema.text_lines(), "", "Type .help for the commands; end a query with ';'."]
+
+
+def _complete(text: str) -> bool:
+    """Whether the text ends a statement with ';'. Text SQLite cannot take at all (a NUL,
+    a lone surrogate) counts as complete, so the sandbox refuses it in one line now."""
+    try:
+        return sqlite3.complete_statement(text)
+    except (ValueError, UnicodeError):
+        return True
 
 
 def record(store: Store, session: SqlSession, verdict: CardVerdict, rating: str, at: datetime,
