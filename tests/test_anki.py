@@ -7,12 +7,15 @@ import shutil
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import MINI_DECKS, Invoke
+from tpmdrill.library import ensure_bundled_decks
+from tpmdrill.store import Store
 
 
 @contextmanager
@@ -102,3 +105,18 @@ def test_card_text_is_escaped_for_anki(text: str) -> None:
     card = Card("d", "c", "concept", "p", 3, (), (), "a", rubric=(RubricPoint("x", text, ("k",)),))
     assert "<script>" not in rubric_html(card)
     assert "&lt;" in rubric_html(card)
+
+
+def test_a_sql_note_shows_its_tables_on_the_front_and_the_solution_on_the_back() -> None:
+    from tpmdrill.anki import answer_html, schema_html
+
+    store = Store.memory()
+    ensure_bundled_decks(store, datetime(2025, 1, 1, tzinfo=UTC))
+    card = store.card("data/sql-orders-per-month")
+    front = schema_html(card)
+    assert "<caption>orders · 20 rows</caption>" in front
+    assert "<th>order_ts TEXT</th>" in front and "<td>2024-01-02 10:00:00</td>" in front
+    assert "SQLite; timestamps are TEXT &#x27;YYYY-MM-DD HH:MM:SS&#x27; in UTC" in front
+    back = answer_html(card)
+    assert back.count("GROUP BY strftime(&#x27;%Y-%m&#x27;, order_ts)") == 1
+    assert schema_html(store.card("data/p-value-explained")) == ""

@@ -85,3 +85,20 @@ def test_report_screenshot_is_drawn(pages: tuple[Path, Path], tmp_path: Path) ->
     chromium(report, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1000,2400")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 20_000
+
+
+def test_printed_mock_sheet_shows_a_sql_questions_tables_on_the_candidate_copy(
+    run: Invoke, tmp_path: Path
+) -> None:
+    seed = next(s for s in range(200) if '"kind": "sql"' in run("mock", "--seed", str(s), "--format", "json").stdout)
+    sheet = tmp_path / "mock.html"
+    assert run("mock", "--seed", str(seed), "-o", str(sheet)).exit_code == 0
+    pdf = tmp_path / "mock.pdf"
+    chromium(sheet, tmp_path / "profile", f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    candidate = text[:text.index("Interviewer copy")]
+    page = next(p for p in candidate.split("\f") if "Time box:" in p and " · sql" in p)
+    assert "SQLite; timestamps are TEXT 'YYYY-MM-DD HH:MM:SS' in UTC" in page
+    assert re.search(r"order_id INTEGER\s+user_id INTEGER\s+order_ts TEXT\s+amount REAL\s+status TEXT", page)
+    assert re.search(r"1\s+1\s+2024-01-02 10:00:00\s+40\.0\s+completed", page)

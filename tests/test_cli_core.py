@@ -257,3 +257,80 @@ def test_due_imports_none_of_the_heavy_libraries(run: Invoke, db_path: Path) -> 
     out = subprocess.run(["python", "-c", script], capture_output=True, text=True, check=True,
                          env={**os.environ, "TPMDRILL_DB": str(db_path)})
     assert out.stderr == "[]\n"
+
+
+def test_card_json_has_tables_for_sql_cards_and_null_for_others(run: Invoke) -> None:
+    sql = json.loads(run("card", "data/sql-seven-day-retention", "--json").stdout)
+    assert [t["name"] for t in sql["tables"]] == ["users", "activity"]
+    users = sql["tables"][0]
+    assert users["columns"] == [{"name": "user_id", "type": "INTEGER"}, {"name": "signup_date", "type": "TEXT"}]
+    assert users["sample"][0] == [1, "2024-06-01"]
+    assert 3 <= len(users["sample"]) <= 5
+    assert sql["dialect"] == "SQLite; dates are TEXT 'YYYY-MM-DD' (no time of day)"
+    other = json.loads(run("card", "data/p-value-explained", "--json").stdout)
+    assert other["tables"] is None
+    assert "dialect" not in other
+
+
+def test_card_text_shows_the_tables_of_a_sql_card(run: Invoke) -> None:
+    out = run("card", "data/sql-monthly-churn").stdout
+    assert "Dialect: SQLite; dates are TEXT 'YYYY-MM-DD' (no time of day)" in out
+    assert ("subscriptions(subscription_id INTEGER, customer_id INTEGER, plan TEXT, started_at TEXT, "
+            "ended_at TEXT)") in out
+    assert "  1                1            basic  2023-11-05  NULL" in out
+
+
+SQL_DECK = '''
+[deck]
+id = "sql-checks"
+title = "SQL checks"
+category = "data"
+
+[[card]]
+id = "fine"
+kind = "sql"
+prompt = "Count t."
+answer = "COUNT."
+fixture = "{good}"
+solution = "SELECT count(*) FROM t"
+
+[[card]]
+id = "bad-fixture"
+kind = "sql"
+prompt = "Count t."
+answer = "COUNT."
+fixture = "{bad}"
+solution = "SELECT count(*) FROM t"
+
+[[card]]
+id = "bad-solution"
+kind = "sql"
+prompt = "Count t."
+answer = "COUNT."
+fixture = "{good}"
+solution = "SELECT count(*) FROM nowhere"
+
+[[card]]
+id = "no-rows"
+kind = "sql"
+prompt = "Nothing."
+answer = "Nothing."
+fixture = "{good}"
+solution = "SELECT x FROM t WHERE x > 99"
+'''
+
+
+def test_validate_runs_each_sql_cards_fixture_and_solution(run: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "good.sql").write_text("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);")
+    (tmp_path / "bad.sql").write_text("CREATE TABLE t (x INTEGER); INSERT INTO u VALUES (1);")
+    deck = tmp_path / "sql.toml"
+    deck.write_text(SQL_DECK.format(good="good.sql", bad="bad.sql"))
+    result = run("decks", "validate", str(deck))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: {deck}: card 'bad-fixture': key 'fixture': the card's fixture does not load: no such table: u\n"
+        f"{deck}: card 'bad-solution': key 'solution': the solution query fails: SQL error: no such table: nowhere\n"
+        f"{deck}: card 'no-rows': key 'solution': the solution returns no rows, so any empty answer passes\n")
+    bundled = run("decks", "validate", str(Path(__file__).resolve().parent.parent / "decks"))
+    assert bundled.exit_code == 0, bundled.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -360,3 +361,116 @@ def test_a_new_user_is_pointed_to_the_self_assessment_until_they_take_it(pinned:
     ratings.write_text("api-design = 3\n")
     assert pinned("assess", "--from-file", str(ratings)).exit_code == 0
     assert tip not in drill(pinned, input="n\n").output
+
+
+def _first_sql_card(run: Invoke, db_path: Path) -> Any:
+    assert run("due").exit_code == 0  # loads the bundled decks
+    store = Store.open(db_path)
+    try:
+        return store.cards(deck="data", kind="sql")[0]
+    finally:
+        store.close()
+
+
+def test_sql_card_shows_its_tables_and_sample_rows_before_the_answer_prompt(
+    monkeypatch: pytest.MonkeyPatch, run: Invoke, db_path: Path
+) -> None:
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    card = _first_sql_card(run, db_path)
+    out = run("drill", "--deck", "data", "--kind", "sql", input="\nq\n").output
+    prompt_at = out.index("Write your query")
+    assert out.index(card.prompt) < out.index("Dialect: SQLite; timestamps are TEXT") < prompt_at
+    assert out.index("orders(order_id INTEGER, user_id INTEGER, order_ts TEXT, amount REAL, status TEXT)") < prompt_at
+    assert out.index("  1         1        2024-01-02 10:00:00  40.0    completed") < prompt_at
+
+
+def test_r_revises_the_query_and_the_second_result_is_judged(
+    monkeypatch: pytest.MonkeyPatch, run: Invoke, db_path: Path
+) -> None:
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    card = _first_sql_card(run, db_path)
+    wrong = "SELECT strftime('%Y-%m', order_ts), COUNT(*), SUM(amount) FROM orders GROUP BY 1"
+    script = "\n" + wrong + "\n.\nr\n" + card.solution.strip() + "\n.\n\nq\n"
+    result = run("drill", "--deck", "data", "--kind", "sql", input=script)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    first, second = out.split("Attempt 2: 0:00 on this card so far.")
+    assert "✘ Incorrect: 2 rows, not the expected result. First differences:" in first
+    assert "expected ('2024-01', 14, 580.0)   got ('2024-01', 17, 687.0)" in first
+    assert "r: revise the query" in first
+    assert "Revise the query: type it again" in first
+    assert "Your result:" in second and "2024-01  14                580.0" in second
+    assert "✔ Correct: the query returns the expected 2 rows." in second
+    [review] = history(db_path, card.full_id)
+    assert review["answer"] == card.solution.strip()
+    assert review["attempts"] == 2
+    assert review["rating"] >= 3
+
+
+def test_revising_in_the_editor_starts_from_the_last_query(
+    monkeypatch: pytest.MonkeyPatch, run: Invoke, db_path: Path
+) -> None:
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    card = _first_sql_card(run, db_path)
+    seen: list[str] = []
+
+    def editor(text: str, **_: object) -> str:
+        seen.append(text)
+        return text.replace("GROUP BY 1", "WHERE status = 'completed' GROUP BY 1")
+
+    monkeypatch.setattr("click.edit", editor)
+    first = "SELECT strftime('%Y-%m', order_ts), COUNT(*), SUM(amount) FROM orders GROUP BY 1"
+    script = "\n" + first + "\n.\nr\ne\nr\nq\n2\n"
+    result = run("drill", "--deck", "data", "--kind", "sql", input=script)
+    assert result.exit_code == 0, result.output
+    assert seen == [first]
+    assert "Attempt 2:" in result.output and "✔ Correct" in result.output
+    assert "Revision dropped; the last query stands." in result.output  # the second 'r', then 'q'
+    [review] = history(db_path, card.full_id)
+    assert review["answer"] == first.replace("GROUP BY 1", "WHERE status = 'completed' GROUP BY 1")
+    assert (review["attempts"], review["rating"]) == (2, 2)
+
+
+def test_time_spent_revising_counts(monkeypatch: pytest.MonkeyPatch, run: Invoke, db_path: Path) -> None:
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    card = _first_sql_card(run, db_path)
+    monkeypatch.setattr(drill_cli, "monotonic", FakeClock(step=60))
+    wrong = "SELECT 1\n.\n"
+    once = run("drill", "--deck", "data", "--kind", "sql", input="\n" + wrong + "1\n")
+    assert once.exit_code == 0, once.output
+    monkeypatch.setenv("TPMDRILL_NOW", LATER)  # the card is due again, so it comes first
+    twice = run("drill", "--deck", "data", "--kind", "sql", input="\n" + wrong + "r\n" + wrong + "r\n" + wrong + "1\n")
+    assert twice.exit_code == 0, twice.output
+    first, second = history(db_path, card.full_id)
+    assert (first["attempts"], second["attempts"]) == (1, 3)
+    assert second["seconds"] > first["seconds"]
+
+
+def test_non_sql_cards_have_no_revise_key(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input="\n" + POOR_ANSWER + "r\n1\nq\n")
+    assert "r: revise the query" not in result.output
+    assert "Not a choice: 'r'" in result.output
+    [review] = history(db_path, "mini/idempotency")
+    assert review["attempts"] is None
+
+
+def test_a_card_whose_fixture_does_not_load_says_so_and_is_skipped(
+    monkeypatch: pytest.MonkeyPatch, run: Invoke, db_path: Path, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "broken.toml").write_text(BROKEN_DECK, encoding="utf-8")
+    (decks / "rows.sql").write_text("CREATE TABLE t (x INTEGER); INSERT INTO nowhere VALUES (1);", encoding="utf-8")
+    assert run("decks", "add", str(decks)).exit_code == 0
+    result = run("drill", "--deck", "broken-sql", input="\nSELECT count(*) FROM t\n.\n")
+    assert result.exit_code == 0, result.output
+    assert "The tables cannot be shown: the card's fixture does not load: no such table: nowhere" in result.output
+    assert "This card cannot be checked" in result.output
+    assert "1 skipped" in result.output
+    explore = run("sql", "broken-sql/bad-solution")
+    assert explore.exit_code == 1
+    assert explore.stderr == ("Error: card 'broken-sql/bad-solution' cannot be explored: the card's fixture does "
+                              "not load: no such table: nowhere; fix its deck file\n")
+    card = json.loads(run("card", "broken-sql/bad-solution", "--json").stdout)
+    assert card["tables"] == []

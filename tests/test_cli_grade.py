@@ -89,3 +89,13 @@ def test_sql_card_error_message(run: Invoke) -> None:
     assert body["sql"]["correct"] is False
     assert body["sql"]["error"]
     assert body["suggested_rating"] == "again"
+
+
+def test_sql_grade_output_shows_the_tables_before_the_verdict(run: Invoke) -> None:
+    result = run("grade", "data/sql-orders-per-month", "--answer-file", "-", input="SELECT 1")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.index("Dialect: SQLite; timestamps are TEXT") < out.index("✘ Incorrect")
+    assert "orders(order_id INTEGER, user_id INTEGER, order_ts TEXT, amount REAL, status TEXT) · 20 rows" in out
+    # the query is shown once, under Solution, not again inside the model answer
+    assert out.count("GROUP BY strftime('%Y-%m', order_ts)") == 1

@@ -157,3 +157,46 @@ def test_the_report_shows_each_recorded_mock_over_time(run: Invoke, tmp_path: Pa
     html = run("report", "-o", "-", env=env).stdout
     assert '<section id="mocks">' in html and "<h2>Mock interviews</h2>" in html
     assert html.count("<td>with an interviewer</td>") == 1 and html.count("<td>live</td>") == 1
+
+
+HOSTILE_SQL_DECK = '''
+[deck]
+id = "hostile-sql"
+title = "Hostile sql"
+category = "data"
+
+[[card]]
+id = "count"
+kind = "sql"
+prompt = "Count the rows of t."
+answer = "COUNT(*) over t."
+fixture = "t.sql"
+solution = "SELECT COUNT(*) FROM t"
+
+  [[card.rubric]]
+  id = "count"
+  point = "Counts the rows"
+  keywords = ["COUNT"]
+'''
+
+
+def test_html_report_shows_a_weak_sql_cards_tables_escaped(run: Invoke, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    name, value = SCRIPT.replace('"', '""'), IMG.replace("'", "''")  # quoted for SQL
+    (tmp_path / "t.sql").write_text(f"CREATE TABLE t (\"{name}\" TEXT);\nINSERT INTO t VALUES ('{value}');\n")
+    (tmp_path / "deck.toml").write_text(HOSTILE_SQL_DECK)
+    assert run("decks", "add", str(tmp_path / "deck.toml")).exit_code == 0
+    (tmp_path / "a.sql").write_text("SELECT 1")
+    for day in ("2026-11-20", "2026-11-22", "2026-11-24"):
+        result = run("review", "hostile-sql/count", "--rating", "again", "--answer-file", str(tmp_path / "a.sql"),
+                     "--at", f"{day}T09:00:00+00:00")
+        assert result.exit_code == 0, result.output
+    html = run("report", "-o", "-").stdout
+    cards = html[html.index("<h3>Weakest cards</h3>"):]
+    row = cards[cards.index("<code>hostile-sql/count</code>"):]
+    row = row[:row.index("</details>")]
+    assert "<details><summary>Tables and sample rows</summary>" in row
+    assert "<caption><code>t</code>" in row
+    assert "&lt;script&gt;" in row and "&lt;img src=x" in row
+    assert SCRIPT not in html and IMG not in html

@@ -162,3 +162,90 @@ def test_a_live_mock_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> N
         assert [p["hit"] for p in sorted(review["points"], key=lambda p: p["point"])] == [True, True, True, True]
     finally:
         store.close()
+
+
+def _bundled_env(tmp_path: Path) -> tuple[str, dict[str, str]]:
+    installed = shutil.which("tpmdrill")
+    assert installed is not None, "tpmdrill is not installed on PATH"
+    env = {"TPMDRILL_DB": str(tmp_path / "e2e.db"), "TPMDRILL_NOW": "2025-03-01T09:00:00+00:00"}
+    subprocess.run([installed, "due"], env={**os.environ, **env}, check=True, capture_output=True)
+    return installed, env
+
+
+def test_sql_drill_shows_tables_then_revises_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
+    installed, env = _bundled_env(tmp_path)
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    terminal.start(f"env -u NO_COLOR {assignments} {shlex.quote(installed)} drill --deck data --kind sql")
+
+    terminal.wait_for("Learn ")
+    terminal.type_line("")
+    screen = terminal.wait_for("Write your query")
+    assert screen.index("orders(order_id INTEGER") < screen.index("Write your query")
+    assert "2024-01-02 10:00:00" in screen
+    terminal.type_line("SELECT strftime('%Y-%m', order_ts), COUNT(*), SUM(amount) FROM orders GROUP BY 1")
+    terminal.type_line(".")
+    terminal.wait_for("r: revise the query")
+    terminal.type_line("r")
+    terminal.wait_for("Revise the query")
+    terminal.type_line("SELECT strftime('%Y-%m', order_ts), COUNT(*), SUM(amount) FROM orders")
+    terminal.type_line("WHERE status = 'completed' GROUP BY 1")
+    terminal.type_line(".")
+    screen = terminal.wait_for("Enter: accept", after="Attempt 2:")
+    assert "✔ Correct: the query returns the expected 2 rows." in screen[screen.rfind("Attempt 2:"):]
+    terminal.type_line("3")
+    terminal.wait_for("Write your query", after="Card 2/")
+    terminal.type_line("q")
+    terminal.wait_for("Session: 1 card in")
+    store = Store.open(Path(env["TPMDRILL_DB"]))
+    try:
+        [review] = store.history("data/sql-orders-per-month")
+        assert (review["rating"], review["attempts"]) == (3, 2)
+        assert review["answer"].endswith("WHERE status = 'completed' GROUP BY 1")
+    finally:
+        store.close()
+
+
+def test_sql_prompt_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
+    installed, env = _bundled_env(tmp_path)
+    db = Path(env["TPMDRILL_DB"])
+    before = db.read_bytes()
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    terminal.start(f"env -u NO_COLOR {assignments} {shlex.quote(installed)} sql data/sql-orders-per-month")
+
+    terminal.wait_for("sql> ")
+    # tmux reads a ';' that ends an argument as its own command separator: each query
+    # below ends with '; ' instead.
+    terminal.type_line(".schema")
+    terminal.wait_for("order_items(order_id INTEGER, product_id INTEGER, quantity INTEGER)")
+    terminal.type_line(".tables")
+    terminal.wait_for("order_items  (27 rows)")
+    terminal.tmux("send-keys", "-t", "drill", "Up")  # readline: the previous line comes back
+    terminal.type_line("")
+    deadline = time.monotonic() + DEADLINE_S
+    while terminal.screen().count("order_items  (27 rows)") < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert terminal.screen().count("order_items  (27 rows)") == 2
+    terminal.type_line("SELECT status, COUNT(*) AS n")
+    terminal.wait_for("...> ")
+    terminal.type_line("FROM orders GROUP BY status ORDER BY n DESC; ")
+    terminal.wait_for("(3 rows)")
+    terminal.type_line("ATTACH DATABASE '/tmp/x.db' AS x; ")
+    terminal.wait_for("Error: not allowed in an answer: ATTACH")
+    terminal.type_line("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) FROM c; ")
+    terminal.wait_for("Error: the query ran longer than 2 s")
+    terminal.type_line("SELECT strftime('%Y-%m', order_ts) AS month, COUNT(*), SUM(amount) FROM orders")
+    terminal.type_line("WHERE status = 'completed' GROUP BY 1; ")
+    terminal.wait_for("(2 rows)", after="WHERE status")
+    terminal.type_line("submit")
+    terminal.wait_for("Record it as a review?")
+    screen = terminal.screen()
+    assert "✔ Correct: the query returns the expected 2 rows." in screen
+    assert "Traceback" not in screen
+    terminal.type_line("n")
+    terminal.wait_for("Not recorded")
+    terminal.type_line(".quit")
+    deadline = time.monotonic() + DEADLINE_S
+    while not terminal.exited() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert terminal.exited()
+    assert db.read_bytes() == before

@@ -256,3 +256,23 @@ def test_technical_rounds_mix_difficulty_levels_where_the_pool_has_them() -> Non
         mock = choose(LOOP, NOW, minutes=45, seed=seed, focus="even", round="technical")
         asked = [q.difficulty for q in mock.questions if q.category == "system-design"]
         assert len(asked) < 2 or len(set(asked)) >= 2, seed
+
+
+def test_a_sql_question_carries_its_tables_on_the_candidate_copy(run: Invoke) -> None:
+    # seed 3 draws data/sql-revenue-by-country (orders and users)
+    body = json.loads(run("mock", "--seed", "3", "--format", "json").stdout)
+    assert "data/sql-revenue-by-country" in [q["card"] for q in body["questions"]]
+    html = run("mock", "--seed", "3", "-o", "-").stdout
+    candidate, interviewer = html.split('<main id="interviewer"')
+    assert '<table class="sample">' in candidate
+    assert "<caption><code>orders</code>" in candidate
+    assert '<th>order_ts <span class="type">TEXT</span></th>' in candidate
+    assert "<td>2024-01-02 10:00:00</td>" in candidate
+    assert "SQLite; timestamps are TEXT &#39;YYYY-MM-DD HH:MM:SS&#39; in UTC" in candidate
+    assert "SUM(o.amount)" not in candidate
+    assert "<h4>Solution</h4>" in interviewer and "SUM(o.amount) AS revenue" in interviewer
+    markdown = run("mock", "--seed", "3", "--format", "md").stdout
+    candidate_md, interviewer_md = markdown.split("## Interviewer copy")
+    assert "| order\\_id INTEGER | user\\_id INTEGER | order\\_ts TEXT | amount REAL | status TEXT |" in candidate_md
+    assert "| 1 | 1 | 2024-01-02 10:00:00 | 40.0 | completed |" in candidate_md
+    assert "Solution:" in interviewer_md and "SUM(o.amount) AS revenue" in interviewer_md

@@ -8,12 +8,15 @@ correct queries written differently are judged right.
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tpmdrill.decks import Card, load_deck
-from tpmdrill.sqlcheck import check
+from tpmdrill.grading import grade
+from tpmdrill.sqlcheck import check, fixture_sandbox
+from tpmdrill.sqlschema import schema_of
 
 DECK_PATH = Path(__file__).resolve().parent.parent / "decks" / "data.toml"
 SQL_CARDS: dict[str, Card] = {card.id: card for card in load_deck(DECK_PATH).cards if card.kind == "sql"}
@@ -21,6 +24,89 @@ SQL_CARDS: dict[str, Card] = {card.id: card for card in load_deck(DECK_PATH).car
 # Per card id: "wrong" holds plausible mistakes (label -> query), "right" holds
 # correct queries written differently from the reference solution.
 ANSWERS: dict[str, dict[str, dict[str, str]]] = {
+    "sql-orders-per-month": {
+        "wrong": {
+            "counts-every-status": """
+                SELECT strftime('%Y-%m', order_ts), COUNT(*), SUM(amount)
+                FROM orders GROUP BY 1""",
+            "month-by-day-of-month": """
+                SELECT strftime('%m', order_ts), COUNT(*), SUM(amount)
+                FROM orders WHERE status = 'completed' GROUP BY 1""",
+        },
+        "right": {
+            "substr-month": """
+                SELECT substr(order_ts, 1, 7) AS m, COUNT(order_id), TOTAL(amount)
+                FROM orders WHERE status = 'completed' GROUP BY m""",
+        },
+    },
+    "sql-top-users-by-activity": {
+        "wrong": {
+            "counts-rows": """
+                SELECT user_id, COUNT(*) AS n FROM activity
+                WHERE user_id IS NOT NULL AND activity_date LIKE '2024-06-%'
+                GROUP BY user_id ORDER BY n DESC, user_id LIMIT 3""",
+            "no-tie-break": """
+                SELECT user_id, COUNT(DISTINCT activity_date) AS n FROM activity
+                WHERE user_id IS NOT NULL AND activity_date LIKE '2024-06-%'
+                GROUP BY user_id ORDER BY n DESC, user_id DESC LIMIT 3""",
+        },
+        "right": {
+            "distinct-days-subquery": """
+                SELECT user_id, COUNT(*) AS days
+                FROM (SELECT DISTINCT user_id, activity_date FROM activity
+                      WHERE activity_date >= '2024-06-01' AND activity_date < '2024-07-01')
+                WHERE user_id IS NOT NULL
+                GROUP BY user_id ORDER BY days DESC, user_id ASC LIMIT 3""",
+        },
+    },
+    "sql-orders-per-user-distribution": {
+        "wrong": {
+            "drops-users-without-orders": """
+                SELECT n, COUNT(*) FROM (
+                    SELECT user_id, COUNT(*) AS n FROM orders
+                    WHERE status = 'completed' GROUP BY user_id)
+                GROUP BY n""",
+            "status-in-where": """
+                SELECT n, COUNT(*) FROM (
+                    SELECT u.user_id, COUNT(o.order_id) AS n FROM users u
+                    LEFT JOIN orders o ON o.user_id = u.user_id
+                    WHERE o.status = 'completed' GROUP BY u.user_id)
+                GROUP BY n""",
+            "count-star": """
+                SELECT n, COUNT(*) FROM (
+                    SELECT u.user_id, COUNT(*) AS n FROM users u
+                    LEFT JOIN orders o ON o.user_id = u.user_id AND o.status = 'completed'
+                    GROUP BY u.user_id)
+                GROUP BY n""",
+        },
+        "right": {
+            "correlated-subquery": """
+                SELECT n, COUNT(*) FROM (
+                    SELECT (SELECT COUNT(*) FROM orders o
+                            WHERE o.user_id = u.user_id AND o.status = 'completed') AS n
+                    FROM users u)
+                GROUP BY n""",
+        },
+    },
+    "sql-revenue-by-country": {
+        "wrong": {
+            "drops-the-31st-evening": """
+                SELECT u.country, SUM(o.amount) FROM orders o JOIN users u USING (user_id)
+                WHERE o.status = 'completed' AND o.order_ts BETWEEN '2024-01-01' AND '2024-01-31'
+                GROUP BY u.country""",
+            "every-status": """
+                SELECT u.country, SUM(o.amount) FROM orders o JOIN users u USING (user_id)
+                WHERE o.order_ts >= '2024-01-01' AND o.order_ts < '2024-02-01'
+                GROUP BY u.country""",
+        },
+        "right": {
+            "strftime-month": """
+                SELECT country, SUM(amount) FROM users
+                JOIN orders ON orders.user_id = users.user_id
+                WHERE status = 'completed' AND strftime('%Y-%m', order_ts) = '2024-01'
+                GROUP BY country""",
+        },
+    },
     "sql-experiment-conversion": {
         "wrong": {
             "counts-conversion-events": """
@@ -728,18 +814,12 @@ ANSWERS: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
-def _model_answer_query(card: Card) -> str:
-    blocks = re.findall(r"```sql\n(.*?)```", card.answer, flags=re.DOTALL)
-    assert len(blocks) == 1, f"{card.full_id}: the model answer needs exactly one ```sql block"
-    return blocks[0]
-
-
 def _cases(kind: str) -> list[tuple[str, str]]:
     return [(card_id, label) for card_id, answers in ANSWERS.items() for label in answers[kind]]
 
 
 def test_deck_has_enough_sql_cards() -> None:
-    assert len(SQL_CARDS) >= 12
+    assert len(SQL_CARDS) >= 16
 
 
 def test_every_sql_card_has_test_answers() -> None:
@@ -760,12 +840,59 @@ def test_solution_is_correct(card_id: str) -> None:
 
 
 @pytest.mark.parametrize("card_id", sorted(SQL_CARDS))
-def test_model_answer_query_is_correct(card_id: str) -> None:
+def test_model_answer_does_not_repeat_the_solution(card_id: str) -> None:
+    """The query is shown once, under "Solution"; the model answer explains it."""
     card = SQL_CARDS[card_id]
+    assert "```sql" not in card.answer
+    assert card.solution is not None
+    first_line = next(line for line in card.solution.splitlines() if line.strip() and not line.strip().startswith("--"))
+    assert first_line.strip() not in card.answer
+
+
+def _columns_read(card: Card) -> set[tuple[str, str]]:
+    """(table, column) for every column the solution reads, as SQLite's authorizer reports them."""
+    reads: set[tuple[str, str]] = set()
+
+    def note(action: int, table: str | None, column: str | None, _db: str | None, _src: str | None) -> int:
+        if action == sqlite3.SQLITE_READ and table and column:
+            reads.add((table, column))
+        return sqlite3.SQLITE_OK
+
     assert card.fixture is not None and card.solution is not None
-    verdict = check(card.fixture, card.solution, _model_answer_query(card), ordered=card.ordered)
-    assert verdict.error is None, verdict.error
-    assert verdict.correct
+    with fixture_sandbox(card.fixture) as conn:
+        conn.set_authorizer(note)
+        conn.execute(card.solution).fetchall()
+    return reads
+
+
+@pytest.mark.parametrize("card_id", sorted(SQL_CARDS))
+def test_shown_schema_names_every_column_the_solution_uses(card_id: str) -> None:
+    card = SQL_CARDS[card_id]
+    schema = schema_of(card)
+    assert schema is not None
+    used = _columns_read(card)
+    assert used
+    shown = {(t.name, c.name) for t in schema.tables for c in t.columns}
+    assert used <= shown, used - shown
+    sampled = {t.name for t in schema.tables if t.sample}
+    assert {table for table, _ in used} <= sampled
+
+
+@pytest.mark.parametrize("card_id", sorted(SQL_CARDS))
+def test_prompt_names_every_table_and_column_the_solution_uses(card_id: str) -> None:
+    card = SQL_CARDS[card_id]
+    words = set(re.findall(r"[a-z_]+", card.prompt.lower()))
+    unnamed = sorted(f"{t}.{c}" for t, c in _columns_read(card) if t.lower() not in words or c.lower() not in words)
+    assert unnamed == []
+
+
+@pytest.mark.parametrize("card_id", sorted(SQL_CARDS))
+def test_commented_solution_shows_every_rubric_point(card_id: str) -> None:
+    """Rubric points on sql cards are things a query and its -- comments can show."""
+    card = SQL_CARDS[card_id]
+    assert card.solution is not None
+    result = grade(card.rubric, card.solution)
+    assert [p.id for p in result.points if not p.hit] == []
 
 
 @pytest.mark.parametrize(("card_id", "label"), _cases("wrong"))
@@ -784,3 +911,18 @@ def test_equivalent_query_is_judged_correct(card_id: str, label: str) -> None:
     verdict = check(card.fixture, card.solution, ANSWERS[card_id]["right"][label], ordered=card.ordered)
     assert verdict.error is None, f"{label}: {verdict.error}"
     assert verdict.correct, label
+
+
+def test_the_complete_example_in_the_deck_guide_is_a_valid_gradeable_card(tmp_path: Path) -> None:
+    guide = (DECK_PATH.parent.parent / "docs" / "decks.md").read_text(encoding="utf-8")
+    example = guide[guide.index("### A complete example"):]
+    toml_text, sql_text = (m.group(2) for m in re.finditer(r"```(toml|sql)\n(.*?)```", example, flags=re.DOTALL))
+    (tmp_path / "fixtures").mkdir()
+    (tmp_path / "fixtures" / "shop.sql").write_text(sql_text, encoding="utf-8")
+    (tmp_path / "shop.toml").write_text(toml_text, encoding="utf-8")
+    [card] = load_deck(tmp_path / "shop.toml").cards
+    assert card.fixture is not None and card.solution is not None
+    verdict = check(card.fixture, card.solution, card.solution)
+    assert verdict.correct and verdict.got == ((65.0,),)
+    assert grade(card.rubric, card.solution).score == 1.0
+    assert [t.name for t in schema_of(card).tables] == ["orders"]  # type: ignore[union-attr]

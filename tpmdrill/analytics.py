@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ from tpmdrill.store.rows import DayReviews, WeightedMisses
 
 if TYPE_CHECKING:
     from tpmdrill.mocksheets import MockResult
+    from tpmdrill.sqlschema import Schema
 
 HALF_LIFE_DAYS = 30.0
 WINDOW_DAYS = 180
@@ -354,6 +355,7 @@ class Report:
     assessments: list[AssessmentTotal]
     readiness: Readiness | None
     mocks: tuple[MockResult, ...] = ()  # issue 15: recorded mock interviews, oldest first
+    card_tables: dict[str, Schema] = field(default_factory=dict)  # sql cards among the weakest: their tables
 
     @property
     def reviews(self) -> int:
@@ -392,13 +394,13 @@ def build_report(store: Store, now: datetime, *, since: date | None = None) -> R
         raise BadValue(f"--since {start.isoformat()} is after today ({until.isoformat()})")
     decks = mastery_by_deck(store, now)
     rows = daily_rows(store, start, until)
+    weak = weak_areas(store, now, since=start_of_day(start) if since is not None else None)
     return Report(
         generated=now, since=start, until=until,
         activity=activity(rows, start, until), weeks=retention_by_week(rows),
         forecast=due_forecast(store, now), decks=decks, categories=by_category(decks),
-        weak=weak_areas(store, now, since=start_of_day(start) if since is not None else None),
-        assessments=assessment_history(store), readiness=readiness(store, now),
-        mocks=_mocks(store, start),
+        weak=weak, assessments=assessment_history(store), readiness=readiness(store, now),
+        mocks=_mocks(store, start), card_tables=_card_tables(store, weak),
     )
 
 
@@ -406,3 +408,11 @@ def _mocks(store: Store, start: date) -> tuple[MockResult, ...]:
     from tpmdrill.mocksheets import mock_history  # mocksheets builds on mock, which reads analytics
 
     return tuple(mock_history(store, start_of_day(start)))
+
+
+def _card_tables(store: Store, weak: WeakAreas) -> dict[str, Schema]:
+    """The tables of the sql cards among the weakest, shown beside their prompts."""
+    from tpmdrill.sqlschema import schema_of
+
+    schemas = {c.key: schema_of(store.card(c.key)) for c in weak.cards}
+    return {key: schema for key, schema in schemas.items() if schema is not None}

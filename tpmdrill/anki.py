@@ -34,6 +34,10 @@ _CSS = """
 .rubric { padding-left: 1.2em; list-style: none; }
 .rubric li::before { content: "\\2610  "; }
 .meta { color: #666; font-size: 13px; }
+table.sample { border-collapse: collapse; font: 12px monospace; margin: 6px 0; }
+table.sample th, table.sample td { border: 1px solid #ccc; padding: 1px 5px; text-align: left; }
+table.sample caption { text-align: left; font-weight: 600; }
+.solution { font: 13px monospace; white-space: pre-wrap; }
 """
 _FRONT = '<div class="prompt">{{Prompt}}</div><div class="meta">{{Kind}} · {{Card}}</div>'
 _BACK = '{{FrontSide}}<hr id="answer"><div class="answer">{{Answer}}</div><ul class="rubric">{{Rubric}}</ul>'
@@ -66,7 +70,8 @@ def export_apkg(store: Store, path: Path, now: datetime, *, deck: str | None = N
 def _note(genanki: Any, model: Any, card: Card) -> Any:
     return genanki.Note(
         model=model,
-        fields=[html.escape(card.prompt), html.escape(card.answer), rubric_html(card), card.full_id, card.kind],
+        fields=[html.escape(card.prompt) + schema_html(card), answer_html(card), rubric_html(card), card.full_id,
+                card.kind],
         tags=list(card.tags),
         guid=note_guid(card.full_id),
     )
@@ -78,6 +83,31 @@ def _write(package: Any, path: Path, now: datetime) -> None:
         package.write_to_file(str(path), timestamp=now.timestamp())
     except OSError as ex:
         raise BadValue(f"cannot write {path}: {ex.strerror or ex}") from None
+
+
+def schema_html(card: Card) -> str:
+    """A sql card's tables with their sample rows, for the front; empty for other cards."""
+    from tpmdrill.sqlschema import schema_of
+
+    schema = schema_of(card)
+    if schema is None:
+        return ""
+    parts = [f'<div class="meta">{html.escape(schema.dialect)}</div>']
+    if schema.problem is not None:
+        parts.append(f'<div class="meta">The tables cannot be shown: {html.escape(schema.problem)}</div>')
+    for table in schema.tables:
+        head = "".join(f"<th>{html.escape(f'{c.name} {c.type}'.strip())}</th>" for c in table.columns)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>"
+                       for row in table.sample_cells)
+        parts.append(f'<table class="sample"><caption>{html.escape(table.name)} · {table.rows} rows</caption>'
+                     f"<tr>{head}</tr>{body}</table>")
+    return "".join(parts)
+
+
+def answer_html(card: Card) -> str:
+    """The model answer and, for a sql card, the reference query."""
+    solution = f'<pre class="solution">{html.escape(card.solution)}</pre>' if card.solution else ""
+    return html.escape(card.answer) + solution
 
 
 def rubric_html(card: Card) -> str:

@@ -11,6 +11,7 @@ from tpmdrill.decks import Card
 from tpmdrill.enums import CardKind
 from tpmdrill.errors import UnknownDeck
 from tpmdrill.scheduler import SchedulerConfig, retrievability, state_name
+from tpmdrill.sqlschema import Schema, schema_of
 from tpmdrill.store import Memory, Store
 
 
@@ -69,6 +70,7 @@ class CardDetail:
     memory: Memory | None
     recall: float
     reviews: list[dict[str, Any]]
+    schema: Schema | None = None  # a sql card's tables, sample rows and dialect line
 
     def to_json(self) -> dict[str, Any]:
         card, memory = self.entry.card, self.memory
@@ -91,9 +93,12 @@ class CardDetail:
             "follow_ups": [f.to_json() for f in card.follow_ups],
             "estimate": card.estimate.to_json() if card.estimate else None,
         }
+        view["tables"] = self.schema.to_json() if self.schema else None
         if card.kind == CardKind.SQL:
             view["solution"] = card.solution
             view["ordered"] = card.ordered
+        if self.schema is not None:
+            view["dialect"] = self.schema.dialect
         return view
 
 
@@ -103,5 +108,5 @@ def card_detail(store: Store, card_id: str, now: datetime) -> CardDetail:
     config = SchedulerConfig.from_settings(store.settings())
     return CardDetail(
         CardEntry(card, store.category_of(card.deck)), store.is_retired(card_id), memory,
-        retrievability(card.kind, memory, now, config), store.history(card_id),
+        retrievability(card.kind, memory, now, config), store.history(card_id), schema_of(card),
     )

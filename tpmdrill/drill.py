@@ -146,15 +146,17 @@ class Reviewed:
 
 def save(
     store: Store, verdict: CardVerdict, rating: str, at: datetime, seconds: float,
-    *, cram: bool, reschedule: bool,
+    *, cram: bool, reschedule: bool, attempts: int | None = None,
 ) -> Reviewed:
-    """Record one confirmed review, its verdicts and (unless cramming) its new schedule."""
+    """Record one confirmed review, its verdicts and (unless cramming) its new schedule;
+    for a sql card `attempts` is how many queries the final one took."""
     suggested = verdict.auto_suggested
     _, memory = record_review(
         store, verdict.card.full_id, rating_value(rating), at,
         mode=ReviewMode.CRAM if cram else ReviewMode.DRILL, reschedule=reschedule,
         suggested=rating_value(suggested) if suggested else None, score=_auto_score(verdict),
         answer=verdict.recorded_answer, seconds=round(seconds, 1), verdicts=verdict.verdict_rows(),
+        attempts=attempts,
     )
     due = memory.due if reschedule and memory is not None else None
     missed = tuple(p.id for p in verdict.points if not p.hit)

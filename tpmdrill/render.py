@@ -23,6 +23,7 @@ from tpmdrill.errors import BadValue
 from tpmdrill.mock import MockSet
 from tpmdrill.mocksheets import MockResult
 from tpmdrill.paths import templates_dir
+from tpmdrill.sqlschema import schema_of
 
 FORMATS = ("html", "md")
 # Characters that start Markdown emphasis, code, links, tables or strikethrough; text
@@ -121,6 +122,7 @@ def report_context(report: Report) -> dict[str, Any]:
         "readiness_chart": _readiness_chart(report),
         "deck_rows": [_mastery_row(m) for m in report.decks if m.cards],
         "mock_rows": [_mock_row(m) for m in report.mocks],
+        "card_tables": report.card_tables,
     }
 
 
@@ -174,7 +176,7 @@ def mock_context(mock: MockSet, copy: str = "both") -> dict[str, Any]:
         {"number": number, "q": q, "card": q.card, "category": category_title(q.category),
          "box_cm": round(min(max(q.minutes * BOX_CM_PER_MINUTE, BOX_CM[0]), BOX_CM[1]), 1),
          "box_lines": max(2, round(q.minutes * BOX_MD_LINES_PER_MINUTE)),
-         "follow_ups": q.follow_ups}
+         "follow_ups": q.follow_ups, "schema": schema_of(q.card)}
         for number, q in enumerate(mock.questions, start=1)
     ]
     return {"mock": mock, "questions": questions, "copy": copy,

@@ -134,6 +134,7 @@ def record_review(
     answer: str | None = None,
     seconds: float | None = None,
     verdicts: tuple[PointVerdictRow, ...] = (),
+    attempts: int | None = None,
 ) -> tuple[Review, Memory | None]:
     """Record one review: the review row, its point verdicts and the new memory state.
 
@@ -144,6 +145,7 @@ def record_review(
     review = Review(
         card=card_id, reviewed_at=at, rating=rating, mode=mode, rescheduled=reschedule,
         suggested=suggested, score=score, answer=answer, seconds=seconds, verdicts=verdicts,
+        attempts=attempts,
     )
     [(saved, memory)] = record_reviews(store, [review])
     return saved, memory

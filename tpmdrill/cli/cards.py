@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +16,9 @@ from tpmdrill.cli.common import (
     open_store,
 )
 from tpmdrill.decks import CATEGORIES, KINDS
+
+if TYPE_CHECKING:
+    from tpmdrill.sqlschema import Schema
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -60,17 +63,20 @@ def card(card_id: str, json_: bool) -> None:
     """
     from tpmdrill.browse import card_detail
 
-    view = card_detail(open_store(), card_id, now()).to_json()
+    detail = card_detail(open_store(), card_id, now())
+    view = detail.to_json()
     if json_:
         echo_json(view)
         return
-    _print_card(view)
+    _print_card(view, detail.schema)
 
 
-def _print_card(view: dict[str, Any]) -> None:
+def _print_card(view: dict[str, Any], schema: Schema | None) -> None:
     click.secho(view["id"], bold=True)
     click.echo(f"{view['category']} · {view['kind']} · {view['minutes']} min · tags: {', '.join(view['tags'])}")
     click.echo(f"\n{view['prompt']}\n")
+    if schema is not None:
+        click.echo("\n".join(schema.text_lines()) + "\n")
     for index, point in enumerate(view["rubric"], start=1):
         flags = " (required)" if point["required"] else ""
         click.echo(f"  {index}. {point['point']}{flags}")

@@ -62,11 +62,20 @@ def add(paths: tuple[Path, ...]) -> None:
 def validate(paths: tuple[Path, ...]) -> None:
     """Check deck files without loading them; exit 1 listing every problem.
 
+    Beyond the format, each sql card's fixture must load and its solution must
+    run and return rows.
+
     \b
     Example:
       tpmdrill decks validate decks/api-design.toml
     """
     from tpmdrill.decks import load_decks
+    from tpmdrill.errors import DeckError
+    from tpmdrill.sqlschema import sql_problems
 
-    for deck in load_decks(paths):
+    found = load_decks(paths)
+    problems = [problem for deck in found for problem in sql_problems(deck)]
+    if problems:
+        raise DeckError(problems)
+    for deck in found:
         click.echo(f"{deck.source}: ok, deck {deck.id!r} with {len(deck.cards)} cards")

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from tpmdrill.decks import Card
     from tpmdrill.drill import CardVerdict
     from tpmdrill.sqlcheck import SqlVerdict
+    from tpmdrill.sqlschema import Schema
 
 
 class Screen:
@@ -49,6 +50,20 @@ class Screen:
         line = sys.stdin.readline()
         return None if line == "" else line.rstrip("\r\n")
 
+    def ask_line(self, prompt: str) -> str | None:
+        """Like `ask`, with line editing and a history of this session's lines when
+        the input is a terminal and readline is available."""
+        if not sys.stdin.isatty():
+            return self.ask(prompt)
+        try:
+            import readline  # noqa: F401  (importing it gives input() editing and history)
+        except ImportError:
+            return self.ask(prompt)
+        try:
+            return input(prompt)
+        except EOFError:
+            return None
+
 
 def show_verdict(screen: Screen, verdict: CardVerdict) -> None:
     follow_up_ids = {p.id for p in verdict.follow_up.rubric} if verdict.follow_up else set()
@@ -74,10 +89,26 @@ def show_verdict(screen: Screen, verdict: CardVerdict) -> None:
         screen.say(f"{score}suggested rating: {verdict.suggested}", "bold")
 
 
+def show_schema(screen: Screen, schema: Schema | None) -> None:
+    """A sql card's tables (columns, types, sample rows) and dialect line."""
+    if schema is None:
+        return
+    screen.say()
+    for line in schema.text_lines():
+        screen.say(line, "cyan" if line and not line.startswith(" ") else None)
+    screen.say()
+
+
 def show_sql(screen: Screen, sql_verdict: SqlVerdict) -> None:
+    from tpmdrill.sqlschema import plain, result_lines
+
     if sql_verdict.error is not None:
-        screen.say(f" ✘ The query failed: {sql_verdict.error}", "red")
-    elif sql_verdict.correct:
+        screen.say(f" ✘ The query failed: {plain(sql_verdict.error)}", "red")
+        return
+    screen.say(" Your result:", "dim")
+    for line in result_lines(sql_verdict.columns, sql_verdict.got, limit=RESULT_PREVIEW):
+        screen.say("   " + line)
+    if sql_verdict.correct:
         screen.say(f" ✔ Correct: the query returns the expected {_rows(sql_verdict.rows)}.", "green")
     else:
         screen.say(f" ✘ Incorrect: {_rows(sql_verdict.rows)}, not the expected result. First differences:", "red")
@@ -85,8 +116,16 @@ def show_sql(screen: Screen, sql_verdict: SqlVerdict) -> None:
             screen.say(f"     expected {_row(expected)}   got {_row(got)}")
 
 
+RESULT_PREVIEW = 8  # rows of the answer's result shown with its verdict
+
+
 def _row(row: tuple[object, ...] | None) -> str:
-    return "(no row)" if row is None else "(" + ", ".join(repr(value) for value in row) + ")"
+    # repr tells '1' from 1 and shows control characters escaped, never raw.
+    return "(no row)" if row is None else "(" + ", ".join(_short(repr(value)) for value in row) + ")"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _rows(count: int) -> str:

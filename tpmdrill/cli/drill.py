@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 # The session's stopwatch; tests replace it to make time pass.
 monotonic: Callable[[], float] = time.monotonic
 
-QUIT, SKIP = "quit", "skip"
+QUIT, SKIP, REVISE = "quit", "skip", "revise"
 RATING_KEYS = {"1": "again", "2": "hard", "3": "good", "4": "easy"}
 
 
@@ -50,7 +50,9 @@ def drill(minutes: int | None, deck: str | None, category: str | None, kind: str
     '.' (or Ctrl-D); 'e' writes it in $EDITOR, 's' skips the card, 'q' quits.
     Each rubric point is marked hit or missed; accept the suggested rating with
     Enter, pick another with 1-4 (again, hard, good, easy) or toggle points with
-    't N'. Quitting keeps every review you confirmed.
+    't N'. On a sql card, the tables and sample rows show before you answer,
+    and 'r' revises the query (as often as you like) before you rate it.
+    Quitting keeps every review you confirmed.
 
     \b
     Examples:
@@ -203,6 +205,11 @@ def _header(store: Store, screen: Screen, plan: Plan, item: QueueItem, position:
     from tpmdrill.follow_ups import prompt_for
 
     screen.markdown(prompt_for(card, store.reviews_of(card.full_id)))
+    if card.kind == CardKind.SQL:
+        from tpmdrill.cli.display import show_schema
+        from tpmdrill.sqlschema import schema_of
+
+        show_schema(screen, schema_of(card))
 
 
 def _reason(item: QueueItem) -> str:
@@ -233,11 +240,33 @@ def _drill_card(store: Store, screen: Screen, item: QueueItem, plan: Plan,
     followed = _ask_follow_up(store, screen, verdict)
     if followed is None:
         return QUIT
-    rating = _confirm(screen, followed)
+    verdict, rating, attempts = _settle(screen, followed, start)
     if rating is None:
         return QUIT
-    verdict = followed
-    return _save(store, screen, verdict, rating, monotonic() - start, plan.cram, reschedule or not plan.cram)
+    return _save(store, screen, verdict, rating, monotonic() - start, plan.cram, reschedule or not plan.cram,
+                 attempts)
+
+
+def _settle(screen: Screen, verdict: CardVerdict, start: float) -> tuple[CardVerdict, str | None, int | None]:
+    """Take the rating for a verdict already shown; on a sql card 'r' revises the query and
+    judges it again, as often as wanted (the card's clock keeps running). Returns the
+    final verdict, the rating (None to quit) and, for a sql card, how many queries it took."""
+    from tpmdrill.drill import clock_text, verdict_for
+
+    sql = verdict.card.kind == CardKind.SQL
+    attempts = 1
+    while True:
+        rating = _confirm(screen, verdict)
+        if rating != REVISE:
+            return verdict, rating, attempts if sql else None
+        revised = _read_answer(screen, True, previous=verdict.answer)
+        if revised is None or revised in (QUIT, SKIP) or not revised.strip():
+            screen.say("Revision dropped; the last query stands.", "yellow")
+            continue
+        attempts += 1
+        verdict = verdict_for(verdict.card, revised)
+        screen.say(f"Attempt {attempts}: {clock_text(monotonic() - start)} on this card so far.", "bold")
+        show_verdict(screen, verdict)
 
 
 def _ask_follow_up(store: Store, screen: Screen, verdict: CardVerdict) -> CardVerdict | None:
@@ -263,11 +292,16 @@ def _ask_follow_up(store: Store, screen: Screen, verdict: CardVerdict) -> CardVe
 # ---- reading the answer ---------------------------------------------------------------
 
 
-def _read_answer(screen: Screen, sql: bool) -> str | None:
-    """The typed answer, 'quit' or 'skip' ; None when input ended before any answer."""
-    what = "your query" if sql else "your answer"
-    screen.say(f"Write {what}; end with a line holding only '.' (or Ctrl-D). "
-               "e: $EDITOR · s: skip · q: quit", "dim")
+def _read_answer(screen: Screen, sql: bool, previous: str = "") -> str | None:
+    """The typed answer, 'quit' or 'skip' ; None when input ended before any answer.
+    With `previous` (revising a query), 'e' opens it in $EDITOR and s/q cancel."""
+    if previous:
+        screen.say("Revise the query: type it again and end with a line holding only '.', "
+                   "or e: edit it in $EDITOR · q: keep the last one", "dim")
+    else:
+        what = "your query" if sql else "your answer"
+        screen.say(f"Write {what}; end with a line holding only '.' (or Ctrl-D). "
+                   "e: $EDITOR · s: skip · q: quit", "dim")
     lines: list[str] = []
     while True:
         line = screen.ask("> " if not lines else "  ")
@@ -276,7 +310,7 @@ def _read_answer(screen: Screen, sql: bool) -> str | None:
         if not lines and line.strip() in {"q", "s", "e"}:
             command = line.strip()
             if command == "e":
-                edited = _edit(sql)
+                edited = _edit(sql, previous)
                 if edited is not None:
                     return edited
                 screen.say("Nothing saved in the editor; type the answer here instead.", "yellow")
@@ -287,8 +321,8 @@ def _read_answer(screen: Screen, sql: bool) -> str | None:
         lines.append(line)
 
 
-def _edit(sql: bool) -> str | None:
-    text = click.edit("", extension=".sql" if sql else ".md")
+def _edit(sql: bool, previous: str = "") -> str | None:
+    text = click.edit(previous, extension=".sql" if sql else ".md")
     return text.strip() if text and text.strip() else None
 
 
@@ -319,13 +353,16 @@ def _confirm(screen: Screen, verdict: CardVerdict) -> str | None:
 def _keys_prompt(verdict: CardVerdict) -> str:
     accept = f"Enter: accept {verdict.suggested} · " if verdict.suggested else ""
     toggle = " · t N: toggle point N" if verdict.points else ""
-    return f"{accept}1 again · 2 hard · 3 good · 4 easy{toggle} · q: quit > "
+    revise = " · r: revise the query" if verdict.card.kind == CardKind.SQL else ""
+    return f"{accept}1 again · 2 hard · 3 good · 4 easy{toggle}{revise} · q: quit > "
 
 
 def _rating_for(key: str, verdict: CardVerdict) -> str | None:
     text = key.strip().lower()
     if text == "":
         return verdict.suggested
+    if text == "r" and verdict.card.kind == CardKind.SQL:
+        return REVISE
     from tpmdrill.scheduler import RATINGS
 
     return RATING_KEYS.get(text) or (text if text in RATINGS else None)
@@ -349,11 +386,11 @@ def _toggle(screen: Screen, key: str, verdict: CardVerdict) -> bool:
 
 
 def _save(store: Store, screen: Screen, verdict: CardVerdict, rating: str, seconds: float,
-          cram: bool, reschedule: bool) -> Reviewed:
+          cram: bool, reschedule: bool, attempts: int | None = None) -> Reviewed:
     from tpmdrill.drill import comes_back, save
 
     moment = now()
-    reviewed = save(store, verdict, rating, moment, seconds, cram=cram, reschedule=reschedule)
+    reviewed = save(store, verdict, rating, moment, seconds, cram=cram, reschedule=reschedule, attempts=attempts)
     show_model_answer(screen, verdict.card)
     screen.say(comes_back(reviewed, moment, store.memory_of(verdict.card.full_id)), "cyan")
     return reviewed

@@ -25,9 +25,10 @@ def grade(card_id: str, answer_file: str, json_: bool) -> None:
       tpmdrill grade api-design/idempotency-keys --answer-file answer.md
       echo "SELECT 1" | tpmdrill grade data/sql-experiment-conversion --answer-file - --json
     """
-    from tpmdrill.cli.display import Screen, show_model_answer, show_verdict
+    from tpmdrill.cli.display import Screen, show_model_answer, show_schema, show_verdict
     from tpmdrill.drill import under_confirmation
     from tpmdrill.judging import judge
+    from tpmdrill.sqlschema import schema_of
 
     answer = read_text_file(answer_file)
     card = open_store().card(card_id)
@@ -36,5 +37,6 @@ def grade(card_id: str, answer_file: str, json_: bool) -> None:
         echo_json(judgement.to_json())
         return
     screen = Screen.open()
+    show_schema(screen, schema_of(card))
     show_verdict(screen, under_confirmation(card, answer, judgement))
     show_model_answer(screen, card)

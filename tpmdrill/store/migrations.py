@@ -134,12 +134,18 @@ def m010_add_card_format_columns(db: Database) -> None:
     cards.add_column("estimate", str)
 
 
+def m008_add_review_attempts(db: Database) -> None:
+    # issue 13: how many queries a sql answer took (revised in the drill, submitted in
+    # `tpmdrill sql`); NULL for reviews of other cards and for older reviews.
+    db.table("reviews").add_column("attempts", int)
+
+
 # In the order they apply. A name is recorded once applied: never rename, reorder or
 # edit a migration that has shipped.
 MIGRATIONS = (
     m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports,
     m004_covering_index_for_verdicts, m005_covering_indexes_for_weak_areas,
-    m006_create_mock_sheets, m010_add_card_format_columns,
+    m006_create_mock_sheets, m010_add_card_format_columns, m008_add_review_attempts,
 )
 MIGRATION_SET = "tpmdrill"
 

@@ -30,13 +30,14 @@ class ReviewStore(StoreBase):
         self.conn.execute(
             "INSERT INTO reviews (id, card, reviewed_at, rating, suggested, score, answer,"
             " seconds, mode, rescheduled, state_before, due_after, stability_after,"
-            " difficulty_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " (SELECT state FROM memory WHERE card = ?), ?, ?, ?)",
+            " difficulty_after, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " (SELECT state FROM memory WHERE card = ?), ?, ?, ?, ?)",
             [review.id, review.card, to_text(review.reviewed_at), review.rating,
              review.suggested, review.score, review.answer, review.seconds, review.mode,
              int(review.rescheduled), review.card,
              to_text(memory.due) if memory else None,
-             memory.stability if memory else None, memory.difficulty if memory else None],
+             memory.stability if memory else None, memory.difficulty if memory else None,
+             review.attempts],
         )
         self.conn.executemany(
             "INSERT INTO verdicts (review, point, auto_hit, hit, matched) VALUES (?, ?, ?, ?, ?)",
@@ -66,7 +67,7 @@ class ReviewStore(StoreBase):
             dict(row) | {"rescheduled": bool(row["rescheduled"])}
             for row in self._rows(
                 "SELECT id, reviewed_at, rating, suggested, score, seconds, mode, rescheduled,"
-                " answer, due_after FROM reviews WHERE card = ? ORDER BY reviewed_at, rowid",
+                " answer, due_after, attempts FROM reviews WHERE card = ? ORDER BY reviewed_at, rowid",
                 [card_id],
             )
         ]

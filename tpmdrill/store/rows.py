@@ -54,6 +54,7 @@ class Review:
     seconds: float | None = None
     verdicts: tuple[PointVerdictRow, ...] = ()
     id: str = ""
+    attempts: int | None = None  # sql cards: how many queries the answer took
 
     def with_id(self) -> Review:
         if self.id:
