@@ -98,7 +98,7 @@ def test_printed_mock_sheet_shows_a_sql_questions_tables_on_the_candidate_copy(
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     candidate = text[:text.index("Interviewer copy")]
-    page = next(p for p in candidate.split("\f") if "Time box:" in p and " · sql" in p)
+    page = next(p for p in candidate.split("\f") if " · sql · time box " in p)
     assert "SQLite; timestamps are TEXT 'YYYY-MM-DD HH:MM:SS' in UTC" in page
     assert re.search(r"order_id INTEGER\s+user_id INTEGER\s+order_ts TEXT\s+amount REAL\s+status TEXT", page)
     assert re.search(r"1\s+1\s+2024-01-02 10:00:00\s+40\.0\s+completed", page)
