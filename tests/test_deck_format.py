@@ -201,9 +201,15 @@ def test_every_toml_example_in_the_deck_docs_is_a_valid_deck(tmp_path: Path) -> 
     import re
 
     docs = (Path(__file__).parent.parent / "docs" / "decks.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```toml\n(.*?)```", docs, re.S)
+    found = re.findall(r"```(toml|sql)\n(.*?)```", docs, re.S)
+    blocks = [(text, found[i + 1][1] if i + 1 < len(found) and found[i + 1][0] == "sql" else None)
+              for i, (lang, text) in enumerate(found) if lang == "toml"]
     assert len(blocks) >= 4
-    for number, block in enumerate(blocks):
+    for number, (block, sql) in enumerate(blocks):
+        fixture = re.search(r'^fixture = "(.+)"$', block, re.M)
+        if fixture is not None and sql is not None:  # the fixture the guide shows after the deck
+            (tmp_path / fixture.group(1)).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / fixture.group(1)).write_text(sql, encoding="utf-8")
         text = block if block.startswith("[deck]") else HEADER + block
         path = tmp_path / f"example-{number}.toml"
         path.write_text(text, encoding="utf-8")
