@@ -167,22 +167,7 @@ def _parse_deck(data: dict[str, Any], path: Path, problems: _Problems, digest: s
     if category and category not in CATEGORIES:
         problems.add(f"category {category!r} is not one of {', '.join(CATEGORIES)}", key="category")
     description = _text(header, "description", problems, None, required=False)
-    raw_cards = data.get("card", [])
-    if not isinstance(raw_cards, list) or not all(isinstance(c, dict) for c in raw_cards):
-        problems.add("cards must be [[card]] tables", key="card")
-        raw_cards = []
-    if not raw_cards:
-        problems.add("the deck has no [[card]]", key="card")
-    cards: list[Card] = []
-    seen: set[str] = set()
-    for index, raw in enumerate(raw_cards, start=1):
-        card = _parse_card(raw, deck_id or "", index, path, problems)
-        if card is None:
-            continue
-        if card.id in seen:
-            problems.add("duplicate card id", card=card.id, key="id")
-        seen.add(card.id)
-        cards.append(card)
+    cards = _parse_cards(data.get("card", []), deck_id or "", path, problems)
     return Deck(
         id=deck_id or "",
         title=title or "",
@@ -192,6 +177,25 @@ def _parse_deck(data: dict[str, Any], path: Path, problems: _Problems, digest: s
         source=str(path),
         digest=digest,
     )
+
+
+def _parse_cards(raw_cards: Any, deck_id: str, path: Path, problems: _Problems) -> list[Card]:
+    if not isinstance(raw_cards, list) or not all(isinstance(c, dict) for c in raw_cards):
+        problems.add("cards must be [[card]] tables", key="card")
+        raw_cards = []
+    if not raw_cards:
+        problems.add("the deck has no [[card]]", key="card")
+    cards: list[Card] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_cards, start=1):
+        card = _parse_card(raw, deck_id, index, path, problems)
+        if card is None:
+            continue
+        if card.id in seen:
+            problems.add("duplicate card id", card=card.id, key="id")
+        seen.add(card.id)
+        cards.append(card)
+    return cards
 
 
 def _parse_card(
@@ -210,10 +214,7 @@ def _parse_card(
         problems.add(f"kind {kind!r} is not one of {', '.join(KINDS)}", card=label, key="kind")
     prompt = _text(raw, "prompt", problems, label, required=True)
     answer = _text(raw, "answer", problems, label, required=True)
-    minutes = raw.get("minutes", DEFAULT_MINUTES.get(CardKind(kind), 5) if kind in KINDS else 5)
-    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 120:
-        problems.add("minutes must be a whole number from 1 to 120", card=label, key="minutes")
-        minutes = 5
+    minutes = _minutes(raw, kind, label, problems)
     tags = _words(raw, "tags", problems, label)
     skills = _words(raw, "skills", problems, label)
     for skill in skills:
@@ -237,6 +238,14 @@ def _parse_card(
         solution=solution,
         ordered=ordered,
     )
+
+
+def _minutes(raw: dict[str, Any], kind: str | None, label: str, problems: _Problems) -> int:
+    minutes = raw.get("minutes", DEFAULT_MINUTES.get(CardKind(kind), 5) if kind in KINDS else 5)
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 120:
+        problems.add("minutes must be a whole number from 1 to 120", card=label, key="minutes")
+        return 5
+    return minutes
 
 
 def _parse_sql(
@@ -269,45 +278,53 @@ def _parse_rubric(raw: Any, label: str, problems: _Problems) -> tuple[RubricPoin
     points: list[RubricPoint] = []
     seen: set[str] = set()
     for index, entry in enumerate(raw, start=1):
-        where = f"rubric[{index}]"
-        for key in sorted(set(entry) - POINT_KEYS):
-            problems.add("unknown key", card=label, key=f"{where}.{key}")
-        point_id = _text(entry, "id", problems, label, required=True, prefix=where)
-        if point_id:
-            if not KEBAB.match(point_id):
-                problems.add(f"point id {point_id!r} is not kebab-case", card=label, key=f"{where}.id")
-            if point_id in seen:
-                problems.add(f"duplicate point id {point_id!r}", card=label, key=f"{where}.id")
-            seen.add(point_id)
-        text = _text(entry, "point", problems, label, required=True, prefix=where)
-        keywords = entry.get("keywords")
-        if (
-            not isinstance(keywords, list)
-            or not keywords
-            or not all(isinstance(k, str) and k.strip() and all(a.strip() for a in k.split("|")) for k in keywords)
-        ):
-            problems.add("keywords must be a non-empty list of non-empty strings", card=label, key=f"{where}.keywords")
-            keywords = []
-        min_hits = entry.get("min_hits", 1)
-        if not isinstance(min_hits, int) or isinstance(min_hits, bool) or min_hits < 1:
-            problems.add("min_hits must be a whole number of at least 1", card=label, key=f"{where}.min_hits")
-            min_hits = 1
-        elif keywords and min_hits > len(keywords):
-            problems.add(
-                f"min_hits {min_hits} exceeds the {len(keywords)} keywords", card=label, key=f"{where}.min_hits"
-            )
-        weight = entry.get("weight", 1)
-        if not isinstance(weight, int | float) or isinstance(weight, bool) or not weight > 0:
-            problems.add("weight must be a positive number", card=label, key=f"{where}.weight")
-            weight = 1
-        required = entry.get("required", False)
-        if not isinstance(required, bool):
-            problems.add("required must be true or false", card=label, key=f"{where}.required")
-            required = False
-        points.append(RubricPoint(
-            point_id or "", text or "", tuple(k.strip() for k in keywords), min_hits, float(weight), required
-        ))
+        points.append(_parse_point(entry, f"rubric[{index}]", label, problems, seen))
     return tuple(points)
+
+
+def _parse_point(
+    entry: dict[str, Any], where: str, label: str, problems: _Problems, seen: set[str]
+) -> RubricPoint:
+    """One rubric point; `seen` holds the point ids met so far in its card."""
+    for key in sorted(set(entry) - POINT_KEYS):
+        problems.add("unknown key", card=label, key=f"{where}.{key}")
+    point_id = _text(entry, "id", problems, label, required=True, prefix=where)
+    if point_id:
+        if not KEBAB.match(point_id):
+            problems.add(f"point id {point_id!r} is not kebab-case", card=label, key=f"{where}.id")
+        if point_id in seen:
+            problems.add(f"duplicate point id {point_id!r}", card=label, key=f"{where}.id")
+        seen.add(point_id)
+    text = _text(entry, "point", problems, label, required=True, prefix=where)
+    keywords = _keywords(entry, where, label, problems)
+    min_hits = entry.get("min_hits", 1)
+    if not isinstance(min_hits, int) or isinstance(min_hits, bool) or min_hits < 1:
+        problems.add("min_hits must be a whole number of at least 1", card=label, key=f"{where}.min_hits")
+        min_hits = 1
+    elif keywords and min_hits > len(keywords):
+        problems.add(f"min_hits {min_hits} exceeds the {len(keywords)} keywords", card=label, key=f"{where}.min_hits")
+    weight = entry.get("weight", 1)
+    if not isinstance(weight, int | float) or isinstance(weight, bool) or not weight > 0:
+        problems.add("weight must be a positive number", card=label, key=f"{where}.weight")
+        weight = 1
+    required = entry.get("required", False)
+    if not isinstance(required, bool):
+        problems.add("required must be true or false", card=label, key=f"{where}.required")
+        required = False
+    keys = tuple(k.strip() for k in keywords)
+    return RubricPoint(point_id or "", text or "", keys, min_hits, float(weight), required)
+
+
+def _keywords(entry: dict[str, Any], where: str, label: str, problems: _Problems) -> list[str]:
+    keywords = entry.get("keywords")
+    if (
+        not isinstance(keywords, list)
+        or not keywords
+        or not all(isinstance(k, str) and k.strip() and all(a.strip() for a in k.split("|")) for k in keywords)
+    ):
+        problems.add("keywords must be a non-empty list of non-empty strings", card=label, key=f"{where}.keywords")
+        return []
+    return keywords
 
 
 def _text(
