@@ -4,7 +4,8 @@
 
 Ratios, unlike seconds, carry over between machines: each command is timed as a fresh
 process from start to exit and divided by the time of
-`select count(*), avg(rating), max(reviewed_at) from reviews` on the same database,
+`select count(*), avg(rating), max(reviewed_at) from reviews` (through the index it
+used when the targets were set, see SCAN_SQL) on the same database,
 in-process with a warm cache, taken in the same round (each figure is the median over
 --runs rounds). `tpmdrill due --json` on the large database is divided by the same
 command on a 100-card one, both before an interview date is set. Works on a copy of
@@ -34,7 +35,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 NOW = "2026-11-25T08:00:00+00:00"
-SCAN_SQL = "select count(*), avg(rating), max(reviewed_at) from reviews"
+# The yardstick: read through reviews_report_covering (m003), as SQLite did when the
+# targets were set. Left to choose, it now takes m005's narrower reviews_card_time_rating
+# and the scan itself gets twice as fast, which would move the yardstick, not the commands.
+SCAN_SQL = "select count(*), avg(rating), max(reviewed_at) from reviews indexed by reviews_report_covering"
 TARGETS = {"report": 5.0, "weak --json": 3.5, "due large / due small": 1.2}
 
 
