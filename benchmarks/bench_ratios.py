@@ -3,16 +3,18 @@
     python benchmarks/bench_ratios.py --large /tmp/large.db
 
 Ratios, unlike seconds, carry over between machines: each command is timed as a fresh
-process from start to exit (median of --runs), and divided by the median time of
-`select count(*), avg(rating), max(reviewed_at) from reviews` on the same database,
-in-process with a warm cache. `tpmdrill due --json` on the large database is divided by
-the same command on a 100-card one, both before an interview date is set. Works on a
-copy of --large (migrated by the tpmdrill under test, then with an interview date set,
-as the report benchmark does), so the original stays as built.
+process from start to exit and divided by the time of
+`select count(*), avg(rating), max(reviewed_at) from reviews` (through the index it
+used when the targets were set, see SCAN_SQL) on the same database,
+in-process with a warm cache, taken in the same round (each figure is the median over
+--runs rounds). `tpmdrill due --json` on the large database is divided by the same
+command on a 100-card one, both before an interview date is set. Works on a copy of
+--large (migrated by the tpmdrill under test, then with an interview date set, as the
+report benchmark does), so the original stays as built.
 
 Each figure is given twice: wall-clock time, and CPU time (user + system, of the child
 process for a command, of this process for the scan). On a machine shared with other
-work the wall-clock ratios swing with the load; the CPU ratios barely move.
+work the wall-clock ratios swing with the load; the CPU ratios move less.
 
 Targets: report <= 5x the scan, weak --json <= 3.5x, due large / due small <= 1.2x.
 """
@@ -33,7 +35,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 NOW = "2026-11-25T08:00:00+00:00"
-SCAN_SQL = "select count(*), avg(rating), max(reviewed_at) from reviews"
+# The yardstick: read through reviews_report_covering (m003), as SQLite did when the
+# targets were set. Left to choose, it now takes m005's narrower reviews_card_time_rating
+# and the scan itself gets twice as fast, which would move the yardstick, not the commands.
+SCAN_SQL = "select count(*), avg(rating), max(reviewed_at) from reviews indexed by reviews_report_covering"
 TARGETS = {"report": 5.0, "weak --json": 3.5, "due large / due small": 1.2}
 
 
@@ -45,10 +50,16 @@ def tpmdrill() -> list[str]:
 Timing = tuple[float, float]  # (wall-clock seconds, CPU seconds)
 
 
-def median_of(action: Callable[[], Timing], runs: int) -> Timing:
-    action()  # warm the page cache
-    timings = [action() for _ in range(runs)]
-    return statistics.median(t[0] for t in timings), statistics.median(t[1] for t in timings)
+def rounds(actions: dict[str, Callable[[], Timing]], runs: int) -> list[dict[str, Timing]]:
+    """`runs` rounds of every action, one after the other, after one round to warm the
+    page cache: a ratio is taken within a round, under the same load."""
+    for action in actions.values():
+        action()
+    return [{name: action() for name, action in actions.items()} for _ in range(runs)]
+
+
+def median_ratio(results: list[dict[str, Timing]], name: str, base: str, index: int) -> float:
+    return statistics.median(result[name][index] / result[base][index] for result in results)
 
 
 def command(args: list[str], env: dict[str, str]) -> Callable[[], Timing]:
@@ -87,23 +98,25 @@ def main() -> None:
         subprocess.run([sys.executable, str(HERE / "synth.py"), "--cards", "100", "--reviews", "2000",
                         "--db", str(small), "--now", NOW], check=True, capture_output=True)
         env = dict(os.environ, TPMDRILL_NOW=NOW, TPMDRILL_DB=str(large))
-        seconds = {  # `due` first: with an interview date it also computes readiness
-            "due large": median_of(command(["due", "--json"], env), args.runs),
-            "due small": median_of(command(["--db", str(small), "due", "--json"], env), args.runs),
-        }
+        due = rounds({  # before the interview date: with one, `due` also computes readiness
+            "due large": command(["due", "--json"], env),
+            "due small": command(["--db", str(small), "due", "--json"], env),
+        }, args.runs)
         subprocess.run([*tpmdrill(), "interview", "set", "2026-12-20"], env=env, check=True, capture_output=True)
-        seconds |= {
-            "scan": median_of(scan(large), args.runs),
-            "report": median_of(command(["report", "-o", str(Path(folder) / "report.html")], env), args.runs),
-            "weak --json": median_of(command(["weak", "--json"], env), args.runs),
-        }
-    for name, (wall, cpu) in seconds.items():
+        history = rounds({
+            "scan": scan(large),
+            "report": command(["report", "-o", str(Path(folder) / "report.html")], env),
+            "weak --json": command(["weak", "--json"], env),
+        }, args.runs)
+    for name in ("scan", "report", "weak --json", "due large", "due small"):
+        results = history if name in history[0] else due
+        wall, cpu = (statistics.median(r[name][i] for r in results) for i in (0, 1))
         print(f"{name:<24} median {wall * 1000:8.1f} ms wall, {cpu * 1000:8.1f} ms CPU")
     for clock, index in (("wall", 0), ("CPU", 1)):
         ratios = {
-            "report": seconds["report"][index] / seconds["scan"][index],
-            "weak --json": seconds["weak --json"][index] / seconds["scan"][index],
-            "due large / due small": seconds["due large"][index] / seconds["due small"][index],
+            "report": median_ratio(history, "report", "scan", index),
+            "weak --json": median_ratio(history, "weak --json", "scan", index),
+            "due large / due small": median_ratio(due, "due large", "due small", index),
         }
         for name, ratio in ratios.items():
             verdict = "ok" if ratio <= TARGETS[name] else "over"

@@ -39,7 +39,7 @@ _RECALL_SQL = (
 # reviews_report_covering. Sorted by id, so the verdict look-ups that follow walk the
 # verdicts index in order instead of jumping about it (a review id is a random UUID).
 _RECENT_SQL = (
-    "recent AS MATERIALIZED (SELECT x.id, x.card, x.rating,"
+    "recent AS MATERIALIZED (SELECT x.id, x.card,"
     " pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w FROM reviews x"
     " WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text ORDER BY x.id)"
 )
