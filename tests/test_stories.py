@@ -8,13 +8,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, Invoke
 from tpmdrill.decks import load_deck
 from tpmdrill.grading import grade
 from tpmdrill.store import Store
-from tpmdrill.stories import StoryProblems, new_card_id, parse_story, story_card, story_text, template
-from tpmdrill.story_deck import coverage, save_story, stories_path
+from tpmdrill.stories import Story, StoryProblems, new_card_id, parse_story, story_card, story_text, template
+from tpmdrill.story_deck import coverage, deck_toml, save_story, stories_path
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 BEHAVIOURAL = FIXTURES / "behavioural" / "beh-mini.toml"
@@ -281,3 +283,28 @@ def test_every_story_command_has_help_with_an_example(run: Invoke, args: list[st
 def test_the_story_list_examples_run(run: Invoke) -> None:
     assert run("story", "list", catch_exceptions=False).exit_code == 0
     assert json.loads(run("story", "list", "--json", catch_exceptions=False).stdout)["stories"] == []
+
+
+# ---- hypothesis: whatever a story says, its deck file reads back as the same card ----
+
+words = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(
+    lambda s: s.strip() == s and s)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    title=words, prompts=st.lists(words, min_size=1, max_size=3, unique=True),
+    sections=st.fixed_dictionaries(dict.fromkeys(("situation", "task", "action", "result", "lesson"), words)),
+    beats=st.lists(st.tuples(words, st.lists(words.filter(lambda w: "|" not in w), min_size=1, max_size=3,
+                                            unique=True).map(tuple)), min_size=1, max_size=3),
+)
+def test_a_story_card_survives_its_deck_file(
+    title: str, prompts: list[str], sections: dict[str, str], beats: list[tuple[str, tuple[str, ...]]]
+) -> None:
+    import tempfile
+
+    card = story_card(Story(title, ("ownership",), tuple(prompts), sections, tuple(beats)), "s")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "stories.toml"
+        path.write_text(deck_toml([card]), encoding="utf-8")
+        assert load_deck(path).cards == (card,)
