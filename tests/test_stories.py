@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -308,3 +309,20 @@ def test_a_story_card_survives_its_deck_file(
         path = Path(folder) / "stories.toml"
         path.write_text(deck_toml([card]), encoding="utf-8")
         assert load_deck(path).cards == (card,)
+
+
+def test_a_new_story_comes_first_among_new_cards(run: Invoke, editor: Editor, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime
+
+    from tpmdrill.session import plan_session
+
+    monkeypatch.setenv("TPMDRILL_NOW", "2025-03-01T09:00:00+00:00")
+    editor.script += [PLAIN_STORY]
+    assert run("story", "new", catch_exceptions=False).exit_code == 0
+    store = Store.open(Path(os.environ["TPMDRILL_DB"]))
+    try:
+        plan = plan_session(store, datetime.fromisoformat("2025-03-01T09:00:00+00:00"))
+        assert plan.items[0].card.full_id == "my-stories/moving-billing-off-the-monolith"
+        assert len(plan.items) > 1, "bundled new cards follow"
+    finally:
+        store.close()
