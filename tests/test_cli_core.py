@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tpmdrill.cli import cli
-
 from .conftest import MINI_DECKS, Invoke
 
 
@@ -75,15 +73,6 @@ def test_db_option_before_or_after_the_command(run: Invoke, tmp_path: Path) -> N
 def test_version_and_module_entry_point() -> None:
     out = subprocess.run(["python", "-m", "tpmdrill", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("tpmdrill, version ")
-
-
-@pytest.mark.parametrize("name", ["decks", "cards", "card", "due", "review", "config"])
-def test_every_command_has_help_with_an_example(run: Invoke, name: str) -> None:
-    command = cli.get_command(None, name)  # type: ignore[arg-type]
-    assert command is not None and command.help
-    result = run(name, "--help")
-    assert result.exit_code == 0
-    assert "Example" in result.stdout or name in {"decks", "config"}
 
 
 # ---- bad input: one clear line, the right exit code, nothing changed ---------

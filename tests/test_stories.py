@@ -326,3 +326,30 @@ def test_a_new_story_comes_first_among_new_cards(run: Invoke, editor: Editor, mo
         assert len(plan.items) > 1, "bundled new cards follow"
     finally:
         store.close()
+
+
+def test_story_new_from_a_file_or_standard_input(run: Invoke, tmp_path: Path) -> None:
+    blank = run("story", "new", "--template", catch_exceptions=False)
+    assert blank.exit_code == 0 and blank.stdout.startswith("# A story from your own career, in STAR form.")
+    incomplete = tmp_path / "story.txt"
+    incomplete.write_text(blank.stdout, encoding="utf-8")
+    refused = run("story", "new", "--file", str(incomplete))
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("Error: the story is not complete: give the story a title")
+    assert len(refused.stderr.splitlines()) == 1
+    saved = run("story", "new", "--file", "-", input=PLAIN_STORY, catch_exceptions=False)
+    assert saved.exit_code == 0
+    assert saved.stdout.startswith("Saved my-stories/moving-billing-off-the-monolith:")
+
+
+def test_story_edit_without_an_id_picks_from_a_list(run: Invoke, editor: Editor) -> None:
+    assert run("story", "edit", catch_exceptions=False).stdout == (
+        "You have no stories yet; 'tpmdrill story new' writes one.\n")
+    assert run("story", "new", "--file", "-", input=PLAIN_STORY).exit_code == 0
+    skipped = run("story", "edit", input="s\n", catch_exceptions=False)
+    assert "  1. my-stories/moving-billing-off-the-monolith  Tell me about a time" in skipped.stdout
+    assert skipped.stdout.endswith("No story edited.\n")
+    editor.script += [PLAIN_STORY.replace("Title: Moving", "Title: Moving")]
+    picked = run("story", "edit", input="1\n", catch_exceptions=False)
+    assert "Saved my-stories/moving-billing-off-the-monolith" in picked.stdout
+    assert editor.shown[-1].startswith("Title: Moving billing off the monolith\n")

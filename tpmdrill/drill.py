@@ -1,7 +1,9 @@
 """The drill loop's logic without its terminal: a card's verdicts as the user confirms
 or overrides them, saving one confirmed review, and the end-of-session summary.
 
-The CLI (tpmdrill.cli.drill) reads keys and prints; everything it decides lives here.
+The CLI (tpmdrill.cli.drill) reads keys and prints. What it shows comes from here
+(verdicts, saving, `time_is_up`, the summary) and from `session` (the queue, and
+`extra_new_cards` when nothing is due).
 """
 
 from __future__ import annotations
@@ -181,7 +183,9 @@ class SessionLog:
 
 
 @dataclass(frozen=True)
-class Summary:
+class SessionSummary:
+    """What the end of a drill shows: the session's counts and what comes next."""
+
     cards: int
     skipped: int
     seconds: float
@@ -191,13 +195,13 @@ class Summary:
     due_now: int
 
 
-def summarize(store: Store, log: SessionLog, now: datetime) -> Summary:
+def summarize_session(store: Store, log: SessionLog, now: datetime) -> SessionSummary:
     counts = Counter(r.rating for r in log.reviewed)
     missed = [
         (miss.card, _point_text(store, miss.card, miss.point), miss.misses)
         for miss in store.missed_points_since(day_start(now), limit=3)
     ]
-    return Summary(
+    return SessionSummary(
         cards=len(log.reviewed), skipped=len(log.skipped), seconds=log.seconds,
         ratings={name: counts[name] for name in RATINGS if counts[name]},
         most_missed=missed, due_tomorrow=due_tomorrow(store, now),
@@ -233,6 +237,12 @@ def last_seen_text(store: Store, card_id: str, now: datetime) -> str:
 
 def budget_left(minutes: int | None, spent: float) -> timedelta | None:
     return None if minutes is None else timedelta(minutes=minutes) - timedelta(seconds=spent)
+
+
+def time_is_up(minutes: int | None, spent: float, position: int) -> bool:
+    """Whether a session with a budget of `minutes` stops before card `position` (from 1),
+    `spent` seconds in; the first card is always shown."""
+    return minutes is not None and position > 1 and spent >= minutes * 60
 
 
 def banner_lines(store: Store, now: datetime) -> list[str]:

@@ -158,6 +158,22 @@ def record_review(
     return saved, new_memory if reschedule else memory
 
 
+@dataclass(frozen=True)
+class RecordedReview:
+    """What `review --json` prints: the review just recorded and the schedule it set."""
+
+    review: Review
+    memory: Memory
+
+    def to_json(self) -> dict[str, Any]:
+        review, memory = self.review, self.memory
+        return {
+            "review": review.id, "card": review.card, "rating": Rating.of(review.rating).label,
+            "reviewed_at": review.reviewed_at.isoformat(), "state": state_name(memory),
+            "due": memory.due.isoformat(), "stability": memory.stability, "difficulty": memory.difficulty,
+        }
+
+
 def interview_deadline(settings: Mapping[str, Any]) -> tuple[datetime, float] | None:
     """The interview instant (the start of its UTC day) and the recall to keep on it,
     when `tpmdrill interview set` has set a date."""

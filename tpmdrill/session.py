@@ -144,6 +144,11 @@ def new_left_today(store: Store, now: datetime) -> int:
     return max(0, per_day - store.cards_started_since(day_start(now)))
 
 
+def extra_new_cards(store: Store, plan: Plan) -> int:
+    """New cards to offer beyond today's allowance when it is used up: one more day's worth."""
+    return min(plan.new_available, int(effective(store.settings())["new_per_day"]))
+
+
 def plan_cram(
     store: Store, now: datetime, *, filters: Filters = Filters(), minutes: int | None = None
 ) -> Plan:

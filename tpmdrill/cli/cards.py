@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -16,18 +16,6 @@ from tpmdrill.cli.common import (
     open_store,
 )
 from tpmdrill.decks import CATEGORIES, KINDS
-from tpmdrill.enums import CardKind
-
-if TYPE_CHECKING:
-    from tpmdrill.decks import Card
-
-
-def card_summary(card: Card, category: str) -> dict[str, Any]:
-    return {
-        "id": card.full_id, "deck": card.deck, "category": category, "kind": card.kind,
-        "prompt": card.prompt, "minutes": card.minutes, "tags": list(card.tags),
-        "skills": list(card.skills), "difficulty": card.difficulty,
-    }
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -46,14 +34,10 @@ def cards(deck: str | None, category: str | None, kind: str | None, difficulty: 
       tpmdrill cards --kind sql --json
       tpmdrill cards --difficulty 3
     """
-    store = open_store()
-    categories = {row["id"]: row["category"] for row in store.decks()}
-    if deck is not None and deck not in categories:
-        from tpmdrill.errors import UnknownDeck
+    from tpmdrill.browse import card_list
 
-        raise UnknownDeck(f"no deck {deck!r}; 'tpmdrill decks list' lists decks")
-    selected = store.cards(deck=deck, category=category, kind=kind, difficulty=difficulty)
-    found = [card_summary(c, categories[c.deck]) for c in selected]
+    selected = card_list(open_store(), deck=deck, category=category, kind=kind, difficulty=difficulty)
+    found = [entry.to_json() for entry in selected]
     if json_:
         echo_json(found)
         return
@@ -71,37 +55,11 @@ def card(card_id: str, json_: bool) -> None:
 
     \b
     Example:
-      tpmdrill card api-design/idempotency --json
+      tpmdrill card api-design/idempotency-keys --json
     """
-    from tpmdrill.scheduler import SchedulerConfig, retrievability, state_name
+    from tpmdrill.browse import card_detail
 
-    store = open_store()
-    found = store.card(card_id)
-    memory = store.memory_of(card_id)
-    moment = now()
-    config = SchedulerConfig.from_settings(store.settings())
-    view = card_summary(found, store.category_of(found.deck)) | {
-        "answer": found.answer,
-        "rubric": [p.to_json() for p in found.rubric],
-        "retired": store.is_retired(card_id),
-        "state": state_name(memory),
-        "due": memory.due.isoformat() if memory else None,
-        "last_review": memory.last_review.isoformat() if memory and memory.last_review else None,
-        "stability": memory.stability if memory else None,
-        "difficulty": memory.difficulty if memory else None,
-        "retrievability": round(retrievability(found.kind, memory, moment, config), 4),
-        "reps": memory.reps if memory else 0,
-        "lapses": memory.lapses if memory else 0,
-        "reviews": store.history(card_id),
-        # issue 14: "difficulty" above is the memory's (FSRS); the card's level is card_difficulty.
-        "card_difficulty": found.difficulty,
-        "prompts": list(found.prompts),
-        "follow_ups": [f.to_json() for f in found.follow_ups],
-        "estimate": found.estimate.to_json() if found.estimate else None,
-    }
-    if found.kind == CardKind.SQL:
-        view["solution"] = found.solution
-        view["ordered"] = found.ordered
+    view = card_detail(open_store(), card_id, now()).to_json()
     if json_:
         echo_json(view)
         return

@@ -1,4 +1,4 @@
-"""Decks, cards and self-assessments: what `decks load`, `cards`, `card` and `assess` read and write."""
+"""Decks, cards and self-assessments: what `decks add`, `cards`, `card` and `assess` read and write."""
 
 from __future__ import annotations
 
