@@ -142,7 +142,7 @@ def test_the_mock_interviewer_copy_lists_the_follow_ups(tmp_path: Path, fmt: str
     finally:
         store.close()
     interviewer = sheet[sheet.index("Interviewer copy"):]
-    assert "Follow-ups, if time allows" in interviewer
+    assert "Follow-ups to ask" in interviewer
     assert "Traffic triples on Black Friday. What changes?" in interviewer
     assert "Queues orders to absorb the burst" in interviewer
     apostrophe = "&#39;" if fmt == "html" else "'"  # HTML escapes deck text

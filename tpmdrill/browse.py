@@ -45,7 +45,11 @@ class CardEntry:
 
 
 def card_list(
-    store: Store, *, deck: str | None = None, category: str | None = None, kind: str | None = None,
+    store: Store,
+    *,
+    deck: str | None = None,
+    category: str | None = None,
+    kind: str | None = None,
     difficulty: int | None = None,
 ) -> list[CardEntry]:
     """Active cards matching the filters; an unknown deck is an error, not an empty list."""
@@ -81,7 +85,7 @@ class CardDetail:
             "reps": memory.reps if memory else 0,
             "lapses": memory.lapses if memory else 0,
             "reviews": self.reviews,
-            # issue 14: "difficulty" above is the memory's (FSRS); the card's level is card_difficulty.
+            # "difficulty" above is the memory's (FSRS); the card's level is card_difficulty.
             "card_difficulty": card.difficulty,
             "prompts": list(card.prompts),
             "follow_ups": [f.to_json() for f in card.follow_ups],

@@ -73,3 +73,4 @@ class ReviewMode(StrEnum):
     REVIEW = "review"
     DRILL = "drill"
     CRAM = "cram"
+    MOCK = "mock"  # a question of a mock interview, recorded by `mock record` or `mock --live`

@@ -36,8 +36,9 @@ def cards(deck: str | None, category: str | None, kind: str | None, difficulty: 
     """
     from tpmdrill.browse import card_list
 
-    selected = card_list(open_store(), deck=deck, category=category, kind=kind, difficulty=difficulty)
-    found = [entry.to_json() for entry in selected]
+    found = [entry.to_json() for entry in card_list(
+        open_store(), deck=deck, category=category, kind=kind, difficulty=difficulty
+    )]
     if json_:
         echo_json(found)
         return

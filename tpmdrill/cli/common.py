@@ -104,8 +104,10 @@ def write_output(text: str, path: Path | None) -> None:
     if path is None or str(path) == "-":
         click.echo(text, nl=not text.endswith("\n"))
         return
+    from tpmdrill.paths import write_atomically
+
     try:
-        path.write_text(text, encoding="utf-8")
+        write_atomically(path, text)
     except OSError as ex:
         raise click.ClickException(f"cannot write {path}: {ex.strerror or ex}") from None
     click.echo(str(path.resolve()))

@@ -246,3 +246,73 @@ def memory_from_row(row: RowLike | None) -> Memory | None:
         due=from_text(row["due"]), reps=row["reps"], lapses=row["lapses"],
         last_review=from_text(row["last_review"]) if row["last_review"] is not None else None,
     )
+
+
+# ---- mock sheets (issue 15) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MockCandidate:
+    """An active card as a mock set weighs it."""
+
+    card: str
+    category: str
+    kind: str
+    minutes: int
+    difficulty: int
+    follow_ups: int
+
+
+@dataclass(frozen=True)
+class MockSheetRow:
+    id: str
+    created_at: datetime
+    seed: int
+    minutes: int
+    round: str
+    focus: str
+    source: str  # sheet (printed, recorded with `mock record`) | live (`mock --live`)
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MockOutcomeRow:
+    """How a question went: its review, the confirmed score, time taken, notes."""
+
+    review: str
+    score: float | None
+    seconds: float | None = None
+    notes: str | None = None
+    rating: int | None = None  # read back from the review
+
+
+@dataclass(frozen=True)
+class MockQuestionRow:
+    position: int
+    card: str
+    category: str
+    kind: str
+    minutes: int
+    role: str
+    outcome: MockOutcomeRow | None = None
+
+
+MOCK_SHEET_COLUMNS = "s.id, s.created_at, s.seed, s.minutes, s.round, s.focus, s.source, s.recorded_at"
+MOCK_QUESTION_COLUMNS = (
+    "q.position, q.card, q.category, q.kind, q.minutes, q.role, q.review, q.score, q.seconds, q.notes,"
+    " (SELECT r.rating FROM reviews r WHERE r.id = q.review) AS rating"
+)
+
+
+def mock_sheet_from_row(row: RowLike) -> MockSheetRow:
+    return MockSheetRow(
+        row["id"], from_text(row["created_at"]), int(row["seed"]), int(row["minutes"]), row["round"], row["focus"],
+        row["source"], from_text(row["recorded_at"]) if row["recorded_at"] is not None else None,
+    )
+
+
+def mock_question_from_row(row: RowLike) -> MockQuestionRow:
+    outcome = None if row["review"] is None else MockOutcomeRow(
+        row["review"], row["score"], row["seconds"], row["notes"], row["rating"])
+    return MockQuestionRow(int(row["position"]), row["card"], row["category"], row["kind"], int(row["minutes"]),
+                           row["role"], outcome)
