@@ -41,10 +41,10 @@ def test_story_new_makes_a_card_the_next_drill_serves(terminal: Terminal, tmp_pa
     db = tmp_path / "e2e.db"
     env = {"TPMDRILL_DB": str(db), "TPMDRILL_NOW": NOW, "EDITOR": str(editor), "VISUAL": str(editor)}
     tpm = shlex.quote(installed())
-    terminal.start(command(env, f"{tpm} story new && {tpm} drill --deck my-stories"))
+    terminal.start(command(env, f"{tpm} story new && {tpm} drill"))  # a plain drill, every deck loaded
 
     terminal.wait_for("Saved my-stories/moving-billing-off-the-monolith")
-    terminal.wait_for("Learn 1 new card now? [Y/n]")
+    terminal.wait_for("new cards now? [Y/n]")
     terminal.type_line("")
     terminal.wait_for("Tell me about a time you disagreed with engineering on a technical decision.")
     terminal.type_line("I pushed for a strangler migration, not a big-bang rewrite, with a rollback path.")
@@ -52,8 +52,11 @@ def test_story_new_makes_a_card_the_next_drill_serves(terminal: Terminal, tmp_pa
     terminal.type_line(".")
     terminal.wait_for("Enter: accept")
     terminal.type_line("")
+    terminal.wait_for("Write your answer", after="Card 2/")
+    terminal.type_line("q")
     screen = terminal.wait_for("Session: 1 card in")
 
+    assert "Card 1/5 · my-stories deck · behavioural · story, 5 min" in screen
     assert "✔ 1. Strangler migration instead of a big-bang rewrite" in screen
     assert "Situation. Our billing ran inside a ten-year-old monolith" in screen  # rendered Markdown
     assert (db.parent / "stories.toml").exists()

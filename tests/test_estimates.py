@@ -92,6 +92,22 @@ def test_no_usable_number_is_an_error_and_wrong(answer: str, error: str) -> None
     assert with_estimate_result("good", verdict) == "again"
 
 
+@pytest.mark.parametrize(
+    ("answer", "value"),
+    [("30-40k rps", (30e3 * 40e3) ** 0.5), ("20k to 50k rps", (20e3 * 50e3) ** 0.5),
+     ("somewhere between 10k and 40k requests per second", 20e3), ("Answer: 25–49k rps", 35e3)],
+)
+def test_a_range_counts_as_its_geometric_middle(answer: str, value: float) -> None:
+    verdict = check_estimate(RPS, answer)
+    assert verdict.value == pytest.approx(value)
+    assert verdict.written == answer.removeprefix("Answer: ").removeprefix("somewhere ").removeprefix("between ")
+
+
+def test_and_without_between_joins_nothing() -> None:
+    verdict = check_estimate(RPS, "reads are 30k rps and writes 5k rps")
+    assert verdict.value == 5000
+
+
 def test_percentages_and_numbers_inside_words_are_not_estimates() -> None:
     found = mentions("p99 under 200ms for 99.9% of S3 calls", frozenset())
     assert [(m.text, m.percent) for m in found] == [("200ms", False), ("99.9", True)]

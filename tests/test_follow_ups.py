@@ -126,3 +126,25 @@ def test_card_shows_difficulty_and_follow_ups(loaded: Invoke) -> None:
     assert "\nDifficulty 3 (senior).\n" in out
     assert ("\nFollow-up: Traffic triples on Black Friday. What changes?\n  - Scales out ahead of the peak\n"
             "  - Queues orders to absorb the burst\n") in out
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_the_mock_interviewer_copy_lists_the_follow_ups(tmp_path: Path, fmt: str) -> None:
+    from datetime import UTC, datetime
+
+    from tpmdrill.mock import choose
+    from tpmdrill.render import render_mock
+
+    store = Store.open(tmp_path / "t.db")
+    try:
+        store.sync_deck(load_deck(DECK), datetime(2025, 3, 1, tzinfo=UTC))
+        sheet = render_mock(choose(store, datetime(2025, 3, 1, tzinfo=UTC), minutes=30, seed=1, focus="even"), fmt)
+    finally:
+        store.close()
+    interviewer = sheet[sheet.index("Interviewer copy"):]
+    assert "Follow-ups to ask" in interviewer
+    assert "Traffic triples on Black Friday. What changes?" in interviewer
+    assert "Queues orders to absorb the burst" in interviewer
+    apostrophe = "&#39;" if fmt == "html" else "'"  # HTML escapes deck text
+    assert f"The payment provider{apostrophe}s API goes down" in interviewer
+    assert "Black Friday" not in sheet[:sheet.index("Interviewer copy")], "the candidate copy does not show them"

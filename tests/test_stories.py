@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, Invoke
 from tpmdrill.decks import load_deck
 from tpmdrill.grading import grade
 from tpmdrill.store import Store
-from tpmdrill.stories import StoryProblems, new_card_id, parse_story, story_card, story_text, template
-from tpmdrill.story_deck import coverage, save_story, stories_path
+from tpmdrill.stories import Story, StoryProblems, new_card_id, parse_story, story_card, story_text, template
+from tpmdrill.story_deck import coverage, deck_toml, save_story, stories_path
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 BEHAVIOURAL = FIXTURES / "behavioural" / "beh-mini.toml"
@@ -281,3 +284,72 @@ def test_every_story_command_has_help_with_an_example(run: Invoke, args: list[st
 def test_the_story_list_examples_run(run: Invoke) -> None:
     assert run("story", "list", catch_exceptions=False).exit_code == 0
     assert json.loads(run("story", "list", "--json", catch_exceptions=False).stdout)["stories"] == []
+
+
+# ---- hypothesis: whatever a story says, its deck file reads back as the same card ----
+
+words = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(
+    lambda s: s.strip() == s and s)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    title=words, prompts=st.lists(words, min_size=1, max_size=3, unique=True),
+    sections=st.fixed_dictionaries(dict.fromkeys(("situation", "task", "action", "result", "lesson"), words)),
+    beats=st.lists(st.tuples(words, st.lists(words.filter(lambda w: "|" not in w), min_size=1, max_size=3,
+                                            unique=True).map(tuple)), min_size=1, max_size=3),
+)
+def test_a_story_card_survives_its_deck_file(
+    title: str, prompts: list[str], sections: dict[str, str], beats: list[tuple[str, tuple[str, ...]]]
+) -> None:
+    import tempfile
+
+    card = story_card(Story(title, ("ownership",), tuple(prompts), sections, tuple(beats)), "s")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "stories.toml"
+        path.write_text(deck_toml([card]), encoding="utf-8")
+        assert load_deck(path).cards == (card,)
+
+
+def test_a_new_story_comes_first_among_new_cards(run: Invoke, editor: Editor, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime
+
+    from tpmdrill.session import plan_session
+
+    monkeypatch.setenv("TPMDRILL_NOW", "2025-03-01T09:00:00+00:00")
+    editor.script += [PLAIN_STORY]
+    assert run("story", "new", catch_exceptions=False).exit_code == 0
+    store = Store.open(Path(os.environ["TPMDRILL_DB"]))
+    try:
+        plan = plan_session(store, datetime.fromisoformat("2025-03-01T09:00:00+00:00"))
+        assert plan.items[0].card.full_id == "my-stories/moving-billing-off-the-monolith"
+        assert len(plan.items) > 1, "bundled new cards follow"
+    finally:
+        store.close()
+
+
+def test_story_new_from_a_file_or_standard_input(run: Invoke, tmp_path: Path) -> None:
+    blank = run("story", "new", "--template", catch_exceptions=False)
+    assert blank.exit_code == 0 and blank.stdout.startswith("# A story from your own career, in STAR form.")
+    incomplete = tmp_path / "story.txt"
+    incomplete.write_text(blank.stdout, encoding="utf-8")
+    refused = run("story", "new", "--file", str(incomplete))
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("Error: the story is not complete: give the story a title")
+    assert len(refused.stderr.splitlines()) == 1
+    saved = run("story", "new", "--file", "-", input=PLAIN_STORY, catch_exceptions=False)
+    assert saved.exit_code == 0
+    assert saved.stdout.startswith("Saved my-stories/moving-billing-off-the-monolith:")
+
+
+def test_story_edit_without_an_id_picks_from_a_list(run: Invoke, editor: Editor) -> None:
+    assert run("story", "edit", catch_exceptions=False).stdout == (
+        "You have no stories yet; 'tpmdrill story new' writes one.\n")
+    assert run("story", "new", "--file", "-", input=PLAIN_STORY).exit_code == 0
+    skipped = run("story", "edit", input="s\n", catch_exceptions=False)
+    assert "  1. my-stories/moving-billing-off-the-monolith  Tell me about a time" in skipped.stdout
+    assert skipped.stdout.endswith("No story edited.\n")
+    editor.script += [PLAIN_STORY.replace("Title: Moving", "Title: Moving")]
+    picked = run("story", "edit", input="1\n", catch_exceptions=False)
+    assert "Saved my-stories/moving-billing-off-the-monolith" in picked.stdout
+    assert editor.shown[-1].startswith("Title: Moving billing off the monolith\n")

@@ -204,6 +204,9 @@ class Mention:
     text: str
     marked: bool  # on a line that states the result ("Answer: ...", "So ...", "≈ ...")
     percent: bool = False
+    start: int = 0  # where it is in the answer
+    end: int = 0
+    scale: float = 1.0  # the multiplier written with it: 1e3 for '40k'
 
 
 def mentions(text: str, nouns: frozenset[str]) -> list[Mention]:
@@ -215,7 +218,8 @@ def mentions(text: str, nouns: frozenset[str]) -> list[Mention]:
         if glued is None:  # part of a word such as 'p99' or 'S3'
             continue
         multiplier, position = glued
-        value = _number_value(match) * multiplier
+        number = _number_value(match)
+        value = number * multiplier
         if multiplier == 1:
             value, position = _word_multiplier(text, position, value)
         unit, end = _unit_from(text, position, nouns)
@@ -223,8 +227,33 @@ def mentions(text: str, nouns: frozenset[str]) -> list[Mention]:
             unit = unit.times(_named(COUNT_ALIASES[match["cur"]]))
         percent = text[end:end + 1] == "%" or text[end:].lstrip().lower().startswith("percent")
         found.append(Mention(value, unit, text[match.start():end].strip(), _is_marked(_line_of(text, match.start())),
-                             percent))
-    return found
+                             percent, match.start(), end, value / number if number else 1.0))
+    return _ranges(text, found)
+
+
+RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|and)\s*", re.IGNORECASE)
+
+
+def _ranges(text: str, found: list[Mention]) -> list[Mention]:
+    """'30-40k rps', '20k to 50k rps', 'between 2 and 8 TB': one mention, the range's
+    geometric middle (the right middle for an order of magnitude)."""
+    merged: list[Mention] = []
+    for high in found:
+        low = merged[-1] if merged else None
+        if low is None or not _joins(text, low, high):
+            merged.append(high)
+            continue
+        bottom = low.value * (high.scale if low.scale == 1 else 1)  # '30-40k': the 30 is 30k
+        merged[-1] = Mention((bottom * high.value) ** 0.5, high.unit, text[low.start:high.end].strip(),
+                             low.marked or high.marked, high.percent, low.start, high.end, high.scale)
+    return merged
+
+
+def _joins(text: str, low: Mention, high: Mention) -> bool:
+    between = text[low.end:high.start]
+    if RANGE_JOIN.fullmatch(between) is None or not (low.unit.is_bare or low.unit == high.unit):
+        return False
+    return "and" not in between.lower() or text[:low.start].lower().rstrip().endswith("between")
 
 
 def _number_value(match: re.Match[str]) -> float:

@@ -76,10 +76,13 @@ def skill_priority(card: Card, ratings: Mapping[str, int | None] | None) -> int:
 
 
 def order_new(cards: Iterable[NewCard], ratings: Mapping[str, int | None] | None) -> list[Card]:
-    """Gap skills first (lowest rating first); then deck position, so decks interleave."""
-    ranked = sorted(
-        cards, key=lambda new: (skill_priority(new.card, ratings), new.position, new.card.deck, new.card.id)
-    )
+    """The user's own new stories first (they just wrote them); then gap skills (lowest
+    rating first); then deck position, so decks interleave."""
+    from tpmdrill.stories import STORY_DECK_ID
+
+    ranked = sorted(cards, key=lambda new: (
+        new.card.deck != STORY_DECK_ID, skill_priority(new.card, ratings), new.position, new.card.deck, new.card.id,
+    ))
     return [new.card for new in ranked]
 
 

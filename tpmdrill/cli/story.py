@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, db_path, echo_json, json_option, now, open_store
+from tpmdrill.cli.common import (
+    CONTEXT_SETTINGS,
+    db_option,
+    db_path,
+    echo_json,
+    json_option,
+    now,
+    open_store,
+    read_text_file,
+)
 
 if TYPE_CHECKING:
     from tpmdrill.decks import Card
@@ -26,58 +35,99 @@ def _plain(text: str) -> str:
 def story() -> None:
     """Your own stories from your career, drilled as behavioural cards.
 
+    Write one with 'tpmdrill story new' (it opens $EDITOR); see what your stories
+    cover with 'tpmdrill story list'.
+
     \b
     Examples:
-      tpmdrill story new
       tpmdrill story list --json
+      tpmdrill story new --template > story.txt
     """
 
 
 @story.command("new", context_settings=CONTEXT_SETTINGS)
+@click.option("--template", "template_", is_flag=True, help="Print the blank STAR template and stop.")
+@click.option("--file", "file_", help="Read the filled-in template from this file ('-' reads standard input) "
+              "instead of opening $EDITOR.")
 @db_option
-def new() -> None:
+def new(template_: bool, file_: str | None) -> None:
     """Write a story in $EDITOR from a STAR template and save it as a card.
 
     The template asks for a title, the competencies and interview prompts the
     story answers, situation, task, action, result, lesson and the key beats to
     remember. An incomplete story is shown with what to fix; edit it again or keep
-    it as a draft that the next 'story new' continues.
+    it as a draft that the next 'story new' continues. To write it in another
+    editor, print the template, fill it in, then load it with
+    'tpmdrill story new --file story.txt'.
 
     \b
-    Example:
+    Examples:
+      tpmdrill story new --template > story.txt
       EDITOR=nano tpmdrill story new
     """
     from tpmdrill.stories import template
-    from tpmdrill.story_deck import coverage, draft_path
+    from tpmdrill.story_deck import coverage, draft_path, write_story
 
     store = open_store()
+    if file_ is not None:
+        card = write_story(store, db_path(), read_text_file(file_), now())
+        _saved(card)
+        return
+    blank = template([(c.full_id, c.prompt) for c in coverage(store).unanswered])
+    if template_:
+        click.echo(blank, nl=False)
+        return
     draft = draft_path(db_path())
     if draft.exists():
         click.echo(f"Continuing your draft from {draft}.")
-        text = draft.read_text(encoding="utf-8")
-    else:
-        text = template([(c.full_id, c.prompt) for c in coverage(store).unanswered])
-    _edit_until_saved(store, text, None)
+    _edit_until_saved(store, draft.read_text(encoding="utf-8") if draft.exists() else blank, None)
 
 
 @story.command("edit", context_settings=CONTEXT_SETTINGS)
-@click.argument("card_id")
+@click.argument("card_id", required=False)
 @db_option
-def edit(card_id: str) -> None:
+def edit(card_id: str | None) -> None:
     """Edit one of your stories in $EDITOR; its reviews are kept.
 
+    Without CARD_ID, pick the story from a numbered list.
+
     \b
-    Example:
-      tpmdrill story edit my-stories/billing-migration
+    Examples:
+      tpmdrill story edit
     """
     from tpmdrill.errors import UnknownCard
     from tpmdrill.stories import STORY_DECK_ID, story_text
 
     store = open_store()
-    card = store.card(card_id)
+    card = store.card(card_id) if card_id is not None else _pick(store)
+    if card is None:
+        return
     if card.deck != STORY_DECK_ID:
         raise UnknownCard(f"{card_id!r} is not one of your stories; 'tpmdrill story list' lists them")
     _edit_until_saved(store, story_text(card), card.id)
+
+
+def _pick(store: Store) -> Card | None:
+    """The story the user picks by number; None when there is none or they skip."""
+    from tpmdrill.story_deck import coverage
+
+    stories = coverage(store).stories
+    if not stories:
+        click.echo("You have no stories yet; 'tpmdrill story new' writes one.")
+        return None
+    for number, card in enumerate(stories, start=1):
+        click.echo(f"  {number}. {card.full_id}  {_plain(card.prompt)}")
+    choice = click.prompt("Number of the story to edit (s: skip)", default="s", show_default=False,
+                          prompt_suffix=" > ").strip().lower()
+    if choice.isdigit() and 1 <= int(choice) <= len(stories):
+        return stories[int(choice) - 1]
+    click.echo("No story edited.")
+    return None
+
+
+def _saved(card: Card) -> None:
+    click.echo(f"Saved {card.full_id}: {_plain(card.prompt)}")
+    click.echo(f"It comes up in drills like any card: tpmdrill drill --deck {card.deck}")
 
 
 def _edit_until_saved(store: Store, text: str, card_id: str | None) -> None:
@@ -96,8 +146,7 @@ def _edit_until_saved(store: Store, text: str, card_id: str | None) -> None:
             if not _again(ex.problems, text):
                 return
             continue
-        click.echo(f"Saved {card.full_id}: {_plain(card.prompt)}")
-        click.echo(f"It comes up in drills like any card: tpmdrill drill --deck {card.deck}")
+        _saved(card)
         return
 
 
