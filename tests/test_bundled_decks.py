@@ -9,7 +9,7 @@ from functools import cache
 import pytest
 from rapidfuzz import fuzz
 
-from tpmdrill.decks import CATEGORIES, Card, load_deck
+from tpmdrill.decks import CATEGORIES, Card, deck_paths, load_deck
 from tpmdrill.grading import grade
 from tpmdrill.paths import bundled_decks_dir
 from tpmdrill.skills import SKILLS
@@ -25,7 +25,7 @@ UNRELATED = [
 
 @cache
 def bundled_cards() -> tuple[Card, ...]:
-    return tuple(card for path in sorted(bundled_decks_dir().glob("*.toml")) for card in load_deck(path).cards)
+    return tuple(card for path in deck_paths(bundled_decks_dir()) for card in load_deck(path).cards)
 
 
 def card_ids() -> list[str]:
@@ -33,7 +33,7 @@ def card_ids() -> list[str]:
 
 
 def test_one_deck_per_category_with_at_least_thirty_cards() -> None:
-    decks = {load_deck(path).category: load_deck(path) for path in bundled_decks_dir().glob("*.toml")}
+    decks = {load_deck(path).category: load_deck(path) for path in deck_paths(bundled_decks_dir())}
     assert set(decks) == set(CATEGORIES)
     for deck in decks.values():
         assert len(deck.cards) >= 30, deck.id

@@ -29,7 +29,9 @@ CARD_KEYS = {
     "fixture", "solution", "ordered",
 }
 SQL_ONLY_KEYS = {"fixture", "solution", "ordered"}
-POINT_KEYS = {"id", "point", "keywords", "min_hits", "weight", "required"}
+POINT_KEYS = {"id", "point", "keywords", "min_hits", "weight", "required", "examples"}
+# Not a deck: the shared thesaurus of the grader sits beside the bundled decks.
+THESAURUS_FILE = "thesaurus.toml"
 
 
 @dataclass(frozen=True)
@@ -40,16 +42,18 @@ class RubricPoint:
     min_hits: int = 1
     weight: float = 1.0
     required: bool = False
+    examples: tuple[str, ...] = ()  # short phrasings a candidate might write that hit the point
 
     def to_json(self) -> dict[str, Any]:
         """The point as the store keeps it and `card --json` shows it."""
         return {"id": self.id, "point": self.point, "keywords": list(self.keywords),
-                "min_hits": self.min_hits, "weight": self.weight, "required": self.required}
+                "min_hits": self.min_hits, "weight": self.weight, "required": self.required,
+                "examples": list(self.examples)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RubricPoint:
         return cls(data["id"], data["point"], tuple(data["keywords"]), data["min_hits"], data["weight"],
-                   data["required"])
+                   data["required"], tuple(data.get("examples", ())))
 
 
 @dataclass(frozen=True)
@@ -90,17 +94,23 @@ class _Problems:
         self.path = path
         self.items: list[str] = []
 
-    def add(self, message: str, card: str | None = None, key: str | None = None) -> None:
+    def add(self, message: str, card: str | None = None, key: str | None = None, point: str | None = None) -> None:
         where = [str(self.path)]
         if card is not None:
             where.append(f"card {card!r}")
+        if point is not None:
+            where.append(f"point {point!r}")
         if key is not None:
             where.append(f"key {key!r}")
         self.items.append(f"{': '.join(where)}: {message}")
 
 
-def load_deck(path: Path) -> Deck:
-    """Parse and validate one deck file; raise DeckError listing every problem."""
+def load_deck(path: Path, *, self_check: bool = True) -> Deck:
+    """Parse and validate one deck file; raise DeckError listing every problem.
+
+    Unless `self_check` is off, the rubrics are also checked against themselves
+    (tpmdrill.grading.selfcheck). The bundled decks load without it: the test suite
+    checks them, and a user is never locked out by a grading-quality check."""
     problems = _Problems(path)
     try:
         raw = path.read_bytes()
@@ -115,15 +125,28 @@ def load_deck(path: Path) -> Deck:
     deck = _parse_deck(data, path, problems, hashlib.sha256(raw).hexdigest())
     if problems.items or deck is None:
         raise DeckError(problems.items)
+    if not self_check:
+        return deck
+    from tpmdrill.grading.selfcheck import check_deck
+
+    for card, point, message in check_deck(deck):
+        problems.add(message, card=card, point=point)
+    if problems.items:
+        raise DeckError(problems.items)
     return deck
+
+
+def deck_paths(folder: Path) -> list[Path]:
+    """The deck files of a folder, in name order (the thesaurus is not a deck)."""
+    return sorted(p for p in folder.glob("*.toml") if p.name != THESAURUS_FILE)
 
 
 def deck_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Expand folders into the *.toml files they hold, in name order."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(path.glob("*.toml"))
-        else:
+            yield from deck_paths(path)
+        elif path.name != THESAURUS_FILE:
             yield path
 
 
@@ -139,6 +162,7 @@ def load_decks(paths: Iterable[Path]) -> list[Deck]:
             decks.append(load_deck(path))
         except DeckError as ex:
             problems.extend(ex.problems)
+    problems.extend(_thesaurus_problems(paths))
     seen: dict[str, str] = {}
     for deck in decks:
         if deck.id in seen:
@@ -147,6 +171,22 @@ def load_decks(paths: Iterable[Path]) -> list[Deck]:
     if problems:
         raise DeckError(problems)
     return decks
+
+
+def _thesaurus_problems(paths: Iterable[Path]) -> list[str]:
+    """A thesaurus given, or found in a folder given, is validated with the decks."""
+    from tpmdrill.grading.selfcheck import check_thesaurus
+    from tpmdrill.grading.thesaurus import load_thesaurus
+
+    problems: list[str] = []
+    for path in paths:
+        found = path / THESAURUS_FILE if path.is_dir() else path
+        if found.name == THESAURUS_FILE and found.exists():
+            try:
+                problems.extend(check_thesaurus(load_thesaurus(found)))
+            except DeckError as ex:
+                problems.extend(ex.problems)
+    return problems
 
 
 def _parse_deck(data: dict[str, Any], path: Path, problems: _Problems, digest: str) -> Deck | None:
@@ -303,8 +343,13 @@ def _parse_rubric(raw: Any, label: str, problems: _Problems) -> tuple[RubricPoin
         if not isinstance(required, bool):
             problems.add("required must be true or false", card=label, key=f"{where}.required")
             required = False
+        examples = entry.get("examples", [])
+        if not isinstance(examples, list) or not all(isinstance(e, str) and e.strip() for e in examples):
+            problems.add("examples must be a list of non-empty strings", card=label, key=f"{where}.examples")
+            examples = []
         points.append(RubricPoint(
-            point_id or "", text or "", tuple(k.strip() for k in keywords), min_hits, float(weight), required
+            point_id or "", text or "", tuple(k.strip() for k in keywords), min_hits, float(weight), required,
+            tuple(e.strip() for e in examples),
         ))
     return tuple(points)
 

@@ -11,73 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tpmdrill.decks import Card
-from tpmdrill.errors import BadValue
-from tpmdrill.judging import Judgement, NothingToGrade, judge, with_query_result
+from tpmdrill.judging import CardVerdict, Judgement, NothingToGrade, judge, under_confirmation
 from tpmdrill.scheduler import RATINGS, interval_text, rating_name, rating_value, record_review
 from tpmdrill.session import day_start, due_tomorrow
-from tpmdrill.store import Memory, PointVerdictRow, Store
-
-
-@dataclass(frozen=True)
-class PointCall:
-    """One rubric point: what the grader said, what the user confirms."""
-
-    number: int
-    id: str
-    text: str
-    required: bool
-    auto_hit: bool
-    hit: bool
-    matched: tuple[str, ...]
-
-
-@dataclass
-class CardVerdict:
-    """A graded answer under confirmation: points can be toggled, the rating chosen."""
-
-    card: Card
-    answer: str
-    judgement: Judgement | None  # None when the card has nothing to grade against
-    points: list[PointCall]
-
-    @property
-    def auto_suggested(self) -> str | None:
-        return self.judgement.suggested_rating if self.judgement else None
-
-    @property
-    def suggested(self) -> str | None:
-        """The suggestion for the points as they stand now, toggles included."""
-        if self.judgement is None:
-            return None
-        from tpmdrill.grading import suggest_rating
-
-        rating = self.judgement.suggested_rating
-        if self.judgement.grade is not None:
-            required_missed = any(p.required and not p.hit for p in self.points)
-            rating = suggest_rating(self.score or 0.0, required_missed=required_missed,
-                                    stuffing=self.judgement.grade.stuffing)
-        if self.judgement.sql is not None:
-            rating = with_query_result(rating, self.judgement.sql)
-        return rating
-
-    @property
-    def score(self) -> float | None:
-        if self.judgement is None:
-            return None
-        if self.judgement.grade is None:
-            return self.judgement.score
-        from tpmdrill.grading import score_points
-
-        return score_points(self.card.rubric, {p.id: p.hit for p in self.points})
-
-    def toggle(self, number: int) -> None:
-        if not 1 <= number <= len(self.points):
-            raise BadValue(f"there is no point {number}; points are 1-{len(self.points)}")
-        point = self.points[number - 1]
-        self.points[number - 1] = PointCall(**{**point.__dict__, "hit": not point.hit})
-
-    def verdict_rows(self) -> tuple[PointVerdictRow, ...]:
-        return tuple(PointVerdictRow(p.id, p.auto_hit, p.hit, p.matched) for p in self.points)
+from tpmdrill.store import Memory, Store
 
 
 def verdict_for(card: Card, answer: str) -> CardVerdict:
@@ -87,16 +24,6 @@ def verdict_for(card: Card, answer: str) -> CardVerdict:
     except NothingToGrade:
         judgement = None
     return under_confirmation(card, answer, judgement)
-
-
-def under_confirmation(card: Card, answer: str, judgement: Judgement | None) -> CardVerdict:
-    """A judgement turned into point calls the user may toggle before confirming."""
-    verdicts = judgement.points if judgement else ()
-    points = [
-        PointCall(n, p.id, p.point, p.required, v.hit, v.hit, v.matched)
-        for n, (p, v) in enumerate(zip(card.rubric, verdicts, strict=True), start=1)
-    ]
-    return CardVerdict(card, answer, judgement, points)
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,41 @@
-"""Judging one answer to one card: the rubric grade and, for a sql card, the query's result.
+"""Judging one answer to one card, and the verdicts the user then confirms.
 
-The grader suggests a rating from the rubric alone; for a sql card the result of
-running the query counts alongside it, because a query that returns the wrong rows
-is wrong however well it is described.
+The verdict vocabulary, smallest first (these are the only verdict types):
+
+- `grading.PointVerdict`: the grader's call on one rubric point, with its evidence
+  (matched words, ideas found and missing, negated mentions);
+- `grading.Grade`: the rubric's point verdicts, the score and the answer's flags;
+- `sqlcheck.SqlVerdict`: what running a sql answer returned against the solution;
+- `Judgement`: one answer to one card: its Grade and SqlVerdict and the suggestion;
+- `CardVerdict` (with one `PointCall` per point): a judgement under the user's
+  confirmation, points toggled;
+- `store.PointVerdictRow`: one point's automatic and confirmed call, as stored.
+
+One function decides a suggested rating, `suggest`, for `grade`, `drill` (before
+and after toggles) and `review` alike; one builds the stored rows, `verdict_rows`.
+For a sql card the result drives the rating: a wrong or failing query is Again
+whatever its words, a correct one is Good, or Easy when its rubric points are met
+too. Other cards map the rubric score to a rating (grading.suggest_rating).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from tpmdrill.errors import TpmdrillError
+from tpmdrill.errors import BadValue, TpmdrillError
 from tpmdrill.ratings import RATINGS
 
 if TYPE_CHECKING:
-    from tpmdrill.decks import Card
+    from tpmdrill.decks import Card, RubricPoint
     from tpmdrill.grading import Grade, PointVerdict
     from tpmdrill.sqlcheck import SqlVerdict
+    from tpmdrill.store import PointVerdictRow
+
+__all__ = ["RATINGS", "CardVerdict", "Judgement", "NothingToGrade", "PointCall", "judge", "suggest",
+           "under_confirmation", "verdict_rows"]
+
 
 @dataclass(frozen=True)
 class Judgement:
@@ -30,14 +49,25 @@ class Judgement:
     def points(self) -> tuple[PointVerdict, ...]:
         return self.grade.points if self.grade else ()
 
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return self.grade.flags if self.grade else ()
+
     def to_json(self) -> dict[str, object]:
-        """The contract's `grade --json` shape."""
+        """The contract's `grade --json` shape, grown by `flags` and each point's
+        `ideas` ({found, missing, needed}) and `negated`."""
         return {
             "card": self.card,
             "score": round(self.score, 4),
             "suggested_rating": self.suggested_rating,
-            "points": [{"id": p.id, "hit": p.hit, "matched": list(p.matched)} for p in self.points],
+            "points": [
+                {"id": p.id, "hit": p.hit, "matched": list(p.matched),
+                 "ideas": {"found": list(p.found), "missing": list(p.missing), "needed": p.needed},
+                 "negated": list(p.negated)}
+                for p in self.points
+            ],
             "sql": self.sql.to_json() if self.sql else None,
+            "flags": list(self.flags),
         }
 
 
@@ -51,23 +81,28 @@ def judge(card: Card, answer: str) -> Judgement:
 
     if not card.rubric and card.kind != "sql":
         raise NothingToGrade(f"card {card.full_id!r} has no rubric to grade against; rate it yourself")
-    graded = grade(card.rubric, answer) if card.rubric else None
+    graded = grade(card.rubric, answer, prompt=card.prompt) if card.rubric else None
     verdict = _run_sql(card, answer) if card.kind == "sql" else None
     score = graded.score if graded else (1.0 if verdict and verdict.correct else 0.0)
-    suggestion = graded.suggested_rating if graded else ("good" if verdict and verdict.correct else "again")
-    if verdict is not None:
-        suggestion = with_query_result(suggestion, verdict)
+    hits = {v.id: v.hit for v in graded.points} if graded else {}
+    suggestion = suggest(card.rubric, hits, flags=graded.flags if graded else (), sql=verdict)
     return Judgement(card.full_id, score, suggestion, graded, verdict)
 
 
-def with_query_result(suggestion: str, verdict: SqlVerdict) -> str:
-    """A query that fails is Again; wrong rows cap at Hard; right rows lift to at least Good."""
-    if verdict.error is not None:
-        return "again"
-    rank = RATINGS.index(suggestion)
-    if verdict.correct:
-        return RATINGS[max(rank, RATINGS.index("good"))]
-    return RATINGS[min(rank, RATINGS.index("hard"))]
+def suggest(
+    rubric: Sequence[RubricPoint], hits: Mapping[str, bool], *, flags: Iterable[str] = (),
+    sql: SqlVerdict | None = None,
+) -> str:
+    """The suggested rating for these point calls (automatic or confirmed)."""
+    from tpmdrill.grading import KEYWORD_LIST, THRESHOLDS, score_points, suggest_rating
+
+    score = score_points(rubric, hits)
+    if sql is not None:
+        if not sql.correct:
+            return "again"
+        return "easy" if rubric and score >= THRESHOLDS[-1] else "good"
+    required_missed = any(p.required and not hits.get(p.id, False) for p in rubric)
+    return suggest_rating(score, required_missed=required_missed, stuffing=KEYWORD_LIST in flags)
 
 
 def _run_sql(card: Card, answer: str) -> SqlVerdict:
@@ -76,3 +111,81 @@ def _run_sql(card: Card, answer: str) -> SqlVerdict:
     if card.fixture is None or card.solution is None:
         raise TpmdrillError(f"sql card {card.full_id!r} has no fixture or solution")
     return check(card.fixture, card.solution, answer, ordered=card.ordered)
+
+
+# --- under confirmation ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PointCall:
+    """One rubric point: what the grader said, what the user confirms."""
+
+    number: int
+    id: str
+    text: str
+    required: bool
+    auto_hit: bool
+    hit: bool
+    matched: tuple[str, ...]
+    ideas: str = ""  # "2 of 3 ideas: found ...; missing: ...", from the grader
+    negated: tuple[str, ...] = ()
+
+
+@dataclass
+class CardVerdict:
+    """A graded answer under confirmation: points can be toggled, the rating chosen."""
+
+    card: Card
+    answer: str
+    judgement: Judgement | None  # None when the card has nothing to grade against
+    points: list[PointCall]
+
+    @property
+    def auto_suggested(self) -> str | None:
+        return self.judgement.suggested_rating if self.judgement else None
+
+    @property
+    def suggested(self) -> str | None:
+        """The suggestion for the points as they stand now, toggles included."""
+        if self.judgement is None:
+            return None
+        hits = {p.id: p.hit for p in self.points}
+        return suggest(self.card.rubric, hits, flags=self.judgement.flags, sql=self.judgement.sql)
+
+    @property
+    def score(self) -> float | None:
+        if self.judgement is None:
+            return None
+        if self.judgement.grade is None:
+            return self.judgement.score
+        from tpmdrill.grading import score_points
+
+        return score_points(self.card.rubric, {p.id: p.hit for p in self.points})
+
+    def toggle(self, number: int) -> PointCall:
+        """Flip point `number` (1-based) and return it as it now stands."""
+        if not 1 <= number <= len(self.points):
+            raise BadValue(f"there is no point {number}; points are 1-{len(self.points)}")
+        point = self.points[number - 1]
+        self.points[number - 1] = replace(point, hit=not point.hit)
+        return self.points[number - 1]
+
+    def verdict_rows(self) -> tuple[PointVerdictRow, ...]:
+        return verdict_rows(self.points)
+
+
+def under_confirmation(card: Card, answer: str, judgement: Judgement | None) -> CardVerdict:
+    """A judgement turned into point calls the user may toggle before confirming."""
+    verdicts = judgement.points if judgement else ()
+    points = [
+        PointCall(n, p.id, p.point, p.required, v.hit, v.hit, v.matched, v.ideas_text(), v.negated)
+        for n, (p, v) in enumerate(zip(card.rubric, verdicts, strict=True), start=1)
+    ]
+    return CardVerdict(card, answer, judgement, points)
+
+
+def verdict_rows(points: Iterable[PointCall]) -> tuple[PointVerdictRow, ...]:
+    """The rows the store keeps for these point calls: automatic and confirmed hit."""
+    from tpmdrill.store import PointVerdictRow
+
+    return tuple(PointVerdictRow(p.id, p.auto_hit, p.hit, p.matched) for p in points)
