@@ -343,15 +343,19 @@ def _parse_rubric(raw: Any, label: str, problems: _Problems) -> tuple[RubricPoin
         if not isinstance(required, bool):
             problems.add("required must be true or false", card=label, key=f"{where}.required")
             required = False
-        examples = entry.get("examples", [])
-        if not isinstance(examples, list) or not all(isinstance(e, str) and e.strip() for e in examples):
-            problems.add("examples must be a list of non-empty strings", card=label, key=f"{where}.examples")
-            examples = []
         points.append(RubricPoint(
             point_id or "", text or "", tuple(k.strip() for k in keywords), min_hits, float(weight), required,
-            tuple(e.strip() for e in examples),
+            _examples(entry, label, where, problems),
         ))
     return tuple(points)
+
+
+def _examples(entry: dict[str, Any], label: str, where: str, problems: _Problems) -> tuple[str, ...]:
+    examples = entry.get("examples", [])
+    if not isinstance(examples, list) or not all(isinstance(e, str) and e.strip() for e in examples):
+        problems.add("examples must be a list of non-empty strings", card=label, key=f"{where}.examples")
+        return ()
+    return tuple(e.strip() for e in examples)
 
 
 def _text(

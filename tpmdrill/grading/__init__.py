@@ -11,16 +11,20 @@ words that matched and which of its ideas (keyword groups) were found or missing
 
 Rules on top of the matching: one answer word is evidence for one idea of a point,
 not two; words the prompt itself uses are not evidence on their own (a point needs at
-least one idea the answer brought itself); a mention after a negation still
-discusses the point and is reported as negated; an answer that is a bare list of
-terms is flagged `keyword-list` and suggested Again.
+least one idea the answer brought itself, or a prompt word the answer goes on to use
+in more than one sentence); a single bare mention (a term standing alone between
+commas or on a line) does not meet a point that asks for an explanation ("Explains
+why ..."); a mention after a negation still discusses the point and is reported as
+negated; an answer that is a bare list of
+terms is flagged `keyword-list`: it covers no point (the ideas it names are still
+listed) and is suggested Again.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tpmdrill.decks import RubricPoint
 from tpmdrill.errors import TpmdrillError
@@ -41,7 +45,7 @@ __all__ = [
 MAX_ANSWER_CHARS = 200_000
 
 # Lowest score for hard, good and easy (see docs/grading.md for how they were chosen).
-THRESHOLDS = (0.4, 0.7, 0.9)
+THRESHOLDS = (0.3, 0.55, 0.95)
 
 KEYWORD_LIST = "keyword-list"
 
@@ -94,8 +98,10 @@ def grade(rubric: Sequence[RubricPoint], answer: str, *, prompt: str = "") -> Gr
     text = Answer(answer)
     echo = _prompt_stems(prompt)
     verdicts = tuple(_verdict(point, text, echo) for point in points)
-    score = score_points(rubric, {v.id: v.hit for v in verdicts})
     flags = (KEYWORD_LIST,) if is_list(text.segment_of, text.bare) else ()
+    if flags:  # a list names ideas without explaining any: no point is covered
+        verdicts = tuple(replace(v, hit=False) for v in verdicts)
+    score = score_points(rubric, {v.id: v.hit for v in verdicts})
     required_missed = any(p.required and not v.hit for p, v in zip(rubric, verdicts, strict=True))
     rating = suggest_rating(score, required_missed=required_missed, stuffing=bool(flags))
     return Grade(score, rating, verdicts, flags)
@@ -133,7 +139,7 @@ def _verdict(point: CompiledPoint, text: Answer, echo: frozenset[str]) -> PointV
     found = [c.label for c, ok in zip(point.concepts, evidenced, strict=True) if ok]
     missing = [c.label for c, ok in zip(point.concepts, evidenced, strict=True) if not ok]
     own = any(
-        ok and not all(_echoes(text, span, echo) for span in spans)
+        ok and not all(_echoes(text, span, echo, once=len(spans) == 1) for span in spans)
         for ok, spans in zip(evidenced, spans_by_concept, strict=True)
     )
     matched: dict[str, str] = {}
@@ -143,9 +149,11 @@ def _verdict(point: CompiledPoint, text: Answer, echo: frozenset[str]) -> PointV
         matched.setdefault(written.casefold(), written)
         if text.negated(span):
             negated.setdefault(written.casefold(), written)
+    evidence = [span for ok, spans in zip(evidenced, spans_by_concept, strict=True) if ok for span in spans]
+    bare = point.explains and len(evidence) == 1 and text.in_bare_fragment(evidence[0])
     return PointVerdict(
         id=point.id,
-        hit=len(found) >= point.min_hits and own,
+        hit=len(found) >= point.min_hits and own and not bare,
         matched=tuple(matched.values()),
         concepts=len(found),
         found=tuple(found),
@@ -155,13 +163,11 @@ def _verdict(point: CompiledPoint, text: Answer, echo: frozenset[str]) -> PointV
     )
 
 
-ECHO_RULE = "bare"  # "strict": prompt words never evidence alone; "bare": not when in a bare fragment
-
-
-def _echoes(text: Answer, span: tuple[int, int], echo: frozenset[str]) -> bool:
-    """Whether the span only repeats the prompt: every word of it is a prompt word
-    (and, under the "bare" rule, it stands in a bare fragment, not a sentence)."""
-    if not echo or (ECHO_RULE == "bare" and not text.in_bare_fragment(span)):
+def _echoes(text: Answer, span: tuple[int, int], echo: frozenset[str], *, once: bool) -> bool:
+    """Whether the span only repeats the prompt: every word of it is a prompt word,
+    and it is the idea's only mention or it stands in a bare fragment (a prompt word
+    that the answer goes on to use in sentences is the answer's own)."""
+    if not echo or not (once or text.in_bare_fragment(span)):
         return False
     return all(stem(text.stream[i]) in echo for i in range(span[0], span[1] + 1))
 

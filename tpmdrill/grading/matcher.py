@@ -43,6 +43,9 @@ _CLAUSE_BREAK = re.compile(r"[.,;:!?\"\n\r\t•|—]")
 # A keyword with one of these is matched verbatim: folding would lose what it says.
 _VERBATIM = re.compile(r"[.,;:!?()\[\]{}<>+*=%^~$#@&\\_]")
 
+# A point phrased like this asks for an explanation, not a mention.
+_EXPLAINS = re.compile(r"\b(explain\w*|why|how|because|reason\w*)\b", re.IGNORECASE)
+
 # Words of a keyword that an answer may leave out ("time to live" ~ "time-to-live").
 _OPTIONAL_IN_KEYWORD = frozenset({
     "a", "an", "the", "of", "for", "to", "in", "on", "at", "by", "with", "per", "via",
@@ -97,6 +100,7 @@ class CompiledPoint:
     id: str
     concepts: tuple[Concept, ...]
     min_hits: int
+    explains: bool = False  # the point asks for an explanation ("Explains why ...")
 
 
 @functools.lru_cache(maxsize=512)
@@ -104,7 +108,8 @@ def compile_rubric(rubric: tuple[RubricPoint, ...]) -> tuple[CompiledPoint, ...]
     """Normalised keyword variants per point, computed once per rubric (decks are frozen)."""
     thesaurus = bundled_thesaurus()
     return tuple(
-        CompiledPoint(point.id, tuple(compile_concept(k, thesaurus) for k in point.keywords), point.min_hits)
+        CompiledPoint(point.id, tuple(compile_concept(k, thesaurus) for k in point.keywords), point.min_hits,
+                      _EXPLAINS.search(point.point) is not None)
         for point in rubric
     )
 
