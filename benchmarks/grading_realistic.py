@@ -1,6 +1,6 @@
 """The grader on realistic, blind-written whole answers: tests/grading_realistic/*.toml.
 
-Run: python benchmarks/grading_realistic.py [--errors] [--by-style]
+Run: python benchmarks/grading_realistic.py [--errors] [--by-style]   (--by-style: also per style and kind)
 
 Each `[[answer]]` names a bundled card, the style it was written in (strong, decent,
 weak, shorthand, keyword-list), the rating an interviewer gave it and, per rubric
@@ -43,6 +43,7 @@ class Label:
 class Outcome:
     label: Label
     deck: str
+    kind: str
     suggested: str
     predicted: dict[str, bool]
     matched: dict[str, tuple[str, ...]]
@@ -96,7 +97,7 @@ def evaluate(labels: Iterable[Label], cards: dict[str, Card]) -> list[Outcome]:
         judged = judge(card, label.text)
         predicted = {v.id: v.hit for v in judged.points}
         matched = {v.id: v.matched for v in judged.points}
-        outcomes.append(Outcome(label, card.deck, judged.suggested_rating, predicted, matched))
+        outcomes.append(Outcome(label, card.deck, card.kind, judged.suggested_rating, predicted, matched))
     return outcomes
 
 
@@ -128,6 +129,7 @@ def report(outcomes: list[Outcome], *, by_style: bool) -> list[str]:
         groups[o.deck].append(o)
         if by_style:
             groups[f"style:{o.label.style}"].append(o)
+            groups[f"kind:{o.kind}"].append(o)
     lines += [line(name, figures(group)) for name, group in sorted(groups.items())]
     return lines
 

@@ -112,11 +112,13 @@ def test_one_answer_word_is_evidence_for_one_idea_only() -> None:
     assert (found.hit, found.concepts) == (False, 1)
 
 
-def test_prompt_words_alone_in_a_bare_list_are_not_evidence() -> None:
+def test_prompt_words_are_not_evidence_on_their_own() -> None:
     prompt = "How would you roll out SSO for an enterprise customer?"
-    assert not hits("SSO, SAML, rollout", "SSO", prompt=prompt)
-    assert hits("SSO, SAML, rollout", "SSO", "SAML", prompt=prompt)
-    assert hits("We would pilot SSO with one team first.", "SSO", prompt=prompt)
+    assert not hits("We would turn on SSO.", "SSO", prompt=prompt)
+    assert not hits("SSO first. Then the rest.", "SSO", prompt=prompt)
+    assert hits("We would turn on SSO with SAML.", "SSO", "SAML", prompt=prompt)
+    assert hits("Pilot SSO with one team first, then move every team to SSO.", "SSO", prompt=prompt)
+    assert hits("We would turn on SSO.", "SSO")
 
 
 def test_a_negated_mention_counts_and_is_reported_as_negated() -> None:

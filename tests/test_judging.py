@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tpmdrill.decks import Card, RubricPoint
@@ -20,6 +20,7 @@ def verdict(*, correct: bool, error: str | None = None) -> SqlVerdict:
     return SqlVerdict(correct=correct, error=error, rows=0 if error else 1, expected=((2,),), got=((2,),))
 
 
+@settings(deadline=None)  # the first call imports the grader
 @given(st.dictionaries(st.sampled_from(["distinct"]), st.booleans()))
 def test_the_query_result_drives_a_sql_suggestion(hits: dict[str, bool]) -> None:
     rubric = SQL_CARD.rubric
@@ -28,6 +29,7 @@ def test_the_query_result_drives_a_sql_suggestion(hits: dict[str, bool]) -> None
     assert suggest(rubric, hits, sql=verdict(correct=True)) == ("easy" if hits.get("distinct") else "good")
 
 
+@settings(deadline=None)
 @given(st.lists(st.booleans(), min_size=3, max_size=3), st.sampled_from([(), ("keyword-list",)]))
 def test_one_suggestion_for_grade_drill_and_review(calls: list[bool], flags: tuple[str, ...]) -> None:
     rubric = tuple(RubricPoint(f"p{n}", "P", ("k",), required=n == 0) for n in range(3))
@@ -44,7 +46,8 @@ def test_sql_card_right_query() -> None:
     assert judged.to_json() == {
         "card": "d/users", "score": 1.0, "suggested_rating": "easy",
         "points": [{"id": "distinct", "hit": True, "matched": ["distinct"],
-                    "ideas": {"found": ["distinct"], "missing": [], "needed": 1}, "negated": []}],
+                    "ideas": {"found": ["distinct"], "missing": [], "needed": 1}, "negated": [],
+                    "by_meaning": False}],
         "sql": {"correct": True, "error": None, "rows": 1},
         "flags": [],
     }
@@ -75,3 +78,13 @@ def test_card_without_rubric_is_refused() -> None:
     card = Card(deck="d", id="x", kind="concept", prompt="P", minutes=3, tags=(), skills=(), answer="A")
     with pytest.raises(NothingToGrade, match="has no rubric"):
         judge(card, "anything")
+
+
+def test_prose_after_the_query_is_graded_but_not_run() -> None:
+    answer = "select count(distinct user_id) from t;\n\nDistinct, because a user can have many rows."
+    judged = judge(SQL_CARD, answer)
+    assert judged.sql is not None and judged.sql.correct
+    assert judged.suggested_rating == "easy"
+    refused = judge(SQL_CARD, "select count(distinct user_id) from t; drop table t")
+    assert refused.sql is not None and refused.sql.error == "only one statement is allowed"
+    assert refused.suggested_rating == "again"

@@ -55,7 +55,7 @@ class Judgement:
 
     def to_json(self) -> dict[str, object]:
         """The contract's `grade --json` shape, grown by `flags` and each point's
-        `ideas` ({found, missing, needed}) and `negated`."""
+        `ideas` ({found, missing, needed}), `negated` and `by_meaning`."""
         return {
             "card": self.card,
             "score": round(self.score, 4),
@@ -63,7 +63,7 @@ class Judgement:
             "points": [
                 {"id": p.id, "hit": p.hit, "matched": list(p.matched),
                  "ideas": {"found": list(p.found), "missing": list(p.missing), "needed": p.needed},
-                 "negated": list(p.negated)}
+                 "negated": list(p.negated), "by_meaning": p.by_meaning}
                 for p in self.points
             ],
             "sql": self.sql.to_json() if self.sql else None,
@@ -81,7 +81,9 @@ def judge(card: Card, answer: str) -> Judgement:
 
     if not card.rubric and card.kind != "sql":
         raise NothingToGrade(f"card {card.full_id!r} has no rubric to grade against; rate it yourself")
-    graded = grade(card.rubric, answer, prompt=card.prompt) if card.rubric else None
+    # A query's words are code: "DISTINCT" in the query is no echo of "distinct" in the prompt.
+    prompt = "" if card.kind == "sql" else card.prompt
+    graded = grade(card.rubric, answer, prompt=prompt) if card.rubric else None
     verdict = _run_sql(card, answer) if card.kind == "sql" else None
     score = graded.score if graded else (1.0 if verdict and verdict.correct else 0.0)
     hits = {v.id: v.hit for v in graded.points} if graded else {}
@@ -110,7 +112,33 @@ def _run_sql(card: Card, answer: str) -> SqlVerdict:
 
     if card.fixture is None or card.solution is None:
         raise TpmdrillError(f"sql card {card.full_id!r} has no fixture or solution")
-    return check(card.fixture, card.solution, answer, ordered=card.ordered)
+    return check(card.fixture, card.solution, query_of(answer), ordered=card.ordered)
+
+
+# Words that start a SQL statement: after the query's ";" they are a second statement
+# (which the sandbox refuses); anything else there is the candidate's commentary.
+_STATEMENT_WORDS = frozenset({
+    "select", "with", "values", "insert", "update", "delete", "replace", "create", "drop", "alter",
+    "attach", "detach", "pragma", "vacuum", "begin", "commit", "rollback", "savepoint", "release",
+    "analyze", "reindex", "explain", "end",
+})
+
+
+def query_of(answer: str) -> str:
+    """The query of a sql answer without the prose a candidate writes after it
+    ("SELECT ...; This ranks within each category."). The prose is still graded
+    against the rubric; only the query runs."""
+    from tpmdrill.sqlcheck import SQL_TOKEN
+
+    after_semicolon = False
+    for token in SQL_TOKEN.finditer(answer):
+        text = token.group()
+        if text == ";":
+            after_semicolon = True
+        elif after_semicolon and not (text.isspace() or text.startswith(("--", "/*"))):
+            word = text.split()[0].lower() if text.split() else ""
+            return answer if word in _STATEMENT_WORDS else answer[: token.start()]
+    return answer
 
 
 # --- under confirmation ------------------------------------------------------------------
@@ -129,6 +157,7 @@ class PointCall:
     matched: tuple[str, ...]
     ideas: str = ""  # "2 of 3 ideas: found ...; missing: ...", from the grader
     negated: tuple[str, ...] = ()
+    by_meaning: bool = False  # the grader hit it on the meaning signal
 
 
 @dataclass
@@ -178,7 +207,7 @@ def under_confirmation(card: Card, answer: str, judgement: Judgement | None) -> 
     """A judgement turned into point calls the user may toggle before confirming."""
     verdicts = judgement.points if judgement else ()
     points = [
-        PointCall(n, p.id, p.point, p.required, v.hit, v.hit, v.matched, v.ideas_text(), v.negated)
+        PointCall(n, p.id, p.point, p.required, v.hit, v.hit, v.matched, v.ideas_text(), v.negated, v.by_meaning)
         for n, (p, v) in enumerate(zip(card.rubric, verdicts, strict=True), start=1)
     ]
     return CardVerdict(card, answer, judgement, points)

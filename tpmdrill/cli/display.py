@@ -69,7 +69,7 @@ def show_point(screen: Screen, point: PointCall) -> None:
     required = " (required)" if point.required else ""
     matched = f"  [{', '.join(_marked(point))}]" if point.matched else ""
     screen.say(f" {mark} {point.number}. {point.text}{required}{matched}{changed}", style)
-    if point.ideas and not (point.hit and point.auto_hit):
+    if point.ideas and (not point.hit or not point.auto_hit or point.by_meaning):
         screen.say(f"      {point.ideas}", "dim")
 
 

@@ -60,6 +60,7 @@ class PointVerdict:
     missing: tuple[str, ...] = ()  # the ideas not found
     needed: int = 1  # ideas the point needs (its min_hits)
     negated: tuple[str, ...] = ()  # matched phrases that follow a negation ("not ... cache")
+    by_meaning: bool = False  # hit on the meaning signal, the words having found only part of it
 
     def ideas_text(self) -> str:
         """'2 of 3 needed ideas: found time zones, refunds; missing: test accounts'."""
@@ -69,6 +70,8 @@ class PointVerdict:
         parts = [f"found {', '.join(self.found)}"] if self.found else []
         if not self.hit and self.missing:
             parts.append(f"missing: {', '.join(self.missing)}")
+        if self.by_meaning:
+            parts.append("the rest said in other words")
         return f"{head}: {'; '.join(parts)}" if parts else head
 
 
@@ -97,10 +100,10 @@ def grade(rubric: Sequence[RubricPoint], answer: str, *, prompt: str = "") -> Gr
     points = compile_rubric(tuple(rubric))
     text = Answer(answer)
     echo = _prompt_stems(prompt)
-    verdicts = tuple(_verdict(point, text, echo) for point in points)
+    calls = [_verdict(point, text, echo) for point in points]
     flags = (KEYWORD_LIST,) if is_list(text.segment_of, text.bare) else ()
-    if flags:  # a list names ideas without explaining any: no point is covered
-        verdicts = tuple(replace(v, hit=False) for v in verdicts)
+    # A list names ideas without explaining any: it covers no point.
+    verdicts = tuple(replace(v, hit=False) for v, _ in calls) if flags else _with_meaning(rubric, calls)
     score = score_points(rubric, {v.id: v.hit for v in verdicts})
     required_missed = any(p.required and not v.hit for p, v in zip(rubric, verdicts, strict=True))
     rating = suggest_rating(score, required_missed=required_missed, stuffing=bool(flags))
@@ -128,12 +131,31 @@ def score_points(rubric: Sequence[RubricPoint], hits: Mapping[str, bool]) -> flo
 # --- verdicts ---------------------------------------------------------------------------
 
 
+def _with_meaning(
+    rubric: Sequence[RubricPoint], calls: list[tuple[PointVerdict, tuple[str, ...]]]
+) -> tuple[PointVerdict, ...]:
+    """Half-supported points also hit when a sentence holding some of their evidence
+    means what the point says."""
+    if not any(sentences for _, sentences in calls):
+        return tuple(v for v, _ in calls)
+    from tpmdrill.grading.meaning import SIMILARITY, similarity
+
+    return tuple(
+        replace(v, hit=True, by_meaning=True)
+        if sentences and similarity(sentences, (point.point, *point.examples)) >= SIMILARITY else v
+        for point, (v, sentences) in zip(rubric, calls, strict=True)
+    )
+
+
 @functools.lru_cache(maxsize=256)
 def _prompt_stems(prompt: str) -> frozenset[str]:
     return frozenset(stem(fold(w)) for w in WORD.findall(expand_contractions(prompt)))
 
 
-def _verdict(point: CompiledPoint, text: Answer, echo: frozenset[str]) -> PointVerdict:
+def _verdict(point: CompiledPoint, text: Answer, echo: frozenset[str]) -> tuple[PointVerdict, tuple[str, ...]]:
+    """The point's verdict on the words and, when the words only half-support it (some
+    of its ideas found on the answer's own evidence, not enough), the sentences
+    holding that evidence."""
     spans_by_concept = [text.concept_spans(concept) for concept in point.concepts]
     evidenced = _distinct_evidence(spans_by_concept)
     found = [c.label for c, ok in zip(point.concepts, evidenced, strict=True) if ok]
@@ -151,16 +173,17 @@ def _verdict(point: CompiledPoint, text: Answer, echo: frozenset[str]) -> PointV
             negated.setdefault(written.casefold(), written)
     evidence = [span for ok, spans in zip(evidenced, spans_by_concept, strict=True) if ok for span in spans]
     bare = point.explains and len(evidence) == 1 and text.in_bare_fragment(evidence[0])
+    hit = len(found) >= point.min_hits and own and not bare
     return PointVerdict(
         id=point.id,
-        hit=len(found) >= point.min_hits and own and not bare,
+        hit=hit,
         matched=tuple(matched.values()),
         concepts=len(found),
         found=tuple(found),
         missing=tuple(missing),
         needed=point.min_hits,
         negated=tuple(negated.values()),
-    )
+    ), tuple(dict.fromkeys(text.sentence_of(span) for span in evidence)) if not hit and own and not bare else ()
 
 
 def _echoes(text: Answer, span: tuple[int, int], echo: frozenset[str], *, once: bool) -> bool:

@@ -40,6 +40,8 @@ from tpmdrill.grading.thesaurus import Thesaurus, bundled_thesaurus
 # slashes, apostrophes, en dashes and brackets join words rather than separate
 # clauses ("COUNT(DISTINCT user_id)" is one phrase).
 _CLAUSE_BREAK = re.compile(r"[.,;:!?\"\n\r\t•|—]")
+_SENTENCE_BREAK = re.compile(r"[.!?;](?:\s|$)|\n")
+_SLASHED_LETTER = re.compile(r"(?<![^\W_])([^\W\d_])(?=/)|(?<=/)([^\W\d_])(?![^\W_])")
 # A keyword with one of these is matched verbatim: folding would lose what it says.
 _VERBATIM = re.compile(r"[.,;:!?()\[\]{}<>+*=%^~$#@&\\_]")
 
@@ -140,7 +142,10 @@ def _compile_alternative(spelling: str) -> Alternative | None:
     if not raw_words:
         return None
     folded = [fold(w) for w in raw_words]
-    required = [(raw, f) for raw, f in zip(raw_words, folded, strict=True) if f not in _OPTIONAL_IN_KEYWORD]
+    # "A" in "A/B test" is a letter of a compound, not an article the answer may drop.
+    joined = {fold(letter) for pair in _SLASHED_LETTER.findall(spelling) for letter in pair if letter}
+    required = [(raw, f) for raw, f in zip(raw_words, folded, strict=True)
+                if f not in _OPTIONAL_IN_KEYWORD or f in joined]
     if not required:
         required = list(zip(raw_words, folded, strict=True))
     words = tuple(_keyword_word(raw, f) for raw, f in required)
@@ -208,8 +213,20 @@ class Answer:
         for i, form in enumerate(self.stream):
             self._positions.setdefault(form, []).append(i)
         self._word_spans: dict[Word, list[tuple[int, int]]] = {}
+        self._sentence_starts: list[int] | None = None
         self.segment_of = segments(self.pieces, self.stream)
         self.bare = bare_segments(self.pieces, self.segment_of, self.stream)
+
+    def sentence_of(self, span: tuple[int, int]) -> str:
+        """The text of the sentence the span starts in."""
+        if self._sentence_starts is None:
+            self._sentence_starts = [0] + [
+                i for i in range(1, len(self.stream)) if _SENTENCE_BREAK.search(self.pieces[2 * i])
+            ]
+        starts = self._sentence_starts
+        k = bisect_right(starts, span[0]) - 1
+        last = starts[k + 1] - 1 if k + 1 < len(starts) else len(self.stream) - 1
+        return self.text_of((starts[k], last))
 
     def in_bare_fragment(self, span: tuple[int, int]) -> bool:
         """Whether the span stands in a bare fragment (a list item, a verbless phrase)."""

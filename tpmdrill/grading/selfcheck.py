@@ -58,7 +58,8 @@ def check_card(card: Card) -> Iterator[Problem]:
         yield from _dead_keywords(card, point)
         yield from _examples(card, point)
     model = card.answer if card.kind != "sql" else f"{card.answer}\n{card.solution or ''}"
-    result = grade(card.rubric, model, prompt=card.prompt)
+    prompt = "" if card.kind == "sql" else card.prompt  # as judging.judge grades it
+    result = grade(card.rubric, model, prompt=prompt)
     if result.score < MODEL_ANSWER_SCORE:
         missed = ", ".join(v.id for v in result.points if not v.hit)
         yield (card.id, None, f"the model answer scores {result.score:.2f} on its own rubric, "
