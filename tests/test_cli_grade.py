@@ -33,7 +33,8 @@ def test_grade_json_is_the_contract_shape(mini: Invoke, answer: Path) -> None:
     assert all(p["hit"] for p in body["points"])
     assert "idempotency key" in body["points"][1]["matched"]
     assert body["sql"] is None
-    assert body["points"][1]["ideas"] == {"found": ["idempotency key"], "missing": [], "needed": 1}
+    assert body["points"][1]["ideas"] == {"found": ["idempotency key"], "missing": [], "needed": 1,
+                                          "prompt_words": []}
 
 
 def test_a_keyword_list_is_flagged_in_json_and_suggested_again(mini: Invoke) -> None:

@@ -119,6 +119,17 @@ def test_prompt_words_are_not_evidence_on_their_own() -> None:
     assert hits("We would turn on SSO with SAML.", "SSO", "SAML", prompt=prompt)
     assert hits("Pilot SSO with one team first, then move every team to SSO.", "SSO", prompt=prompt)
     assert hits("We would turn on SSO.", "SSO")
+    echoed = verdict("We would turn on SSO.", "SSO", prompt=prompt)
+    assert echoed.echoed == ("SSO",)
+    assert echoed.ideas_text() == "1 of 1 ideas: found SSO (the prompt's own words)"
+
+
+def test_a_bare_mention_does_not_explain() -> None:
+    explains = RubricPoint("why", "Explains why retries need jitter", ("jitter",))
+    bare = grade([explains], "Retries with backoff and a cap.\n- jitter\n").points[0]
+    assert (bare.hit, bare.bare) == (False, True)
+    assert "a bare mention" in bare.ideas_text()
+    assert grade([explains], "Add jitter so that clients do not retry in lockstep.").points[0].hit
 
 
 def test_a_negated_mention_counts_and_is_reported_as_negated() -> None:

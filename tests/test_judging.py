@@ -46,7 +46,7 @@ def test_sql_card_right_query() -> None:
     assert judged.to_json() == {
         "card": "d/users", "score": 1.0, "suggested_rating": "easy",
         "points": [{"id": "distinct", "hit": True, "matched": ["distinct"],
-                    "ideas": {"found": ["distinct"], "missing": [], "needed": 1}, "negated": [],
+                    "ideas": {"found": ["distinct"], "missing": [], "needed": 1, "prompt_words": []}, "negated": [],
                     "by_meaning": False}],
         "sql": {"correct": True, "error": None, "rows": 1},
         "flags": [],

@@ -1,7 +1,9 @@
 """The drill loop's logic without its terminal: a card's verdicts as the user confirms
 or overrides them, saving one confirmed review, and the end-of-session summary.
 
-The CLI (tpmdrill.cli.drill) reads keys and prints; everything it decides lives here.
+The CLI (tpmdrill.cli.drill) reads keys and prints. What it shows comes from here
+(verdicts, saving, `time_is_up`, the summary) and from `session` (the queue, and
+`extra_new_cards` when nothing is due).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tpmdrill.decks import Card
+from tpmdrill.enums import ReviewMode
 from tpmdrill.judging import CardVerdict, Judgement, NothingToGrade, judge, under_confirmation
 from tpmdrill.scheduler import RATINGS, interval_text, rating_name, rating_value, record_review
 from tpmdrill.session import day_start, due_tomorrow
@@ -43,7 +46,7 @@ def save(
     suggested = verdict.auto_suggested
     _, memory = record_review(
         store, verdict.card.full_id, rating_value(rating), at,
-        mode="cram" if cram else "drill", reschedule=reschedule,
+        mode=ReviewMode.CRAM if cram else ReviewMode.DRILL, reschedule=reschedule,
         suggested=rating_value(suggested) if suggested else None, score=_auto_score(verdict),
         answer=verdict.answer, seconds=round(seconds, 1), verdicts=verdict.verdict_rows(),
     )
@@ -74,7 +77,9 @@ class SessionLog:
 
 
 @dataclass(frozen=True)
-class Summary:
+class SessionSummary:
+    """What the end of a drill shows: the session's counts and what comes next."""
+
     cards: int
     skipped: int
     seconds: float
@@ -84,17 +89,17 @@ class Summary:
     due_now: int
 
 
-def summarize(store: Store, log: SessionLog, now: datetime) -> Summary:
+def summarize_session(store: Store, log: SessionLog, now: datetime) -> SessionSummary:
     counts = Counter(r.rating for r in log.reviewed)
     missed = [
-        (card, _point_text(store, card, point), times)
-        for card, point, times in store.missed_points_since(day_start(now), limit=3)
+        (miss.card, _point_text(store, miss.card, miss.point), miss.misses)
+        for miss in store.missed_points_since(day_start(now), limit=3)
     ]
-    return Summary(
+    return SessionSummary(
         cards=len(log.reviewed), skipped=len(log.skipped), seconds=log.seconds,
         ratings={name: counts[name] for name in RATINGS if counts[name]},
         most_missed=missed, due_tomorrow=due_tomorrow(store, now),
-        due_now=store.due_now(now, limit=0)[1],
+        due_now=store.due_now(now, limit=0).total,
     )
 
 
@@ -121,11 +126,17 @@ def last_seen_text(store: Store, card_id: str, now: datetime) -> str:
     seen = store.last_seen(card_id)
     if seen is None:
         return "new card"
-    return f"last seen {since_text(seen[0], now)} ({rating_name(seen[1])})"
+    return f"last seen {since_text(seen.at, now)} ({rating_name(seen.rating)})"
 
 
 def budget_left(minutes: int | None, spent: float) -> timedelta | None:
     return None if minutes is None else timedelta(minutes=minutes) - timedelta(seconds=spent)
+
+
+def time_is_up(minutes: int | None, spent: float, position: int) -> bool:
+    """Whether a session with a budget of `minutes` stops before card `position` (from 1),
+    `spent` seconds in; the first card is always shown."""
+    return minutes is not None and position > 1 and spent >= minutes * 60
 
 
 def banner_lines(store: Store, now: datetime) -> list[str]:

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from tpmdrill.enums import CardKind
 from tpmdrill.errors import BadValue, TpmdrillError
 from tpmdrill.ratings import RATINGS
 
@@ -55,14 +56,15 @@ class Judgement:
 
     def to_json(self) -> dict[str, object]:
         """The contract's `grade --json` shape, grown by `flags` and each point's
-        `ideas` ({found, missing, needed}), `negated` and `by_meaning`."""
+        `ideas` ({found, missing, needed, prompt_words}), `negated` and `by_meaning`."""
         return {
             "card": self.card,
             "score": round(self.score, 4),
             "suggested_rating": self.suggested_rating,
             "points": [
                 {"id": p.id, "hit": p.hit, "matched": list(p.matched),
-                 "ideas": {"found": list(p.found), "missing": list(p.missing), "needed": p.needed},
+                 "ideas": {"found": list(p.found), "missing": list(p.missing), "needed": p.needed,
+                           "prompt_words": list(p.echoed)},
                  "negated": list(p.negated), "by_meaning": p.by_meaning}
                 for p in self.points
             ],
@@ -79,12 +81,12 @@ def judge(card: Card, answer: str) -> Judgement:
     """Grade `answer` against the card's rubric and, for sql cards, run it."""
     from tpmdrill.grading import grade
 
-    if not card.rubric and card.kind != "sql":
+    if not card.rubric and card.kind != CardKind.SQL:
         raise NothingToGrade(f"card {card.full_id!r} has no rubric to grade against; rate it yourself")
     # A query's words are code: "DISTINCT" in the query is no echo of "distinct" in the prompt.
-    prompt = "" if card.kind == "sql" else card.prompt
+    prompt = "" if card.kind == CardKind.SQL else card.prompt
     graded = grade(card.rubric, answer, prompt=prompt) if card.rubric else None
-    verdict = _run_sql(card, answer) if card.kind == "sql" else None
+    verdict = _run_sql(card, answer) if card.kind == CardKind.SQL else None
     score = graded.score if graded else (1.0 if verdict and verdict.correct else 0.0)
     hits = {v.id: v.hit for v in graded.points} if graded else {}
     suggestion = suggest(card.rubric, hits, flags=graded.flags if graded else (), sql=verdict)

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store
 from tpmdrill.decks import CATEGORIES, KINDS
-
-if TYPE_CHECKING:
-    from tpmdrill.decks import Card
-
-
-def card_summary(card: Card, category: str) -> dict[str, Any]:
-    return {
-        "id": card.full_id, "deck": card.deck, "category": category, "kind": card.kind,
-        "prompt": card.prompt, "minutes": card.minutes, "tags": list(card.tags),
-        "skills": list(card.skills),
-    }
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -35,13 +24,9 @@ def cards(deck: str | None, category: str | None, kind: str | None, json_: bool)
       tpmdrill cards --deck api-design
       tpmdrill cards --kind sql --json
     """
-    store = open_store()
-    categories = {row["id"]: row["category"] for row in store.decks()}
-    if deck is not None and deck not in categories:
-        from tpmdrill.errors import UnknownDeck
+    from tpmdrill.browse import card_list
 
-        raise UnknownDeck(f"no deck {deck!r}; 'tpmdrill decks list' lists decks")
-    found = [card_summary(c, categories[c.deck]) for c in store.cards(deck=deck, category=category, kind=kind)]
+    found = [entry.to_json() for entry in card_list(open_store(), deck=deck, category=category, kind=kind)]
     if json_:
         echo_json(found)
         return
@@ -59,32 +44,11 @@ def card(card_id: str, json_: bool) -> None:
 
     \b
     Example:
-      tpmdrill card api-design/idempotency --json
+      tpmdrill card api-design/idempotency-keys --json
     """
-    from tpmdrill.scheduler import SchedulerConfig, retrievability, state_name
+    from tpmdrill.browse import card_detail
 
-    store = open_store()
-    found = store.card(card_id)
-    memory = store.memory_of(card_id)
-    moment = now()
-    config = SchedulerConfig.from_settings(store.settings())
-    view = card_summary(found, store.category_of(found.deck)) | {
-        "answer": found.answer,
-        "rubric": [p.to_json() for p in found.rubric],
-        "retired": store.is_retired(card_id),
-        "state": state_name(memory),
-        "due": memory.due.isoformat() if memory else None,
-        "last_review": memory.last_review.isoformat() if memory and memory.last_review else None,
-        "stability": memory.stability if memory else None,
-        "difficulty": memory.difficulty if memory else None,
-        "retrievability": round(retrievability(found.kind, memory, moment, config), 4),
-        "reps": memory.reps if memory else 0,
-        "lapses": memory.lapses if memory else 0,
-        "reviews": store.history(card_id),
-    }
-    if found.kind == "sql":
-        view["solution"] = found.solution
-        view["ordered"] = found.ordered
+    view = card_detail(open_store(), card_id, now()).to_json()
     if json_:
         echo_json(view)
         return

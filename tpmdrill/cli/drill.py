@@ -18,10 +18,11 @@ import click
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, now, open_store
 from tpmdrill.cli.display import Screen, show_model_answer, show_point, show_suggestion, show_verdict
 from tpmdrill.decks import CATEGORIES, KINDS
+from tpmdrill.enums import CardKind
 
 if TYPE_CHECKING:
 
-    from tpmdrill.drill import Reviewed, SessionLog, Summary
+    from tpmdrill.drill import Reviewed, SessionLog, SessionSummary
     from tpmdrill.judging import CardVerdict
     from tpmdrill.session import Filters, Plan, QueueItem
     from tpmdrill.store import Store
@@ -99,7 +100,7 @@ def _choose_plan(store: Store, screen: Screen, filters: Filters, minutes: int | 
 
 def _nothing_due(store: Store, screen: Screen, plan: Plan, filters: Filters, moment: datetime) -> Plan | None:
     """Say when the next card is due, and offer new cards (and cramming) instead."""
-    from tpmdrill.session import plan_session
+    from tpmdrill.session import extra_new_cards, plan_session
 
     screen.say(f"Nothing due. {_next_due_text(store, moment)}", "bold")
     _suggest_assessment(store, screen)
@@ -107,7 +108,7 @@ def _nothing_due(store: Store, screen: Screen, plan: Plan, filters: Filters, mom
     if fresh:
         offer, default_yes = f"Learn {fresh} new card{'s' if fresh != 1 else ''} now? [Y/n] ", True
     elif plan.new_available:
-        more = min(plan.new_available, _per_day(store))
+        more = extra_new_cards(store, plan)
         offer, default_yes = f"Today's new cards are done. Learn {more} more anyway? [y/N] ", False
         plan = plan_session(store, moment, filters=filters, minutes=plan.minutes, new_limit=more)
     else:
@@ -132,12 +133,6 @@ def _yes(answer: str | None, default: bool) -> bool:
         return False
     text = answer.strip().lower()
     return default if text == "" else text in {"y", "yes"}
-
-
-def _per_day(store: Store) -> int:
-    from tpmdrill.settings import effective
-
-    return int(effective(store.settings())["new_per_day"])
 
 
 def _next_due_text(store: Store, moment: datetime) -> str:
@@ -168,13 +163,13 @@ def _run(store: Store, screen: Screen, plan: Plan, *, reschedule: bool) -> None:
 
 
 def _loop(store: Store, screen: Screen, plan: Plan, log: SessionLog, *, reschedule: bool) -> None:
-    from tpmdrill.drill import banner_lines
+    from tpmdrill.drill import banner_lines, time_is_up
 
     started = monotonic()
     banner = banner_lines(store, now())
     for position, item in enumerate(plan.items, start=1):
         log.seconds = monotonic() - started
-        if plan.minutes is not None and position > 1 and log.seconds >= plan.minutes * 60:
+        if time_is_up(plan.minutes, log.seconds, position):
             left = len(plan.items) - position + 1
             screen.say(f"\nTime's up: {plan.minutes} minutes spent; {left} card(s) left for next time.", "yellow")
             break
@@ -222,7 +217,7 @@ def _drill_card(store: Store, screen: Screen, item: QueueItem, plan: Plan,
 
     card = item.card
     start = monotonic()
-    answer = _read_answer(screen, card.kind == "sql")
+    answer = _read_answer(screen, card.kind == CardKind.SQL)
     if answer in (QUIT, SKIP) or answer is None:
         return QUIT if answer is None else answer
     _show_elapsed(screen, monotonic() - start, card.minutes)
@@ -342,13 +337,13 @@ def _save(store: Store, screen: Screen, verdict: CardVerdict, rating: str, secon
 
 
 def _print_summary(store: Store, screen: Screen, log: SessionLog) -> None:
-    from tpmdrill.drill import summarize
+    from tpmdrill.drill import summarize_session
 
     moment = now()
-    _show_summary(screen, summarize(store, log, moment), store, moment)
+    _show_summary(screen, summarize_session(store, log, moment), store, moment)
 
 
-def _show_summary(screen: Screen, summary: Summary, store: Store, moment: datetime) -> None:
+def _show_summary(screen: Screen, summary: SessionSummary, store: Store, moment: datetime) -> None:
     from tpmdrill.drill import clock_text
 
     screen.say()

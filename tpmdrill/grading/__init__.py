@@ -61,13 +61,18 @@ class PointVerdict:
     needed: int = 1  # ideas the point needs (its min_hits)
     negated: tuple[str, ...] = ()  # matched phrases that follow a negation ("not ... cache")
     by_meaning: bool = False  # hit on the meaning signal, the words having found only part of it
+    echoed: tuple[str, ...] = ()  # ideas found only in the prompt's own words: no evidence alone
+    bare: bool = False  # its only evidence is a bare mention, and the point asks for an explanation
 
     def ideas_text(self) -> str:
         """'2 of 3 needed ideas: found time zones, refunds; missing: test accounts'."""
         total = len(self.found) + len(self.missing)
         head = f"{len(self.found)} of {total} ideas" if self.needed >= total else (
             f"{len(self.found)} of {self.needed} needed ideas")
-        parts = [f"found {', '.join(self.found)}"] if self.found else []
+        found = [f"{idea} (the prompt's own words)" if idea in self.echoed else idea for idea in self.found]
+        parts = [f"found {', '.join(found)}"] if found else []
+        if self.bare:
+            parts.append("a bare mention: say how and why")
         if not self.hit and self.missing:
             parts.append(f"missing: {', '.join(self.missing)}")
         if self.by_meaning:
@@ -158,12 +163,30 @@ def _verdict(point: CompiledPoint, text: Answer, echo: frozenset[str]) -> tuple[
     holding that evidence."""
     spans_by_concept = [text.concept_spans(concept) for concept in point.concepts]
     evidenced = _distinct_evidence(spans_by_concept)
+    echoed = [ok and all(_echoes(text, span, echo, once=len(spans) == 1) for span in spans)
+              for ok, spans in zip(evidenced, spans_by_concept, strict=True)]
+    own = any(ok and not e for ok, e in zip(evidenced, echoed, strict=True))
     found = [c.label for c, ok in zip(point.concepts, evidenced, strict=True) if ok]
-    missing = [c.label for c, ok in zip(point.concepts, evidenced, strict=True) if not ok]
-    own = any(
-        ok and not all(_echoes(text, span, echo, once=len(spans) == 1) for span in spans)
-        for ok, spans in zip(evidenced, spans_by_concept, strict=True)
-    )
+    evidence = [span for ok, spans in zip(evidenced, spans_by_concept, strict=True) if ok for span in spans]
+    bare = point.explains and len(evidence) == 1 and text.in_bare_fragment(evidence[0])
+    hit = len(found) >= point.min_hits and own and not bare
+    matched, negated = _matched(text, spans_by_concept)
+    return PointVerdict(
+        id=point.id,
+        hit=hit,
+        matched=matched,
+        concepts=len(found),
+        found=tuple(found),
+        missing=tuple(c.label for c, ok in zip(point.concepts, evidenced, strict=True) if not ok),
+        needed=point.min_hits,
+        negated=negated,
+        echoed=tuple(c.label for c, e in zip(point.concepts, echoed, strict=True) if e),
+        bare=bare,
+    ), tuple(dict.fromkeys(text.sentence_of(span) for span in evidence)) if not hit and own and not bare else ()
+
+
+def _matched(text: Answer, spans_by_concept: list[list[tuple[int, int]]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The answer's matched words as written, distinct, in order; and those negated."""
     matched: dict[str, str] = {}
     negated: dict[str, str] = {}
     for span in sorted({span for spans in spans_by_concept for span in spans}):
@@ -171,19 +194,7 @@ def _verdict(point: CompiledPoint, text: Answer, echo: frozenset[str]) -> tuple[
         matched.setdefault(written.casefold(), written)
         if text.negated(span):
             negated.setdefault(written.casefold(), written)
-    evidence = [span for ok, spans in zip(evidenced, spans_by_concept, strict=True) if ok for span in spans]
-    bare = point.explains and len(evidence) == 1 and text.in_bare_fragment(evidence[0])
-    hit = len(found) >= point.min_hits and own and not bare
-    return PointVerdict(
-        id=point.id,
-        hit=hit,
-        matched=tuple(matched.values()),
-        concepts=len(found),
-        found=tuple(found),
-        missing=tuple(missing),
-        needed=point.min_hits,
-        negated=tuple(negated.values()),
-    ), tuple(dict.fromkeys(text.sentence_of(span) for span in evidence)) if not hit and own and not bare else ()
+    return tuple(matched.values()), tuple(negated.values())
 
 
 def _echoes(text: Answer, span: tuple[int, int], echo: frozenset[str], *, once: bool) -> bool:

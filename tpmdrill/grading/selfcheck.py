@@ -1,4 +1,4 @@
-"""A deck's rubrics checked against themselves, run whenever a deck is validated or loaded.
+"""A deck's rubrics checked against themselves, run whenever a deck is validated or added.
 
 A rubric that cannot credit its own words cannot credit a candidate's, so:
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tpmdrill.decks import Card, Deck, RubricPoint
+from tpmdrill.enums import CardKind
 from tpmdrill.grading.matcher import Answer, compile_concept
 from tpmdrill.grading.thesaurus import EMPTY, Thesaurus
 
@@ -57,8 +58,9 @@ def check_card(card: Card) -> Iterator[Problem]:
     for point in card.rubric:
         yield from _dead_keywords(card, point)
         yield from _examples(card, point)
-    model = card.answer if card.kind != "sql" else f"{card.answer}\n{card.solution or ''}"
-    prompt = "" if card.kind == "sql" else card.prompt  # as judging.judge grades it
+    sql = card.kind == CardKind.SQL
+    model = f"{card.answer}\n{card.solution or ''}" if sql else card.answer
+    prompt = "" if sql else card.prompt  # as judging.judge grades it
     result = grade(card.rubric, model, prompt=prompt)
     if result.score < MODEL_ANSWER_SCORE:
         missed = ", ".join(v.id for v in result.points if not v.hit)
