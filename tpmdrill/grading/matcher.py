@@ -75,7 +75,7 @@ _ANSWER_ENDINGS = ("ments", "ment", "fully", "ful", "ers", "er")
 # --- the compiled rubric -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # interned (see _keyword_word): identity is equality, and hashes fast
 class Word:
     folded: str
     stem: str
@@ -160,6 +160,7 @@ def _compile_alternative(spelling: str) -> Alternative | None:
     return Alternative(words, optional, len(folded) + 2 + inserts, inserts)
 
 
+@functools.lru_cache(maxsize=65_536)
 def _keyword_word(raw: str, folded: str) -> Word:
     acronym = len(raw) >= 2 and raw.isupper()
     exact = acronym or not folded.isalpha()
