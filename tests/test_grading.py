@@ -334,7 +334,9 @@ def test_score_is_always_within_zero_and_one(rubric: list[RubricPoint], answer: 
 @given(rubrics, answers, answers)
 def test_appending_text_never_lowers_the_score(rubric: list[RubricPoint], answer: str, more: str) -> None:
     # Appended as a separate word: "CAP" + "acity" must not match, by the whole-word rule.
-    assert grade(rubric, answer + " " + more).score >= grade(rubric, answer).score
+    # Appending can turn an answer into a bare list of terms, which covers no point.
+    longer = grade(rubric, answer + " " + more)
+    assert longer.score >= grade(rubric, answer).score or longer.flags == ("keyword-list",)
 
 
 @settings(max_examples=200)

@@ -48,6 +48,7 @@ _NEIGHBOURS = _keyboard_neighbours()
 _CONTRACTION = re.compile(r"\b([A-Za-z]+)['’](d|ll|re|ve|m|s|t)\b", re.IGNORECASE)
 _IRREGULAR_NOT = {"won": "will not", "can": "can not", "shan": "shall not", "ain": "is not"}
 _IS_AFTER = frozenset({"it", "that", "there", "here", "what", "who", "he", "she", "where", "how", "this"})
+_CANNOT = re.compile(r"\b(can)(not)\b", re.IGNORECASE)
 _ENDINGS = {"d": "would", "ll": "will", "re": "are", "ve": "have", "m": "am"}
 
 
@@ -56,7 +57,7 @@ def expand_contractions(text: str) -> str:
     "'s" ("the driver's") is left alone. "cannot" becomes "can not" too."""
     if "'" not in text and "’" not in text and "annot" not in text.lower():
         return text
-    text = re.sub(r"\b([Cc])annot\b", r"\1an not", text)
+    text = _CANNOT.sub(r"\1 \2", text)
     return _CONTRACTION.sub(_expand, text)
 
 
