@@ -2,7 +2,8 @@
 
 Run: python benchmarks/bench_grading.py
 Prints the median time to grade a 600-word answer against a 12-point rubric (three
-keywords per point, four alternatives per keyword; target under 5 ms), and the time
+keywords per point, four alternatives per keyword; target under 5 ms, 15 ms with the
+meaning signal warm), the same with the meaning signal cold and without it, and the time
 for a 5 MB answer (refused: over MAX_ANSWER_CHARS) and for the longest answer that
 is graded, realistic and worst case. The compiled rubric is cached per rubric, as in real use; every
 run analyses the answer afresh (stem and fold caches warm, as in a drill session).
@@ -88,6 +89,29 @@ def median_ms(rubric_points: tuple[RubricPoint, ...], text: str, runs: int) -> f
     return statistics.median(times) * 1000
 
 
+def median_cold_ms(rubric_points: tuple[RubricPoint, ...], text: str, runs: int) -> float:
+    from tpmdrill.grading import meaning
+
+    times = []
+    for _ in range(runs):
+        meaning._sentence.cache_clear()
+        start = time.perf_counter()
+        grade(rubric_points, text)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def median_lexical_ms(rubric_points: tuple[RubricPoint, ...], text: str, runs: int) -> float:
+    import tpmdrill.grading as grading
+
+    kept = grading._with_meaning
+    grading._with_meaning = lambda rubric, calls: tuple(v for v, _ in calls)
+    try:
+        return median_ms(rubric_points, text, runs)
+    finally:
+        grading._with_meaning = kept
+
+
 def timed(points: tuple[RubricPoint, ...], text: str) -> tuple[float, str]:
     start = time.perf_counter()
     try:
@@ -102,6 +126,8 @@ def main() -> int:
     short = answer(600)
     grade(points, short)  # compile the rubric once, as a session would
     print(f"600-word answer, 12-point rubric: median {median_ms(points, short, 50):.2f} ms over 50 runs")
+    print(f"  the same, meaning signal cold (no sentence cached): median {median_cold_ms(points, short, 50):.2f} ms")
+    print(f"  the same, words only (no meaning signal): median {median_lexical_ms(points, short, 50):.2f} ms")
     big = ((short + "\n") * (5_000_000 // len(short) + 1))[:5_000_000]
     elapsed, outcome = timed(points, big)
     print(f"5 MB answer: {elapsed:.1f} ms, {outcome}")

@@ -9,7 +9,7 @@ from functools import cache
 import pytest
 from rapidfuzz import fuzz
 
-from tpmdrill.decks import CATEGORIES, Card, load_deck
+from tpmdrill.decks import CATEGORIES, Card, deck_paths, load_deck
 from tpmdrill.grading import grade
 from tpmdrill.paths import bundled_decks_dir
 from tpmdrill.skills import SKILLS
@@ -25,7 +25,7 @@ UNRELATED = [
 
 @cache
 def bundled_cards() -> tuple[Card, ...]:
-    return tuple(card for path in sorted(bundled_decks_dir().glob("*.toml")) for card in load_deck(path).cards)
+    return tuple(card for path in deck_paths(bundled_decks_dir()) for card in load_deck(path).cards)
 
 
 def card_ids() -> list[str]:
@@ -38,7 +38,7 @@ FIRST_CATEGORIES = ("api-design", "system-design", "trade-offs", "data")
 
 
 def test_one_deck_per_category_with_at_least_thirty_cards() -> None:
-    loaded = [load_deck(path) for path in bundled_decks_dir().glob("*.toml")]
+    loaded = [load_deck(path) for path in deck_paths(bundled_decks_dir())]
     decks = {deck.category: deck for deck in loaded}
     assert len(decks) == len(loaded), "one deck per category"
     assert set(FIRST_CATEGORIES) <= set(decks) <= set(CATEGORIES)

@@ -86,6 +86,8 @@ def test_toggle_points_recomputes_the_suggestion(pinned: Invoke, db_path: Path) 
     assert result.exit_code == 0, result.output
     out = result.output
     assert " ✘ 2. Uses an idempotency key  [idempotency key] (you changed this)" in out
+    assert "      1 of 1 ideas: found idempotency key" in out  # what the grader had found
+    assert out.count(" 1. Repeating the call has the same effect") == 1  # a toggle shows its point only
     assert "Score 50% · suggested rating: hard" in out
     assert "there is no point 9; points are 1-2" in out
     [review] = history(db_path, "mini/idempotency")

@@ -24,7 +24,8 @@ def test_grade_json_is_the_contract_shape(mini: Invoke, answer: Path) -> None:
     result = mini("grade", CARD, "--answer-file", str(answer), "--json")
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert set(body) == {"card", "score", "suggested_rating", "points", "sql", "estimate"}
+    assert set(body) == {"card", "score", "suggested_rating", "points", "sql", "estimate", "flags"}
+    assert body["flags"] == []
     assert body["card"] == CARD
     assert body["score"] == 1.0
     assert body["suggested_rating"] == "easy"
@@ -33,6 +34,17 @@ def test_grade_json_is_the_contract_shape(mini: Invoke, answer: Path) -> None:
     assert "idempotency key" in body["points"][1]["matched"]
     assert body["sql"] is None
     assert body["estimate"] is None
+    assert body["points"][1]["ideas"] == {"found": ["idempotency key"], "missing": [], "needed": 1,
+                                          "prompt_words": []}
+
+
+def test_a_keyword_list_is_flagged_in_json_and_suggested_again(mini: Invoke) -> None:
+    listed = "idempotent, same result, idempotency key, retries"
+    body = json.loads(mini("grade", CARD, "--answer-file", "-", "--json", input=listed).stdout)
+    assert body["flags"] == ["keyword-list"]
+    assert body["suggested_rating"] == "again"
+    shown = mini("grade", CARD, "--answer-file", "-", input=listed).stdout
+    assert "This reads like a list of keywords, not an explanation" in shown
 
 
 def test_grade_human_output_shows_points_score_suggestion_then_model_answer(mini: Invoke, tmp_path: Path) -> None:
@@ -41,6 +53,7 @@ def test_grade_human_output_shows_points_score_suggestion_then_model_answer(mini
     out = mini("grade", CARD, "--answer-file", str(partial)).stdout
     assert " ✘ 1. Repeating the call has the same effect as doing it once (required)" in out
     assert " ✔ 2. Uses an idempotency key  [idempotency key]" in out
+    assert "      0 of 2 ideas: missing: " in out  # the missed point says what it looked for
     assert "Score 50% · suggested rating: hard" in out
     assert out.index("suggested rating") < out.index("Model answer") < out.index("An idempotent operation")
 
@@ -75,7 +88,7 @@ def test_sql_card_is_run_and_judged_by_its_result(run: Invoke) -> None:
     wrong = run("grade", "data/sql-experiment-conversion", "--answer-file", "-", "--json", input="SELECT 1")
     body = json.loads(wrong.stdout)
     assert body["sql"] == {"correct": False, "error": None, "rows": 1}
-    assert body["suggested_rating"] in {"again", "hard"}
+    assert body["suggested_rating"] == "again"  # wrong rows: never better than again
     shown = run("grade", "data/sql-experiment-conversion", "--answer-file", "-", input="SELECT 1").stdout
     assert "Incorrect: 1 row, not the expected result" in shown
     assert "expected ('control', 7, 3, 0.4286)" in shown

@@ -28,7 +28,7 @@ kind = "concept"
 prompt = """Explain {SCRIPT} and {IMG} and {TEMPLATE} | *bold* [link](http://x)"""
 tags = ["security"]
 skills = ["security"]
-answer = """Model {SCRIPT} answer {TEMPLATE}"""
+answer = """Model {SCRIPT} answer {TEMPLATE}: autoescape"""
 
   [[card.rubric]]
   id = "escape"

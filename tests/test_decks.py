@@ -16,6 +16,7 @@ from tpmdrill.decks import (
     EstimateTarget,
     FollowUp,
     RubricPoint,
+    deck_paths,
     load_deck,
     load_decks,
 )
@@ -142,7 +143,7 @@ def test_duplicate_deck_ids_across_files(tmp_path: Path) -> None:
 
 
 def test_bundled_decks_are_valid_and_named_by_id() -> None:
-    for path in sorted(bundled_decks_dir().glob("*.toml")):
+    for path in deck_paths(bundled_decks_dir()):
         deck = load_deck(path)
         assert deck.id == path.stem, "bundled decks are found by file name"
         assert deck.category in CATEGORIES
@@ -233,6 +234,6 @@ def test_deck_round_trips_through_toml(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "deck.toml"
         path.write_text(to_toml(deck), encoding="utf-8")
-        loaded = load_deck(path)
+        loaded = load_deck(path, self_check=False)  # the format round-trips; rubric quality is not the point
     assert (loaded.id, loaded.title, loaded.category, loaded.description, loaded.cards) == (
         deck.id, deck.title, deck.category, deck.description, deck.cards)

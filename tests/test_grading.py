@@ -240,12 +240,12 @@ def test_score_is_the_weighted_share_of_points_hit() -> None:
 
 def test_suggestion_thresholds_and_caps() -> None:
     plain = {"required_missed": False, "stuffing": False}
-    assert [suggest_rating(s, **plain) for s in (0.0, 0.39, 0.4, 0.69, 0.7, 0.89, 0.9, 1.0)] == [
+    assert [suggest_rating(s, **plain) for s in (0.0, 0.29, 0.3, 0.54, 0.55, 0.94, 0.95, 1.0)] == [
         "again", "again", "hard", "hard", "good", "good", "easy", "easy",
     ]
     assert suggest_rating(1.0, required_missed=True, stuffing=False) == "hard"
     assert suggest_rating(0.1, required_missed=True, stuffing=False) == "again"
-    assert suggest_rating(1.0, required_missed=False, stuffing=True) == "good"
+    assert suggest_rating(1.0, required_missed=False, stuffing=True) == "again"
 
 
 def test_a_missed_required_point_caps_at_hard() -> None:
@@ -255,12 +255,13 @@ def test_a_missed_required_point_caps_at_hard() -> None:
     assert result.suggested_rating == "hard"
 
 
-def test_keyword_stuffing_is_flagged_and_never_easy() -> None:
+def test_a_bare_list_of_terms_is_flagged_and_suggests_again() -> None:
     rubric = [point("cache", id="a"), point("shard", id="b"), point("queue", id="c")]
     stuffed = grade(rubric, "cache, shard, queue, caching, sharding")
-    assert stuffed.stuffing
-    assert stuffed.score == 1.0
-    assert stuffed.suggested_rating == "good"
+    assert stuffed.stuffing and stuffed.flags == ("keyword-list",)
+    assert stuffed.score == 0.0  # it covers no point, though it names them all
+    assert stuffed.points[0].found == ("cache",)
+    assert stuffed.suggested_rating == "again"
     explained = grade(
         rubric,
         "We put a cache in front of the database so that reads stay fast, split the users "
@@ -275,7 +276,7 @@ def test_keyword_stuffing_is_flagged_and_never_easy() -> None:
 
 def test_an_empty_answer_scores_zero() -> None:
     result = grade([point("cache")], "")
-    assert result == Grade(0.0, "again", (PointVerdict("p", False, (), 0),), False)
+    assert result == Grade(0.0, "again", (PointVerdict("p", False, (), 0, missing=("cache",)),), ())
     assert grade([point("cache")], "  \n\t ").score == 0.0
 
 
@@ -286,13 +287,13 @@ def test_an_enormous_answer_is_refused_clearly() -> None:
 
 
 def test_rubric_variants_are_compiled_once_per_rubric() -> None:
-    from tpmdrill.grading import _compile
+    from tpmdrill.grading.matcher import compile_rubric
 
     rubric = (point("cache|caching", "TTL"),)
     grade(rubric, "a")
-    before = _compile.cache_info().hits
+    before = compile_rubric.cache_info().hits
     grade(rubric, "b")
-    assert _compile.cache_info().hits == before + 1
+    assert compile_rubric.cache_info().hits == before + 1
 
 
 # --- properties ---------------------------------------------------------------------------------------
@@ -333,7 +334,9 @@ def test_score_is_always_within_zero_and_one(rubric: list[RubricPoint], answer: 
 @given(rubrics, answers, answers)
 def test_appending_text_never_lowers_the_score(rubric: list[RubricPoint], answer: str, more: str) -> None:
     # Appended as a separate word: "CAP" + "acity" must not match, by the whole-word rule.
-    assert grade(rubric, answer + " " + more).score >= grade(rubric, answer).score
+    # Appending can turn an answer into a bare list of terms, which covers no point.
+    longer = grade(rubric, answer + " " + more)
+    assert longer.score >= grade(rubric, answer).score or longer.flags == ("keyword-list",)
 
 
 @settings(max_examples=200)

@@ -41,6 +41,8 @@ SQL_ONLY_KEYS = {"fixture", "solution", "ordered"}
 ESTIMATE_ONLY_KEYS = {"value", "unit", "tolerance"}
 POINT_KEYS = {"id", "point", "keywords", "min_hits", "weight", "required", "examples"}
 FOLLOW_UP_KEYS = {"prompt", "rubric"}
+# Not a deck: the shared thesaurus of the grader sits beside the bundled decks.
+THESAURUS_FILE = "thesaurus.toml"
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class RubricPoint:
     min_hits: int = 1
     weight: float = 1.0
     required: bool = False
-    examples: tuple[str, ...] = ()  # phrasings a candidate might write that must hit this point
+    examples: tuple[str, ...] = ()  # short phrasings a candidate might write that hit the point
 
     def to_json(self) -> dict[str, Any]:
         """The point as the store keeps it and `card --json` shows it."""
@@ -147,17 +149,23 @@ class _Problems:
         self.path = path
         self.items: list[str] = []
 
-    def add(self, message: str, card: str | None = None, key: str | None = None) -> None:
+    def add(self, message: str, card: str | None = None, key: str | None = None, point: str | None = None) -> None:
         where = [str(self.path)]
         if card is not None:
             where.append(f"card {card!r}")
+        if point is not None:
+            where.append(f"point {point!r}")
         if key is not None:
             where.append(f"key {key!r}")
         self.items.append(f"{': '.join(where)}: {message}")
 
 
-def load_deck(path: Path) -> Deck:
-    """Parse and validate one deck file; raise DeckError listing every problem."""
+def load_deck(path: Path, *, self_check: bool = True) -> Deck:
+    """Parse and validate one deck file; raise DeckError listing every problem.
+
+    Unless `self_check` is off, the rubrics are also checked against themselves
+    (tpmdrill.grading.selfcheck). The bundled decks load without it: the test suite
+    checks them, and a user is never locked out by a grading-quality check."""
     problems = _Problems(path)
     try:
         raw = path.read_bytes()
@@ -172,15 +180,28 @@ def load_deck(path: Path) -> Deck:
     deck = _parse_deck(data, path, problems, hashlib.sha256(raw).hexdigest())
     if problems.items or deck is None:
         raise DeckError(problems.items)
+    if not self_check:
+        return deck
+    from tpmdrill.grading.selfcheck import check_deck
+
+    for card, point, message in check_deck(deck):
+        problems.add(message, card=card, point=point)
+    if problems.items:
+        raise DeckError(problems.items)
     return deck
+
+
+def deck_paths(folder: Path) -> list[Path]:
+    """The deck files of a folder, in name order (the thesaurus is not a deck)."""
+    return sorted(p for p in folder.glob("*.toml") if p.name != THESAURUS_FILE)
 
 
 def deck_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Expand folders into the *.toml files they hold, in name order."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(path.glob("*.toml"))
-        else:
+            yield from deck_paths(path)
+        elif path.name != THESAURUS_FILE:
             yield path
 
 
@@ -196,6 +217,7 @@ def load_decks(paths: Iterable[Path]) -> list[Deck]:
             decks.append(load_deck(path))
         except DeckError as ex:
             problems.extend(ex.problems)
+    problems.extend(_thesaurus_problems(paths))
     seen: dict[str, str] = {}
     for deck in decks:
         if deck.id in seen:
@@ -204,6 +226,22 @@ def load_decks(paths: Iterable[Path]) -> list[Deck]:
     if problems:
         raise DeckError(problems)
     return decks
+
+
+def _thesaurus_problems(paths: Iterable[Path]) -> list[str]:
+    """A thesaurus given, or found in a folder given, is validated with the decks."""
+    from tpmdrill.grading.selfcheck import check_thesaurus
+    from tpmdrill.grading.thesaurus import load_thesaurus
+
+    problems: list[str] = []
+    for path in paths:
+        found = path / THESAURUS_FILE if path.is_dir() else path
+        if found.name == THESAURUS_FILE and found.exists():
+            try:
+                problems.extend(check_thesaurus(load_thesaurus(found)))
+            except DeckError as ex:
+                problems.extend(ex.problems)
+    return problems
 
 
 def _parse_deck(data: dict[str, Any], path: Path, problems: _Problems, digest: str) -> Deck | None:

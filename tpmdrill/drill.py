@@ -12,108 +12,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from tpmdrill.decks import Card, FollowUp, RubricPoint
+from tpmdrill.decks import Card
 from tpmdrill.enums import ReviewMode
-from tpmdrill.errors import BadValue
-from tpmdrill.judging import Judgement, NothingToGrade, judge, with_query_result
+from tpmdrill.judging import CardVerdict, Judgement, NothingToGrade, judge, under_confirmation
 from tpmdrill.scheduler import RATINGS, interval_text, rating_name, rating_value, record_review
 from tpmdrill.session import day_start, due_tomorrow
-from tpmdrill.store import Memory, PointVerdictRow, Store
-
-
-@dataclass(frozen=True)
-class PointCall:
-    """One rubric point: what the grader said, what the user confirms."""
-
-    number: int
-    id: str
-    text: str
-    required: bool
-    auto_hit: bool
-    hit: bool
-    matched: tuple[str, ...]
-
-
-@dataclass
-class CardVerdict:
-    """A graded answer under confirmation: points can be toggled, the rating chosen."""
-
-    card: Card
-    answer: str
-    judgement: Judgement | None  # None when the card has nothing to grade against
-    points: list[PointCall]
-    follow_up: FollowUp | None = None  # issue 14: the follow-up asked after the main answer
-    follow_up_answer: str = ""
-
-    @property
-    def rubric(self) -> tuple[RubricPoint, ...]:
-        """The points the rating is judged on: the main rubric's (when graded) and the follow-up's."""
-        main = self.card.rubric if self.judgement is not None and self.judgement.grade is not None else ()
-        return main + (self.follow_up.rubric if self.follow_up else ())
-
-    @property
-    def auto_suggested(self) -> str | None:
-        if self.follow_up is not None:
-            return self._suggestion({p.id: p.auto_hit for p in self.points})
-        return self.judgement.suggested_rating if self.judgement else None
-
-    @property
-    def suggested(self) -> str | None:
-        """The suggestion for the points as they stand now, toggles included."""
-        return self._suggestion({p.id: p.hit for p in self.points})
-
-    def _suggestion(self, hits: dict[str, bool]) -> str | None:
-        if self.judgement is None:
-            return None
-        from tpmdrill.grading import score_points, suggest_rating
-
-        rating = self.judgement.suggested_rating
-        if self.rubric:
-            required_missed = any(p.required and not hits.get(p.id, False) for p in self.rubric)
-            stuffing = self.judgement.grade is not None and self.judgement.grade.stuffing
-            rating = suggest_rating(score_points(self.rubric, hits), required_missed=required_missed,
-                                    stuffing=stuffing)
-        if self.judgement.sql is not None:
-            rating = with_query_result(rating, self.judgement.sql)
-        if self.judgement.estimate is not None:
-            from tpmdrill.estimates import with_estimate_result
-
-            rating = with_estimate_result(rating, self.judgement.estimate)
-        return rating
-
-    @property
-    def score(self) -> float | None:
-        if self.judgement is None:
-            return None
-        if not self.rubric:
-            return self.judgement.score
-        from tpmdrill.grading import score_points
-
-        return score_points(self.rubric, {p.id: p.hit for p in self.points})
-
-    @property
-    def auto_score(self) -> float | None:
-        if self.judgement is None or self.follow_up is None or not self.rubric:
-            return self.judgement.score if self.judgement else None
-        from tpmdrill.grading import score_points
-
-        return score_points(self.rubric, {p.id: p.auto_hit for p in self.points})
-
-    @property
-    def recorded_answer(self) -> str:
-        """The answer as the review keeps it: the follow-up's question and answer below the main one."""
-        if self.follow_up is None:
-            return self.answer
-        return f"{self.answer}\n\n---\nFollow-up: {self.follow_up.prompt}\n\n{self.follow_up_answer}"
-
-    def toggle(self, number: int) -> None:
-        if not 1 <= number <= len(self.points):
-            raise BadValue(f"there is no point {number}; points are 1-{len(self.points)}")
-        point = self.points[number - 1]
-        self.points[number - 1] = PointCall(**{**point.__dict__, "hit": not point.hit})
-
-    def verdict_rows(self) -> tuple[PointVerdictRow, ...]:
-        return tuple(PointVerdictRow(p.id, p.auto_hit, p.hit, p.matched) for p in self.points)
+from tpmdrill.store import Memory, Store
 
 
 def verdict_for(card: Card, answer: str) -> CardVerdict:
@@ -123,16 +27,6 @@ def verdict_for(card: Card, answer: str) -> CardVerdict:
     except NothingToGrade:
         judgement = None
     return under_confirmation(card, answer, judgement)
-
-
-def under_confirmation(card: Card, answer: str, judgement: Judgement | None) -> CardVerdict:
-    """A judgement turned into point calls the user may toggle before confirming."""
-    verdicts = judgement.points if judgement else ()
-    points = [
-        PointCall(n, p.id, p.point, p.required, v.hit, v.hit, v.matched)
-        for n, (p, v) in enumerate(zip(card.rubric, verdicts, strict=True), start=1)
-    ]
-    return CardVerdict(card, answer, judgement, points)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 A card with several prompts (a user's story answers several questions) or several
 follow-ups shows the next one at each review, so repeated reviews do not rehearse one
 phrasing. After the main answer is judged, one follow-up is asked and graded against its
-own points; the confirmed rating then covers both (see `drill.CardVerdict`).
+own points; the confirmed rating then covers both (see `judging.CardVerdict`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tpmdrill.decks import Card, FollowUp
-from tpmdrill.drill import CardVerdict, PointCall
+from tpmdrill.judging import CardVerdict, PointCall
 
 
 def prompt_for(card: Card, reviews: int) -> str:
@@ -34,7 +34,8 @@ def with_follow_up(verdict: CardVerdict, follow_up: FollowUp, answer: str) -> Ca
     graded = grade(follow_up.rubric, answer)
     first = len(verdict.points) + 1
     added = [
-        PointCall(first + n, p.id, p.point, p.required, v.hit, v.hit, v.matched)
+        PointCall(first + n, p.id, p.point, p.required, v.hit, v.hit, v.matched, v.ideas_text(), v.negated,
+                  v.by_meaning)
         for n, (p, v) in enumerate(zip(follow_up.rubric, graded.points, strict=True))
     ]
     return replace(verdict, points=[*verdict.points, *added], follow_up=follow_up, follow_up_answer=answer)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from tpmdrill.decks import load_deck, load_decks
+from tpmdrill.decks import deck_paths, load_deck, load_decks
 from tpmdrill.errors import DeckError
 from tpmdrill.paths import bundled_decks_dir
 from tpmdrill.store import DeckSync, Store
@@ -21,12 +21,12 @@ def ensure_bundled_decks(store: Store, now: datetime) -> list[DeckSync]:
     """
     known = store.deck_digests()
     changed: list[DeckSync] = []
-    for path in sorted(bundled_decks_dir().glob("*.toml")):
+    for path in deck_paths(bundled_decks_dir()):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         deck_id = path.stem
         if known.get(deck_id) == digest:
             continue
-        deck = load_deck(path)
+        deck = load_deck(path, self_check=False)
         changed.append(store.sync_deck(deck, now))
     return changed
 
@@ -34,7 +34,7 @@ def ensure_bundled_decks(store: Store, now: datetime) -> list[DeckSync]:
 def add_decks(store: Store, paths: Iterable[Path], now: datetime) -> list[DeckSync]:
     """Validate every file first, then load them all; nothing is loaded if any is bad."""
     decks = load_decks(paths)
-    bundled = {path.stem: path.resolve() for path in bundled_decks_dir().glob("*.toml")}
+    bundled = {path.stem: path.resolve() for path in deck_paths(bundled_decks_dir())}
     # A user deck under a bundled id would be overwritten by the bundled one at the
     # next start, and the two would replace each other's cards back and forth.
     taken = [

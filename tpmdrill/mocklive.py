@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tpmdrill.decks import RubricPoint
-from tpmdrill.drill import CardVerdict, PointCall, clock_text, verdict_for
+from tpmdrill.drill import clock_text, verdict_for
+from tpmdrill.judging import CardVerdict, PointCall
 from tpmdrill.grading import grade
 from tpmdrill.mock import MockQuestion, MockSet, category_title
 from tpmdrill.mocksheets import MOCK_MODE, insert_sheet

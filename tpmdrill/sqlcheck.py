@@ -140,6 +140,7 @@ _TOKEN = re.compile(
     re.DOTALL,
 )
 _WORD = re.compile(r"[A-Za-z_]+")
+SQL_TOKEN = _TOKEN  # judging uses it to cut the prose after an answer's query
 
 
 def _answer_text(query: str | bytes) -> str:

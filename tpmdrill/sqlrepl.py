@@ -19,7 +19,7 @@ from tpmdrill.sqlschema import Schema, plain, result_lines, schema_of
 
 if TYPE_CHECKING:
     from tpmdrill.decks import Card
-    from tpmdrill.drill import CardVerdict
+    from tpmdrill.judging import CardVerdict
     from tpmdrill.store import Review, Store
 
 RESULT_ROWS = 30  # rows shown per result; the count says how many there were

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from tpmdrill.decks import Card
-    from tpmdrill.drill import CardVerdict
+    from tpmdrill.judging import CardVerdict, PointCall
     from tpmdrill.sqlcheck import SqlVerdict
     from tpmdrill.sqlschema import Schema
 
@@ -70,11 +70,7 @@ def show_verdict(screen: Screen, verdict: CardVerdict) -> None:
     for point in verdict.points:
         if point.id in follow_up_ids and point.number == len(verdict.points) - len(follow_up_ids) + 1:
             screen.say(" Follow-up:", "bold")
-        mark, style = ("✔", "green") if point.hit else ("✘", "red")
-        changed = " (you changed this)" if point.hit != point.auto_hit else ""
-        required = " (required)" if point.required else ""
-        matched = f"  [{', '.join(point.matched)}]" if point.matched else ""
-        screen.say(f" {mark} {point.number}. {point.text}{required}{matched}{changed}", style)
+        show_point(screen, point)
     judgement = verdict.judgement
     if judgement is not None and judgement.sql is not None:
         show_sql(screen, judgement.sql)
@@ -83,7 +79,28 @@ def show_verdict(screen: Screen, verdict: CardVerdict) -> None:
         mark, style = ("✔", "green") if estimate.within_tolerance else ("✘", "red")
         screen.say(f" {mark} {estimate.summary()}", style)
     if judgement is not None and judgement.grade is not None and judgement.grade.stuffing:
-        screen.say(" This reads like a list of keywords; explain how they fit together.", "yellow")
+        screen.say(" This reads like a list of keywords, not an explanation: say how they fit together "
+                   "and why.", "yellow")
+    show_suggestion(screen, verdict)
+
+
+def show_point(screen: Screen, point: PointCall) -> None:
+    """The point's mark and text, the words that matched, and which ideas were found."""
+    mark, style = ("✔", "green") if point.hit else ("✘", "red")
+    changed = " (you changed this)" if point.hit != point.auto_hit else ""
+    required = " (required)" if point.required else ""
+    matched = f"  [{', '.join(_marked(point))}]" if point.matched else ""
+    screen.say(f" {mark} {point.number}. {point.text}{required}{matched}{changed}", style)
+    if point.ideas and (not point.hit or not point.auto_hit or point.by_meaning):
+        screen.say(f"      {point.ideas}", "dim")
+
+
+def _marked(point: PointCall) -> list[str]:
+    negated = {n.casefold() for n in point.negated}
+    return [f"{m} (negated)" if m.casefold() in negated else m for m in point.matched]
+
+
+def show_suggestion(screen: Screen, verdict: CardVerdict) -> None:
     if verdict.suggested is not None:
         score = f"Score {verdict.score:.0%} · " if verdict.score is not None else ""
         screen.say(f"{score}suggested rating: {verdict.suggested}", "bold")

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, difficulty_option, now, open_store
-from tpmdrill.cli.display import Screen, show_model_answer, show_verdict
+from tpmdrill.cli.display import Screen, show_model_answer, show_point, show_suggestion, show_verdict
 from tpmdrill.decks import CATEGORIES, KINDS
 from tpmdrill.enums import CardKind
 
 if TYPE_CHECKING:
 
-    from tpmdrill.drill import CardVerdict, Reviewed, SessionLog, SessionSummary
+    from tpmdrill.drill import Reviewed, SessionLog, SessionSummary
+    from tpmdrill.judging import CardVerdict
     from tpmdrill.session import Filters, Plan, QueueItem
     from tpmdrill.store import Store
 
@@ -369,7 +370,8 @@ def _rating_for(key: str, verdict: CardVerdict) -> str | None:
 
 
 def _toggle(screen: Screen, key: str, verdict: CardVerdict) -> bool:
-    """Handle 't 2' / 't2 3': flip those points and show the verdict again."""
+    """Handle 't 2' / 't2 3': flip those points, show them and the new suggestion
+    (not the whole rubric again)."""
     from tpmdrill.errors import BadValue
 
     text = key.strip().lower()
@@ -378,10 +380,10 @@ def _toggle(screen: Screen, key: str, verdict: CardVerdict) -> bool:
         return False
     try:
         for number in numbers:
-            verdict.toggle(int(number))
+            show_point(screen, verdict.toggle(int(number)))
     except BadValue as ex:
         screen.say(str(ex), "yellow")
-    show_verdict(screen, verdict)
+    show_suggestion(screen, verdict)
     return True
 
 

@@ -26,8 +26,7 @@ def grade(card_id: str, answer_file: str, json_: bool) -> None:
       echo "SELECT 1" | tpmdrill grade data/sql-experiment-conversion --answer-file - --json
     """
     from tpmdrill.cli.display import Screen, show_model_answer, show_schema, show_verdict
-    from tpmdrill.drill import under_confirmation
-    from tpmdrill.judging import judge
+    from tpmdrill.judging import judge, under_confirmation
     from tpmdrill.sqlschema import schema_of
 
     answer = read_text_file(answer_file)

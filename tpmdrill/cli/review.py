@@ -57,10 +57,9 @@ def _grade(card: Card, answer: str | None) -> tuple[Rating | None, float | None,
     """The automatic verdicts for an answer given with a review; none without one."""
     if answer is None or (not card.rubric and card.kind not in (CardKind.SQL, CardKind.ESTIMATE)):
         return None, None, ()
-    from tpmdrill.judging import judge
+    from tpmdrill.judging import judge, under_confirmation
     from tpmdrill.scheduler import rating_value
-    from tpmdrill.store import PointVerdictRow
 
-    result = judge(card, answer)
-    verdicts = tuple(PointVerdictRow(p.id, p.hit, p.hit, p.matched) for p in result.points)
-    return rating_value(result.suggested_rating), result.score, verdicts
+    judgement = judge(card, answer)
+    return rating_value(judgement.suggested_rating), judgement.score, \
+        under_confirmation(card, answer, judgement).verdict_rows()

@@ -1,7 +1,13 @@
-"""Words as the grader compares them: split, folded, stemmed, and forgiven small typos.
+"""Words as the grader sees them: folding, contractions, stems and typos.
 
-`tpmdrill.grading` matches rubric keywords against answers with these; they know
-nothing about rubrics. Every rule applies identically to a keyword and to an answer.
+- words are compared after folding case, accents and punctuation, so "write-through",
+  "Write through" and "HTTP/2" / "http 2" agree;
+- contractions are expanded before anything else ("I'd" ~ "I would", "won't" ~ "will not");
+- a stemmer applied identically to keywords and answers lets inflections and derived
+  forms meet ("caches" ~ "cache", "replicated" ~ "replication", "management" ~ "manage");
+- typos are forgiven only between words of five letters or more that share their
+  first letter, never in numbers or acronyms, and never when one word is the other
+  plus letters (a keyword never matches inside a longer word).
 """
 
 from __future__ import annotations
@@ -35,6 +41,38 @@ def _keyboard_neighbours() -> dict[str, frozenset[str]]:
 
 
 _NEIGHBOURS = _keyboard_neighbours()
+
+
+# --- contractions ------------------------------------------------------------------
+
+_CONTRACTION = re.compile(r"\b([A-Za-z]+)['’](d|ll|re|ve|m|s|t)\b", re.IGNORECASE)
+_IRREGULAR_NOT = {"won": "will not", "can": "can not", "shan": "shall not", "ain": "is not"}
+_IS_AFTER = frozenset({"it", "that", "there", "here", "what", "who", "he", "she", "where", "how", "this"})
+_CANNOT = re.compile(r"\b(can)(not)\b", re.IGNORECASE)
+_ENDINGS = {"d": "would", "ll": "will", "re": "are", "ve": "have", "m": "am"}
+
+
+def expand_contractions(text: str) -> str:
+    """ "I'd" -> "I would", "won't" -> "will not", "it's" -> "it is"; a possessive
+    "'s" ("the driver's") is left alone. "cannot" becomes "can not" too."""
+    if "'" not in text and "’" not in text and "annot" not in text.lower():
+        return text
+    text = _CANNOT.sub(r"\1 \2", text)
+    return _CONTRACTION.sub(_expand, text)
+
+
+def _expand(match: re.Match[str]) -> str:
+    word, ending = match.group(1), match.group(2).lower()
+    lower = word.lower()
+    if ending == "t":
+        if lower in _IRREGULAR_NOT:
+            return _IRREGULAR_NOT[lower]
+        return f"{word[:-1]} not" if lower.endswith("n") else match.group(0)
+    if ending == "s":
+        if lower == "let":
+            return f"{word} us"
+        return f"{word} is" if lower in _IS_AFTER else match.group(0)
+    return f"{word} {_ENDINGS[ending]}"
 
 
 # --- normalising and stemming ------------------------------------------------------
@@ -155,13 +193,18 @@ def is_typo(keyword: str, written: str) -> bool:
     not "pointer"). The edits allowed grow with the shorter word's root, not its
     suffixes: none below five letters ("share"/"shard", "sharing"/"sharding" are
     words of their own) except swapping two neighbouring letters ("cahce"); one up
-    to seven letters; two from eight ("availablity"). A transposition counts as one
+    to seven letters; two from eight ("availablity"). A doubled or undoubled inner
+    letter ("comit", "cachhe") is a typo in any word of five letters. A transposition counts as one
     edit, and a substituted letter must be a keyboard neighbour or a sound-alike
     ("concensus"), or, in roots of seven letters or more, a vowel for a vowel
     ("latancy"): see _slip.
     """
     a, b = keyword, written
-    if min(len(a), len(b)) < 5 or a[0] != b[0] or not (a.isalpha() and b.isalpha()):
+    if not (a and b and a[0] == b[0] and a.isalpha() and b.isalpha()):
+        return False
+    if max(len(a), len(b)) >= 5 and _doubled(a, b):
+        return True
+    if min(len(a), len(b)) < 5:
         return False
     root_a, root_b = stem(a), stem(b)
     if root_b != b and b.endswith(("s", "ed", "ing")) and root_a.startswith(root_b):
@@ -171,6 +214,16 @@ def is_typo(keyword: str, written: str) -> bool:
         return _transposed(a, b)
     allowed = 1 if root <= 7 else 2
     return _close(a, b, allowed) or _close(root_a, root_b, allowed)
+
+
+def _doubled(a: str, b: str) -> bool:
+    """One word is the other with one inner letter doubled ("cachhe", "comit")."""
+    short, long = sorted((a, b), key=len)
+    if len(long) != len(short) + 1:
+        return False
+    return any(
+        long[i] == long[i - 1] and long[:i] + long[i + 1 :] == short for i in range(1, len(long) - 1)
+    )
 
 
 def _transposed(a: str, b: str) -> bool:
@@ -239,3 +292,5 @@ def _slip_distance(a: str, b: str, *, vowels_slip: bool) -> int:
     if indels > abs(len(a) - len(b)) or substitutions >= forbidden:
         return len(a) + len(b)
     return indels + substitutions
+
+

@@ -1,0 +1,174 @@
+"""The matching rules added for answers as candidates write them: contractions, derived
+forms, doubled letters, verbatim notation, inserted words, the thesaurus, distinct
+evidence per idea, prompt echoes, negation and the ideas each point reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from tpmdrill.decks import RubricPoint
+from tpmdrill.grading import PointVerdict, grade, is_typo
+from tpmdrill.grading.text import expand_contractions
+
+
+def point(*keywords: str, min_hits: int = 1) -> RubricPoint:
+    return RubricPoint("p", "point p", keywords, min_hits)
+
+
+def verdict(answer: str, *keywords: str, min_hits: int = 1, prompt: str = "") -> PointVerdict:
+    return grade([point(*keywords, min_hits=min_hits)], answer, prompt=prompt).points[0]
+
+
+def hits(answer: str, *keywords: str, min_hits: int = 1, prompt: str = "") -> bool:
+    return verdict(answer, *keywords, min_hits=min_hits, prompt=prompt).hit
+
+
+@pytest.mark.parametrize(
+    ("written", "expanded"),
+    [
+        ("I'd keep it", "I would keep it"),
+        ("we won't", "we will not"),
+        ("it can't", "it can not"),
+        ("it cannot", "it can not"),
+        ("it's fine", "it is fine"),
+        ("we'll see", "we will see"),
+        ("they’re here", "they are here"),
+        ("don't", "do not"),
+        ("the driver's trip", "the driver's trip"),
+    ],
+)
+def test_contractions_are_expanded_and_possessives_kept(written: str, expanded: str) -> None:
+    assert expand_contractions(written) == expanded
+
+
+def test_contractions_meet_their_expansions_in_keywords() -> None:
+    assert hits("I'd keep the monolith for now", "I would keep")
+    assert hits("we will not shard yet", "won't shard")
+
+
+@pytest.mark.parametrize(
+    ("answer", "keyword"),
+    [("reads get faster", "fast"), ("the management overhead", "manage"), ("a useful signal", "use"),
+     ("the bigger box", "big"), ("deployments twice a day", "deploy")],
+)
+def test_an_answer_word_may_drop_er_ful_ment_to_meet_a_keyword(answer: str, keyword: str) -> None:
+    assert hits(answer, keyword)
+
+
+def test_a_keyword_in_er_still_needs_its_own_word() -> None:
+    assert not hits("the work is split up", "worker")
+
+
+@pytest.mark.parametrize(("keyword", "written"), [("commit", "comit"), ("message", "mesage"), ("cache", "cachhe"),
+                                                  ("success", "sucess")])
+def test_a_dropped_or_doubled_letter_is_a_typo(keyword: str, written: str) -> None:
+    assert is_typo(keyword, written)
+
+
+@pytest.mark.parametrize(
+    ("keyword", "answer"),
+    [
+        ("0.05", "alpha at 0.05 and power 0.8"),
+        ("100:1", "a read/write ratio of 100 : 1"),
+        ("0.25x", "costs 0.25x as much"),
+        ("250,000", "about 250000 requests"),
+        ("OAuth 2.0", "we use oauth 2.0 for delegated access"),
+        ("TP / (TP + FP)", "precision is TP/(TP+FP)"),
+        ("COUNT(DISTINCT", "SELECT count( DISTINCT user_id) FROM t"),
+        ("MIN(received_time)", "take min(received_time) per id"),
+        ("OVER (ORDER BY", "SUM(x) over (order by day)"),
+    ],
+)
+def test_keywords_with_digits_or_operators_match_verbatim(keyword: str, answer: str) -> None:
+    assert hits(answer, keyword)
+
+
+@pytest.mark.parametrize(("keyword", "answer"), [("0.05", "p below 10.05"), ("0.05", "it was 0.055"),
+                                                 ("100:1", "a ratio of 1100:1"), ("COUNT(DISTINCT", "COUNT(x)")])
+def test_verbatim_keywords_never_match_inside_longer_numbers(keyword: str, answer: str) -> None:
+    assert not hits(answer, keyword)
+
+
+def test_phrases_of_content_words_tolerate_an_inserted_word_or_two() -> None:
+    assert hits("we limit the request rate per key", "rate limiting")
+    assert hits("consistent ring hashing", "consistent hashing")
+    assert hits("exponential retry backoff with jitter", "exponential backoff")
+    assert not hits("exponential growth of the retry queue and its backoff", "exponential backoff")
+    assert not hits("strong consistency and hashing of ids", "consistent hashing")
+    assert not hits("it is time to go live", "time to live")
+
+
+def test_the_thesaurus_lets_notation_and_abbreviations_meet_their_concepts() -> None:
+    assert hits("run it on k8s", "Kubernetes")
+    assert hits("p99 under 200 ms", "99th percentile")
+    assert hits("put an LB in front", "load balancer")
+    assert hits("the PK is the order id", "primary key")
+    assert hits("a DB replica for reads", "database replica")
+    assert hits("it gives the same result if retried", "idempotent")
+
+
+def test_one_answer_word_is_evidence_for_one_idea_only() -> None:
+    found = verdict("the call is idempotent", "idempotent", "same result if retried", min_hits=2)
+    assert (found.hit, found.concepts) == (False, 1)
+
+
+def test_prompt_words_are_not_evidence_on_their_own() -> None:
+    prompt = "How would you roll out SSO for an enterprise customer?"
+    assert not hits("We would turn on SSO.", "SSO", prompt=prompt)
+    assert not hits("SSO first. Then the rest.", "SSO", prompt=prompt)
+    assert hits("We would turn on SSO with SAML.", "SSO", "SAML", prompt=prompt)
+    assert hits("Pilot SSO with one team first, then move every team to SSO.", "SSO", prompt=prompt)
+    assert hits("We would turn on SSO.", "SSO")
+    echoed = verdict("We would turn on SSO.", "SSO", prompt=prompt)
+    assert echoed.echoed == ("SSO",)
+    assert echoed.ideas_text() == "1 of 1 ideas: found SSO (the prompt's own words)"
+
+
+def test_a_bare_mention_does_not_explain() -> None:
+    explains = RubricPoint("why", "Explains why retries need jitter", ("jitter",))
+    bare = grade([explains], "Retries with backoff and a cap.\n- jitter\n").points[0]
+    assert (bare.hit, bare.bare) == (False, True)
+    assert "a bare mention" in bare.ideas_text()
+    assert grade([explains], "Add jitter so that clients do not retry in lockstep.").points[0].hit
+
+
+def test_a_negated_mention_counts_and_is_reported_as_negated() -> None:
+    found = verdict("We would not add a cache yet; a queue absorbs the bursts.", "cache", "queue")
+    assert found.hit
+    assert found.negated == ("cache",)
+    assert verdict("not only a cache", "cache").negated == ()
+
+
+def test_each_point_says_which_ideas_were_found_and_which_are_missing() -> None:
+    found = verdict("convert to UTC and drop refunds", "time zone|UTC", "refunds", "test accounts", min_hits=3)
+    assert (found.found, found.missing, found.needed) == (("time zone", "refunds"), ("test accounts",), 3)
+    assert found.ideas_text() == "2 of 3 ideas: found time zone, refunds; missing: test accounts"
+    some = verdict("cache it", "cache", "TTL", "invalidation")
+    assert some.ideas_text() == "1 of 1 needed ideas: found cache"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "HMAC, exponential backoff, dead letter queue, outbox, SSRF",
+        "- cache\n- shard\n- queue\n- replicas",
+        "Kafka; consumer groups; DLQ; idempotency",
+    ],
+)
+def test_lists_of_terms_are_flagged_and_suggest_again(answer: str) -> None:
+    rubric = [RubricPoint(f"p{n}", "P", (k,)) for n, k in enumerate(("HMAC|cache|Kafka", "backoff|shard|DLQ"))]
+    result = grade(rubric, answer)
+    assert result.flags == ("keyword-list",)
+    assert result.suggested_rating == "again"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Sign each payload with HMAC so receivers can verify it, and retry failures with exponential backoff.",
+        "retry w/ exp backoff + jitter; dedupe on the event id so a replay is harmless",
+        "Response: `{results: [...], facets: {brand: [...]}, next_cursor}`",
+    ],
+)
+def test_explanations_and_shorthand_are_not_lists(answer: str) -> None:
+    assert grade([point("HMAC|backoff")], answer).flags == ()
