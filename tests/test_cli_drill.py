@@ -23,6 +23,7 @@ RIDE_ANSWER = "Riders request a trip, drivers accept it, payment happens at the 
 @pytest.fixture
 def pinned(monkeypatch: pytest.MonkeyPatch, mini: Invoke) -> Invoke:
     monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    monkeypatch.setattr(drill_cli, "monotonic", FakeClock(step=0))  # time stands still unless a test moves it
     return mini
 
 
@@ -202,7 +203,7 @@ def test_time_budget_stops_the_session_when_spent(
     assert result.exit_code == 0, result.output
     assert "Card 1/2" in result.output
     assert "Answered in 5:00 of 3:00 (over time)." in result.output
-    assert "Time's up: 18 minutes spent; 1 card(s) left for next time." in result.output
+    assert "Time's up: 45 min spent of 18 min; 1 card of this session not reached. Left: nothing due." in result.output
     assert "Card 2/2" not in result.output
     assert history(db_path, "mini/ride-sharing") == []
 
@@ -240,7 +241,7 @@ def test_due_cards_come_before_new_ones(pinned: Invoke, monkeypatch: pytest.Monk
     assert "last seen 19 days ago (again)" in header
     assert "predicted recall" in header
     assert "Nothing due. " not in result.output
-    assert "Still due now: 1 card." in result.output
+    assert "Still due now: 1 card, about 3 min at your pace." in result.output
 
 
 def test_cram_leaves_the_schedule_alone_unless_asked(

@@ -32,6 +32,13 @@ def _count(text: str) -> int:
     return value
 
 
+def _daily_minutes(text: str) -> int | None:
+    value = int(text)
+    if not 0 <= value <= 600:
+        raise ValueError("must be a whole number of minutes from 0 to 600 (0: no daily budget)")
+    return value or None
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -50,6 +57,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("new_per_day", 5, _count, "new cards a drill introduces per day"),
         Setting("interview_retention", 0.95, _retention,
                 "recall to keep every studied card at on the interview day"),
+        Setting("daily_minutes", None, _daily_minutes,
+                "minutes a day to study (real time at your pace): the drill's budget and the interview plan's"),
     )
 }
 

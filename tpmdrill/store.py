@@ -100,9 +100,23 @@ def m003_covering_index_for_reports(db: Database) -> None:
     )
 
 
+def m007_void_reviews(db: Database) -> None:
+    # Undo: reviews stay append-only; an undone review gets a voiding entry, and each
+    # review keeps the memory row it replaced (JSON; NULL for reviews recorded before
+    # this migration, and for new cards), so undo restores it exactly.
+    db.table("voids").create(
+        {"review": str, "voided_at": str}, pk="review",
+        foreign_keys=[("review", "reviews", "id")], not_null={"voided_at"},
+    )
+    db.table("reviews").add_column("memory_before", str)
+
+
 # In the order they apply. A name is recorded once applied: never rename, reorder or
 # edit a migration that has shipped.
-_MIGRATIONS = (m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports)
+_MIGRATIONS = (
+    m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports,
+    m007_void_reviews,
+)
 _MIGRATION_SET = "tpmdrill"
 
 
@@ -176,6 +190,34 @@ class Review:
         if self.id:
             return self
         return Review(**{**self.__dict__, "id": uuid.uuid4().hex})
+
+
+@dataclass(frozen=True)
+class ReviewToUndo:
+    """The latest live review, with the memory row it replaced when that was recorded."""
+
+    id: str
+    card: str
+    reviewed_at: datetime
+    rating: int
+    mode: str
+    rescheduled: bool
+    was_new: bool  # no memory state before it
+    memory_before: Memory | None  # None for a new card, or for a review recorded before m007
+    prior_scheduled: int  # live scheduled reviews of the card before this one
+    prior_last: datetime | None  # the time of the latest of those
+
+
+_MEMORY_KEYS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+_MEMORY_KEYS_SQL = ", ".join(_MEMORY_KEYS)
+
+
+def _memory_from_json(row: dict[str, Any]) -> Memory:
+    return Memory(
+        state=row["state"], step=row["step"], stability=row["stability"], difficulty=row["difficulty"],
+        due=from_text(row["due"]), reps=row["reps"], lapses=row["lapses"],
+        last_review=from_text(row["last_review"]) if row["last_review"] is not None else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -362,13 +404,14 @@ class Store:
         self.conn.execute(
             "INSERT INTO reviews (id, card, reviewed_at, rating, suggested, score, answer,"
             " seconds, mode, rescheduled, state_before, due_after, stability_after,"
-            " difficulty_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " (SELECT state FROM memory WHERE card = ?), ?, ?, ?)",
+            " difficulty_after, memory_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " (SELECT state FROM memory WHERE card = ?), ?, ?, ?, ?)",
             [review.id, review.card, to_text(review.reviewed_at), review.rating,
              review.suggested, review.score, review.answer, review.seconds, review.mode,
              int(review.rescheduled), review.card,
              to_text(memory.due) if memory else None,
-             memory.stability if memory else None, memory.difficulty if memory else None],
+             memory.stability if memory else None, memory.difficulty if memory else None,
+             self._memory_row_json(review.card)],
         )
         self.conn.executemany(
             "INSERT INTO verdicts (review, point, auto_hit, hit, matched) VALUES (?, ?, ?, ?, ?)",
@@ -393,10 +436,11 @@ class Store:
         reviews = [
             {"id": r[0], "reviewed_at": r[1], "rating": r[2], "suggested": r[3], "score": r[4],
              "seconds": r[5], "mode": r[6], "rescheduled": bool(r[7]), "answer": r[8],
-             "due_after": r[9]}
+             "due_after": r[9], "voided": bool(r[10])}
             for r in self.conn.execute(
                 "SELECT id, reviewed_at, rating, suggested, score, seconds, mode, rescheduled,"
-                " answer, due_after FROM reviews WHERE card = ? ORDER BY reviewed_at, rowid",
+                " answer, due_after, id IN (SELECT review FROM voids) FROM reviews"
+                " WHERE card = ? ORDER BY reviewed_at, rowid",
                 [card_id],
             )
         ]
@@ -415,7 +459,8 @@ class Store:
         return reviews
 
     def review_count(self) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+        """Reviews recorded and not voided."""
+        return int(self.conn.execute(f"SELECT count(*) FROM reviews r WHERE {_LIVE}").fetchone()[0])  # noqa: S608
 
     # CROSS JOIN pins memory as the outer loop: the due-range scan on memory_due_card is
     # small, while SQLite would otherwise walk every active card and probe memory.
@@ -491,9 +536,9 @@ class Store:
         learning steps say little about long-term memory.
         """
         return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in self.conn.execute(
-            "SELECT substr(reviewed_at, 1, 10) AS day, count(*), total(state_before = 2),"
-            " total(state_before = 2 AND rating > 1) FROM reviews"
-            " WHERE reviewed_at >= ? AND reviewed_at < ? GROUP BY day ORDER BY day",
+            "SELECT substr(reviewed_at, 1, 10) AS day, count(*), total(state_before = 2),"  # noqa: S608
+            f" total(state_before = 2 AND rating > 1) FROM reviews r"
+            f" WHERE reviewed_at >= ? AND reviewed_at < ? AND {_LIVE} GROUP BY day ORDER BY day",
             [to_text(start), to_text(end)],
         )]
 
@@ -568,7 +613,8 @@ class Store:
             "WITH per_card AS MATERIALIZED (SELECT c.id AS card, count(*) AS n, sum(r.w) AS w,"
             " sum(r.w * (r.rating = 1)) AS missed FROM cards c JOIN (SELECT x.card, x.rating,"
             "  pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w FROM reviews x"
-            "  WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text) r ON r.card = c.id"
+            "  WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
+            "  AND x.id NOT IN (SELECT review FROM voids)) r ON r.card = c.id"
             " WHERE c.retired = 0 GROUP BY c.id)"
             " SELECT 'card', card, n, w, missed FROM per_card"
             " UNION ALL SELECT 'tag', t.value, sum(p.n), sum(p.w), sum(p.missed)"
@@ -662,8 +708,8 @@ class Store:
         return [
             (from_text(row[0]), int(row[1]))
             for row in self.conn.execute(
-                "SELECT reviewed_at, rating FROM reviews WHERE card = ? AND rescheduled = 1"
-                " ORDER BY reviewed_at, id",
+                f"SELECT reviewed_at, rating FROM reviews r WHERE card = ? AND rescheduled = 1"  # noqa: S608
+                f" AND {_LIVE} ORDER BY reviewed_at, id",
                 [card_id],
             )
         ]
@@ -671,8 +717,8 @@ class Store:
     def scheduling_histories(self) -> Iterator[tuple[str, str, list[tuple[str, int]]]]:
         """(card, kind, [(time text, rating), ...]) for every card with scheduled reviews."""
         rows = self.conn.execute(
-            "SELECT r.card, c.kind, r.reviewed_at, r.rating FROM reviews r JOIN cards c ON c.id = r.card"
-            " WHERE r.rescheduled = 1 ORDER BY r.card, r.reviewed_at, r.id"
+            "SELECT r.card, c.kind, r.reviewed_at, r.rating FROM reviews r JOIN cards c ON c.id = r.card"  # noqa: S608
+            f" WHERE r.rescheduled = 1 AND {_LIVE} ORDER BY r.card, r.reviewed_at, r.id"
         )
         card, kind = "", ""
         reviews: list[tuple[str, int]] = []
@@ -686,7 +732,9 @@ class Store:
             yield card, kind, reviews
 
     def scheduled_review_count(self) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM reviews WHERE rescheduled = 1").fetchone()[0])
+        return int(self.conn.execute(
+            f"SELECT count(*) FROM reviews r WHERE rescheduled = 1 AND {_LIVE}"  # noqa: S608
+        ).fetchone()[0])
 
     def put_setting_and_memories(self, key: str, value: Any, memories: Sequence[tuple[str, Memory]]) -> None:
         """A new setting and the memory states computed under it, together or not at all."""
@@ -697,7 +745,7 @@ class Store:
 
     def mean_review_seconds(self) -> float | None:
         """How long a review takes this user, on average; None before any timed review."""
-        row = self.conn.execute("SELECT avg(seconds) FROM reviews WHERE seconds > 0").fetchone()
+        row = self.conn.execute(f"SELECT avg(seconds) FROM reviews r WHERE seconds > 0 AND {_LIVE}").fetchone()  # noqa: S608
         return None if row[0] is None else float(row[0])
 
     def forget_memory(self, card_id: str) -> None:
@@ -800,8 +848,8 @@ class Store:
     def cards_started_since(self, since: datetime) -> int:
         """How many cards had their first scheduled review at or after `since`."""
         return int(self.conn.execute(
-            "SELECT count(DISTINCT card) FROM reviews"
-            " WHERE reviewed_at >= ? AND rescheduled = 1 AND state_before IS NULL",
+            "SELECT count(DISTINCT card) FROM reviews r"  # noqa: S608
+            f" WHERE reviewed_at >= ? AND rescheduled = 1 AND state_before IS NULL AND {_LIVE}",
             [to_text(since)],
         ).fetchone()[0])
 
@@ -812,12 +860,12 @@ class Store:
         Agains given over their last `recent` reviews, and their memory (for lapses)."""
         where, params = _card_filter(deck=deck, category=category, kind=kind)
         rows = self._cards_with_memory(
-            "JOIN (SELECT card, sum(missed) AS missed, sum(judged) AS judged, sum(rating = 1) AS failed"
+            "JOIN (SELECT card, sum(missed) AS missed, sum(judged) AS judged, sum(rating = 1) AS failed"  # noqa: S608
             " FROM (SELECT r.card, r.rating,"
             " (SELECT count(*) FROM verdicts v WHERE v.review = r.id AND v.hit = 0) AS missed,"
             " (SELECT count(*) FROM verdicts v WHERE v.review = r.id) AS judged,"
             " row_number() OVER (PARTITION BY r.card ORDER BY r.reviewed_at DESC, r.rowid DESC) AS n"
-            " FROM reviews r) WHERE n <= ? GROUP BY card) t ON t.card = c.id"
+            f" FROM reviews r WHERE {_LIVE}) WHERE n <= ? GROUP BY card) t ON t.card = c.id"
             " LEFT JOIN memory m ON m.card = c.id",
             where, [recent, *params], "c.id", extra=", t.missed, t.judged, t.failed",
         )
@@ -830,7 +878,8 @@ class Store:
     def last_seen(self, card_id: str) -> tuple[datetime, int] | None:
         """When the card was last reviewed, in any mode, and the rating given."""
         row = self.conn.execute(
-            "SELECT reviewed_at, rating FROM reviews WHERE card = ? ORDER BY reviewed_at DESC, rowid DESC LIMIT 1",
+            f"SELECT reviewed_at, rating FROM reviews r WHERE card = ? AND {_LIVE}"  # noqa: S608
+            " ORDER BY reviewed_at DESC, rowid DESC LIMIT 1",
             [card_id],
         ).fetchone()
         return None if row is None else (from_text(row[0]), int(row[1]))
@@ -840,8 +889,9 @@ class Store:
         return [
             (row[0], row[1], int(row[2]))
             for row in self.conn.execute(
-                "SELECT r.card, v.point, count(*) FROM verdicts v JOIN reviews r ON r.id = v.review"
-                " WHERE r.reviewed_at >= ? AND v.hit = 0 GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT ?",
+                "SELECT r.card, v.point, count(*) FROM verdicts v JOIN reviews r ON r.id = v.review"  # noqa: S608
+                f" WHERE r.reviewed_at >= ? AND v.hit = 0 AND {_LIVE}"
+                " GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT ?",
                 [to_text(since), limit],
             )
         ]
@@ -885,11 +935,111 @@ class Store:
             "JOIN json_each(c.skills) s LEFT JOIN memory m ON m.card = c.id",
             [f"s.value IN ({', '.join('?' for _ in skills)})"], list(skills),
             "s.value, d.category, c.deck, c.position",
-            extra=", s.value, (SELECT r.rating FROM reviews r WHERE r.card = c.id"
+            extra=f", s.value, (SELECT r.rating FROM reviews r WHERE r.card = c.id AND {_LIVE}"  # noqa: S608
             " ORDER BY r.reviewed_at DESC, r.rowid DESC LIMIT 1)",
         )
         return [(str(r[21]), _card_from_row(r), self._memory_from(r[12:20]), r[22]) for r in rows]
 
+    # --- issue 16: undo, pace and the interview plan -----------------------------------
+
+    def _memory_row_json(self, card_id: str) -> str | None:
+        """The card's memory row as JSON (Python's float text round-trips exactly)."""
+        row = self.conn.execute(f"SELECT {_MEMORY_KEYS_SQL} FROM memory WHERE card = ?", [card_id]).fetchone()  # noqa: S608
+        return None if row is None else json.dumps(dict(zip(_MEMORY_KEYS, row, strict=True)))
+
+    def latest_live_review(self) -> ReviewToUndo | None:
+        """The latest review not voided, with what is needed to restore the state before it."""
+        row = self.conn.execute(
+            "SELECT r.id, r.card, r.reviewed_at, r.rating, r.mode, r.rescheduled, r.state_before,"  # noqa: S608
+            f" r.memory_before, r.rowid FROM reviews r WHERE {_LIVE}"
+            " ORDER BY r.reviewed_at DESC, r.rowid DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        count, last = self.conn.execute(
+            "SELECT count(*), max(reviewed_at) FROM reviews r WHERE card = ? AND rescheduled = 1"  # noqa: S608
+            f" AND {_LIVE} AND (reviewed_at < ? OR (reviewed_at = ? AND rowid < ?))",
+            [row[1], row[2], row[2], row[8]],
+        ).fetchone()
+        before = json.loads(row[7]) if row[7] is not None else None
+        return ReviewToUndo(
+            id=row[0], card=row[1], reviewed_at=from_text(row[2]), rating=int(row[3]), mode=row[4],
+            rescheduled=bool(row[5]), was_new=row[6] is None,
+            memory_before=_memory_from_json(before) if before is not None else None,
+            prior_scheduled=int(count), prior_last=from_text(last) if last is not None else None,
+        )
+
+    def void_review(self, review_id: str, at: datetime) -> None:
+        """Record the voiding entry of a review; call inside `writing()`."""
+        self.conn.execute("INSERT INTO voids (review, voided_at) VALUES (?, ?)", [review_id, to_text(at)])
+
+    def voided_ids(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT review FROM voids")}
+
+    def timed_reviews(self, kind: str, since: datetime, limit: int) -> list[tuple[float, int]]:
+        """(seconds taken, card's expected minutes) of the latest timed live reviews of `kind`."""
+        return [(float(r[0]), int(r[1])) for r in self.conn.execute(
+            "SELECT r.seconds, c.minutes FROM reviews r JOIN cards c ON c.id = r.card"  # noqa: S608
+            f" WHERE c.kind = ? AND r.seconds > 0 AND r.reviewed_at >= ? AND {_LIVE}"
+            " ORDER BY r.reviewed_at DESC LIMIT ?",
+            [kind, to_text(since), limit],
+        )]
+
+    def card_kinds(self) -> list[str]:
+        return [row[0] for row in self.conn.execute("SELECT DISTINCT kind FROM cards WHERE retired = 0 ORDER BY 1")]
+
+    def studied_seconds(self, start: datetime, end: datetime) -> float:
+        """Time spent on live reviews in [start, end): recorded seconds, else the card's minutes."""
+        row = self.conn.execute(
+            "SELECT total(coalesce(nullif(r.seconds, 0), c.minutes * 60.0)) FROM reviews r"  # noqa: S608
+            f" JOIN cards c ON c.id = r.card WHERE r.reviewed_at >= ? AND r.reviewed_at < ? AND {_LIVE}",
+            [to_text(start), to_text(end)],
+        ).fetchone()
+        return float(row[0])
+
+    def reviewed_since(self, since: datetime) -> set[str]:
+        """Cards with a live review at or after `since`."""
+        return {row[0] for row in self.conn.execute(
+            f"SELECT DISTINCT card FROM reviews r WHERE reviewed_at >= ? AND {_LIVE}",  # noqa: S608
+            [to_text(since)],
+        )}
+
+    def due_load(self, start: datetime | None, end: datetime) -> list[tuple[str, str, int, int]]:
+        """(UTC date, kind, cards, their expected minutes) of active cards due in [start, end);
+        with no start, everything due before `end`, dated by `end`'s day."""
+        day = "substr(m.due, 1, 10)" if start is not None else "substr(:end, 1, 10)"
+        return [(r[0], r[1], int(r[2]), int(r[3])) for r in self.conn.execute(
+            f"SELECT {day}, c.kind, count(*), total(c.minutes) FROM memory m CROSS JOIN cards c"  # noqa: S608
+            " ON c.id = m.card WHERE m.due >= :start AND m.due < :end AND c.retired = 0 GROUP BY 1, 2",
+            {"start": to_text(start) if start is not None else "", "end": to_text(end)},
+        )]
+
+    def plan_rows(self) -> list[tuple[Any, ...]]:
+        """Every active card as (id, kind, minutes, category, skills JSON, tags JSON, position,
+        difficulty, state, stability, fsrs difficulty, due, last_review): the planner's input.
+        Difficulty is the card's (1-3) when the cards table has it, else 2."""
+        has_difficulty = any(row[1] == "difficulty" for row in self.conn.execute("PRAGMA table_info(cards)"))
+        difficulty = "coalesce(c.difficulty, 2)" if has_difficulty else "2"
+        return self.conn.execute(
+            f"SELECT c.id, c.kind, c.minutes, d.category, c.skills, c.tags, c.position, {difficulty},"  # noqa: S608
+            " m.state, m.stability, m.difficulty, m.due, m.last_review FROM cards c"
+            " JOIN decks d ON d.id = c.deck LEFT JOIN memory m ON m.card = c.id WHERE c.retired = 0"
+        ).fetchall()
+
+    def lapse_rates(self) -> list[tuple[str, str, int, int]]:
+        """('category' | 'tag', name, lapses, reviews) over studied active cards."""
+        return [(r[0], r[1], int(r[2]), int(r[3])) for r in self.conn.execute(
+            "WITH s AS MATERIALIZED (SELECT c.id, c.tags, d.category, m.lapses, m.reps FROM memory m"
+            " JOIN cards c ON c.id = m.card JOIN decks d ON d.id = c.deck WHERE c.retired = 0)"
+            " SELECT 'category', category, total(lapses), total(reps) FROM s GROUP BY category"
+            " UNION ALL SELECT 'tag', t.value, total(lapses), total(reps) FROM s, json_each(s.tags) t"
+            " GROUP BY t.value"
+        )]
+
+
+# A review of alias `r` that no undo has voided: analytics, pacing and scheduling read
+# only these (the voids table is small, so SQLite builds its id list once per query).
+_LIVE = "r.id NOT IN (SELECT review FROM voids)"
 
 _CARD_COLUMNS = (
     "c.deck, c.key, c.kind, c.prompt, c.minutes, c.tags, c.skills, c.answer, c.rubric,"
@@ -960,6 +1110,7 @@ _RECALL_SQL = (
 _RECENT_SQL = (
     "SELECT x.id, x.card, x.rating, pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w"
     " FROM reviews x WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
+    " AND x.id NOT IN (SELECT review FROM voids)"
 )
 _ACTIVE_CARD_SQL = "(SELECT retired FROM cards WHERE id = r.card) = 0"
 
@@ -983,7 +1134,7 @@ def _pow(base: float, exponent: float) -> float:
 _EXPORT_ORDER = {
     "decks": "id", "cards": "id", "memory": "card", "reviews": "reviewed_at, id",
     "verdicts": "review, point", "settings": "key", "assessments": "id",
-    "assessment_ratings": "assessment, skill",
+    "assessment_ratings": "assessment, skill", "voids": "review",
 }
 _BACKUP_PAGES_PER_STEP = 4096
 _SQLITE_HEADER = b"SQLite format 3\x00"

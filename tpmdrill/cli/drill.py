@@ -21,53 +21,66 @@ from tpmdrill.decks import CATEGORIES, KINDS
 
 if TYPE_CHECKING:
 
+    from tpmdrill.budget import SessionClock, SessionQueue
     from tpmdrill.drill import CardVerdict, Reviewed, SessionLog, Summary
+    from tpmdrill.pace import Pace
     from tpmdrill.session import Filters, Plan, QueueItem
     from tpmdrill.store import Store
 
 # The session's stopwatch; tests replace it to make time pass.
 monotonic: Callable[[], float] = time.monotonic
 
-QUIT, SKIP = "quit", "skip"
+QUIT, SKIP, UNDO = "quit", "skip", "undo"
 RATING_KEYS = {"1": "again", "2": "hard", "3": "good", "4": "easy"}
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.option("--minutes", type=click.IntRange(1, 600), help="Time budget: fill the session by the cards' minutes.")
+@click.option("--minutes", type=click.IntRange(1, 600),
+              help="Time budget in real minutes (default: what is left of daily_minutes, if set).")
 @click.option("--deck", help="Only cards of this deck.")
 @click.option("--category", type=click.Choice(CATEGORIES), help="Only cards of this category.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only cards of this kind.")
 @click.option("--weak", is_flag=True, help="Cram the weakest cards, due or not (schedule left alone).")
 @click.option("--reschedule", is_flag=True, help="With --weak: let the cram reviews move the schedule too.")
+@click.option("card_id", "--card", metavar="CARD_ID", help="Drill this one card now, due or not.")
+@click.option("resume", "--continue", is_flag=True, help="Resume today's plan: the cards it still holds.")
 @db_option
 def drill(minutes: int | None, deck: str | None, category: str | None, kind: str | None,
-          weak: bool, reschedule: bool) -> None:
+          weak: bool, reschedule: bool, card_id: str | None, resume: bool) -> None:
     """The daily session: answer due cards, then new ones, graded as you go.
 
     Type an answer over several lines and end it with a line holding a single
     '.' (or Ctrl-D); 'e' writes it in $EDITOR, 's' skips the card, 'q' quits.
     Each rubric point is marked hit or missed; accept the suggested rating with
     Enter, pick another with 1-4 (again, hard, good, easy) or toggle points with
-    't N'. Quitting keeps every review you confirmed.
+    't N'. 'u' at the next prompt undoes the review just confirmed. Quitting keeps
+    every review you confirmed.
+
+    The budget is real time at your pace; cards in a learning step come back in
+    the session when due. With an interview plan, the session follows today's part.
 
     \b
     Examples:
       tpmdrill drill --minutes 20
       tpmdrill drill --deck api-design --kind concept
       tpmdrill drill --weak --minutes 15
+      tpmdrill drill --card api-design/ride-sharing
+      tpmdrill drill --continue
     """
     from tpmdrill.session import Filters
 
     if reschedule and not weak:
         raise click.UsageError("--reschedule only applies to cram sessions (--weak)")
+    if sum((weak, resume, card_id is not None)) > 1:
+        raise click.UsageError("choose one of --weak, --card and --continue")
     store = open_store()
     _check_deck(store, deck)
     screen = Screen.open()
     filters = Filters(deck, category, kind)
-    plan = _choose_plan(store, screen, filters, minutes, weak)
+    plan = _choose_plan(store, screen, filters, minutes, weak, card_id, resume)
     if plan is None:
         return
-    _run(store, screen, plan, reschedule=reschedule)
+    _run(store, screen, plan, filters, reschedule=reschedule)
 
 
 def _check_deck(store: Store, deck: str | None) -> None:
@@ -80,20 +93,55 @@ def _check_deck(store: Store, deck: str | None) -> None:
 # ---- choosing what to drill ----------------------------------------------------------
 
 
-def _choose_plan(store: Store, screen: Screen, filters: Filters, minutes: int | None, weak: bool) -> Plan | None:
-    from tpmdrill.session import plan_cram, plan_session
+def _choose_plan(store: Store, screen: Screen, filters: Filters, minutes: int | None, weak: bool,
+                 card_id: str | None, resume: bool) -> Plan | None:
+    from tpmdrill.session import plan_card, plan_cram, plan_session, remember_today
 
     moment = now()
+    if card_id is not None:
+        return plan_card(store, card_id, moment)
     if weak:
         plan = plan_cram(store, moment, filters=filters, minutes=minutes)
         if not plan.items:
             screen.say("No weak cards yet: cards whose points you missed or that you forgot come here.")
             return None
         return plan
-    plan = plan_session(store, moment, filters=filters, minutes=minutes)
+    if resume:
+        return _resume(store, screen, filters, minutes, moment)
+    budget = _budget(store, screen, minutes, moment)
+    if budget == 0:
+        return None
+    plan = plan_session(store, moment, filters=filters, minutes=budget)
+    remember_today(store, plan, moment)
     if plan.due:
         return plan
     return _nothing_due(store, screen, plan, filters, moment)
+
+
+def _budget(store: Store, screen: Screen, minutes: int | None, moment: datetime) -> float | None:
+    """--minutes, else what is left of today's daily_minutes (0: used up, said so)."""
+    from tpmdrill.session import todays_budget
+
+    if minutes is not None:
+        return minutes
+    left = todays_budget(store, moment)
+    if left is not None and left < 1:
+        screen.say("Today's study time (daily_minutes) is used up. Go on with 'tpmdrill drill --continue'"
+                   " or 'tpmdrill drill --minutes N'.", "bold")
+        return 0
+    return left
+
+
+def _resume(store: Store, screen: Screen, filters: Filters, minutes: int | None, moment: datetime) -> Plan | None:
+    from tpmdrill.session import plan_session, resume_today
+
+    plan = resume_today(store, moment, minutes)
+    if plan is not None:
+        screen.say(f"Resuming today's plan: {len(plan.items) + len(plan.reserve)} card(s) left.", "bold")
+        return plan
+    screen.say("Nothing is left of today's plan; going on with what is due and new.", "bold")
+    plan = plan_session(store, moment, filters=filters, minutes=minutes)
+    return plan if plan.due else _nothing_due(store, screen, plan, filters, moment)
 
 
 def _nothing_due(store: Store, screen: Screen, plan: Plan, filters: Filters, moment: datetime) -> Plan | None:
@@ -153,54 +201,147 @@ def _next_due_text(store: Store, moment: datetime) -> str:
 # ---- the session -----------------------------------------------------------------------
 
 
-def _run(store: Store, screen: Screen, plan: Plan, *, reschedule: bool) -> None:
-    from tpmdrill.drill import SessionLog
+class _Session:
+    """One running session: its clock, its queue and its log."""
 
-    log = SessionLog()
+    def __init__(self, store: Store, screen: Screen, plan: Plan, filters: Filters, *, reschedule: bool) -> None:
+        from tpmdrill.budget import SessionClock, SessionQueue
+        from tpmdrill.drill import SessionLog
+        from tpmdrill.pace import measured
+
+        self.store, self.screen, self.plan, self.filters = store, screen, plan, filters
+        self.reschedule = reschedule or not plan.cram
+        self.clock: SessionClock = SessionClock(now(), monotonic)
+        self.pace: Pace = measured(store, self.clock.start)
+        budget = None if plan.minutes is None else plan.minutes * 60.0
+        self.queue: SessionQueue = SessionQueue(plan.items, plan.reserve, self.pace, budget)
+        self.log: SessionLog = SessionLog()
+        self.shown = 0
+
+    def run(self) -> None:
+        from tpmdrill.drill import banner_lines
+
+        banner = banner_lines(self.store, self.clock.start)
+        while True:
+            self.log.seconds = self.clock.elapsed()
+            item = self.queue.next(self.clock.now(), self.log.seconds)
+            if item is None:
+                if self.queue.out_of_time(self.log.seconds) and _offer_more(self):
+                    continue
+                break
+            self.shown += 1
+            _header(self, item, banner)
+            outcome = _drill_card(self, item)
+            self.log.seconds = self.clock.elapsed()
+            if outcome == QUIT:
+                break
+            if outcome == UNDO:
+                self.undo(item)
+            elif outcome == SKIP:
+                self.log.skipped.append(item.card.full_id)
+            elif not isinstance(outcome, str):
+                self.log.reviewed.append(outcome)
+                self.queue.reviewed(item, outcome.memory)
+
+    def undo(self, current: QueueItem | None) -> None:
+        """Undo the last confirmed review; its card comes back first, then `current`."""
+        from tpmdrill.drill import undo_last
+        from tpmdrill.session import QueueItem
+
+        if current is not None:
+            self.queue.put_back(current)
+            self.shown -= 1
+        undone = undo_last(self.store, self.log, self.clock.now())
+        if undone is None:
+            self.screen.say("Nothing to undo in this session ('tpmdrill undo' undoes older reviews).", "yellow")
+            return
+        card = self.store.card(undone.card)
+        self.queue.put_back(QueueItem(card, "undone", self.store.memory_of(undone.card)))
+        self.shown -= 1
+        self.screen.say(f"Undone: {undone.rating} on {undone.card}; its schedule is back as it was. "
+                        "It comes again now.", "yellow")
+
+
+def _run(store: Store, screen: Screen, plan: Plan, filters: Filters, *, reschedule: bool) -> None:
+    session = _Session(store, screen, plan, filters, reschedule=reschedule)
     try:
-        _loop(store, screen, plan, log, reschedule=reschedule)
+        session.run()
     except KeyboardInterrupt:
         screen.say("\nInterrupted; the reviews you confirmed are saved.", "yellow")
-        _print_summary(store, screen, log)
+        _print_summary(session)
         click.get_current_context().exit(130)
-    _print_summary(store, screen, log)
+    _print_summary(session)
 
 
-def _loop(store: Store, screen: Screen, plan: Plan, log: SessionLog, *, reschedule: bool) -> None:
-    from tpmdrill.drill import banner_lines
+def _offer_more(session: _Session) -> bool:
+    """At the end of the budget: what is left, and continue, stop or set tomorrow's plan."""
+    from tpmdrill.budget import backlog
+    from tpmdrill.pace import duration_text
 
-    started = monotonic()
-    banner = banner_lines(store, now())
-    for position, item in enumerate(plan.items, start=1):
-        log.seconds = monotonic() - started
-        if plan.minutes is not None and position > 1 and log.seconds >= plan.minutes * 60:
-            left = len(plan.items) - position + 1
-            screen.say(f"\nTime's up: {plan.minutes} minutes spent; {left} card(s) left for next time.", "yellow")
-            break
-        _header(store, screen, plan, item, position, banner, log.seconds)
-        outcome = _drill_card(store, screen, item, plan, reschedule=reschedule)
-        log.seconds = monotonic() - started
-        if outcome == QUIT:
-            break
-        if outcome == SKIP:
-            log.skipped.append(item.card.full_id)
-        elif not isinstance(outcome, str):
-            log.reviewed.append(outcome)
+    left = backlog(session.store, session.clock.now(), session.pace)
+    spent = duration_text(session.log.seconds / 60)
+    budget = duration_text((session.queue.budget or 0) / 60)
+    missed = session.queue.left()
+    unreached = f"; {missed} card{'s' if missed != 1 else ''} of this session not reached" if missed else ""
+    session.screen.say(f"\nTime's up: {spent} spent of {budget}{unreached}. Left: {left.text()}.", "yellow")
+    while True:
+        answer = session.screen.ask("c: continue · s: stop · t: set tomorrow's plan · u: undo the last review > ")
+        choice = (answer or "s").strip().lower()[:1] or "s"
+        if choice == "u":
+            session.undo(None)
+            continue
+        if choice == "c":
+            _continue(session)
+            return True
+        if choice == "t":
+            _set_tomorrow(session, left.minutes)
+        return False
 
 
-def _header(store: Store, screen: Screen, plan: Plan, item: QueueItem, position: int,
-            banner: list[str], spent: float) -> None:
+def _continue(session: _Session) -> None:
+    """Another budget of the same length, with whatever is due and new now."""
+    from tpmdrill.session import plan_session
+
+    session.queue.extend((session.plan.minutes or 0) * 60.0)
+    if not (session.queue.pending or session.queue.reserve):
+        more = plan_session(session.store, session.clock.now(), filters=session.filters, pace=session.pace)
+        session.queue.reserve.extend(more.items)
+
+
+def _set_tomorrow(session: _Session, backlog_minutes: float) -> None:
+    from tpmdrill.errors import BadValue
+    from tpmdrill.settings import effective, parse_setting
+
+    current = effective(session.store.settings())["daily_minutes"] or session.plan.minutes or 20
+    answer = session.screen.ask(f"Minutes a day from tomorrow [{current}]: ")
+    try:
+        minutes = parse_setting("daily_minutes", (answer or "").strip() or str(current))
+    except BadValue as ex:
+        session.screen.say(f"{ex}; tomorrow's plan is unchanged.", "yellow")
+        return
+    session.store.put_setting("daily_minutes", minutes)
+    if minutes:
+        days = max(1, -(-round(backlog_minutes) // minutes))
+        session.screen.say(f"Tomorrow's plan: {minutes} min a day (daily_minutes); what is due now needs "
+                           f"about {days} day{'s' if days != 1 else ''} at that.", "cyan")
+
+
+def _header(session: _Session, item: QueueItem, banner: list[str]) -> None:
     from tpmdrill.drill import budget_left, clock_text, last_seen_text
 
-    card = item.card
+    store, screen, plan, card = session.store, session.screen, session.plan, item.card
     screen.say()
     for line in banner:
         screen.say(line, "magenta")
     deck = f"{card.deck} deck · {store.category_of(card.deck)}"
-    screen.say(f"Card {position}/{len(plan.items)} · {deck} · {card.kind}, {card.minutes} min", "bold")
-    left = budget_left(plan.minutes, spent)
-    budget = f"{clock_text(left.total_seconds())} of {plan.minutes} min left" if left is not None else ""
-    parts = [p for p in (budget, last_seen_text(store, card.full_id, now()), _reason(item)) if p]
+    total = session.shown + session.queue.left()
+    screen.say(f"Card {session.shown}/{total} · {deck} · {card.kind}, {card.minutes} min", "bold")
+    budget_minutes = None if session.queue.budget is None else session.queue.budget / 60
+    left = budget_left(budget_minutes, session.log.seconds)
+    shown_budget = plan.minutes if budget_minutes is None else round(budget_minutes)
+    budget = f"{clock_text(left.total_seconds())} of {shown_budget} min left" if left is not None else ""
+    seen = last_seen_text(store, card.full_id, session.clock.now())
+    parts = [p for p in (budget, seen, _reason(item)) if p]
     screen.say(" · ".join(parts), "dim")
     screen.say()
     screen.markdown(card.prompt)
@@ -209,22 +350,23 @@ def _header(store: Store, screen: Screen, plan: Plan, item: QueueItem, position:
 def _reason(item: QueueItem) -> str:
     if item.reason == "weak":
         return "cram"
+    if item.reason == "learning":
+        return "back from its learning step"
     if item.recall is not None:
         return f"predicted recall {item.recall:.0%}"
     return ""
 
 
-def _drill_card(store: Store, screen: Screen, item: QueueItem, plan: Plan,
-                *, reschedule: bool) -> Reviewed | str:
+def _drill_card(session: _Session, item: QueueItem) -> Reviewed | str:
     from tpmdrill.drill import verdict_for
     from tpmdrill.sqlcheck import BrokenCard
 
-    card = item.card
-    start = monotonic()
+    screen, card = session.screen, item.card
+    start = session.clock.elapsed()
     answer = _read_answer(screen, card.kind == "sql")
-    if answer in (QUIT, SKIP) or answer is None:
+    if answer in (QUIT, SKIP, UNDO) or answer is None:
         return QUIT if answer is None else answer
-    _show_elapsed(screen, monotonic() - start, card.minutes)
+    _show_elapsed(screen, session.clock.elapsed() - start, card.minutes)
     try:
         verdict = verdict_for(card, answer)
     except BrokenCard as ex:  # the deck's fault, not the answer's: the session goes on
@@ -234,22 +376,24 @@ def _drill_card(store: Store, screen: Screen, item: QueueItem, plan: Plan,
     rating = _confirm(screen, verdict)
     if rating is None:
         return QUIT
-    return _save(store, screen, verdict, rating, monotonic() - start, plan.cram, reschedule or not plan.cram)
+    return _save(session, verdict, rating, session.clock.elapsed() - start)
 
 
 # ---- reading the answer ---------------------------------------------------------------
 
 
 def _read_answer(screen: Screen, sql: bool) -> str | None:
-    """The typed answer, 'quit' or 'skip' ; None when input ended before any answer."""
+    """The typed answer, 'quit', 'skip' or 'undo'; None when input ended before any answer."""
     what = "your query" if sql else "your answer"
     screen.say(f"Write {what}; end with a line holding only '.' (or Ctrl-D). "
-               "e: $EDITOR · s: skip · q: quit", "dim")
+               "e: $EDITOR · s: skip · u: undo the last review · q: quit", "dim")
     lines: list[str] = []
     while True:
         line = screen.ask("> " if not lines else "  ")
         if line is None:
             return "\n".join(lines) if lines else None
+        if not lines and line.strip() == "u":
+            return UNDO
         if not lines and line.strip() in {"q", "s", "e"}:
             command = line.strip()
             if command == "e":
@@ -325,25 +469,25 @@ def _toggle(screen: Screen, key: str, verdict: CardVerdict) -> bool:
     return True
 
 
-def _save(store: Store, screen: Screen, verdict: CardVerdict, rating: str, seconds: float,
-          cram: bool, reschedule: bool) -> Reviewed:
+def _save(session: _Session, verdict: CardVerdict, rating: str, seconds: float) -> Reviewed:
     from tpmdrill.drill import comes_back, save
 
-    moment = now()
-    reviewed = save(store, verdict, rating, moment, seconds, cram=cram, reschedule=reschedule)
-    show_model_answer(screen, verdict.card)
-    screen.say(comes_back(reviewed, moment, store.memory_of(verdict.card.full_id)), "cyan")
+    store, moment = session.store, session.clock.now()
+    reviewed = save(store, verdict, rating, moment, seconds, cram=session.plan.cram, reschedule=session.reschedule)
+    show_model_answer(session.screen, verdict.card)
+    session.screen.say(comes_back(reviewed, moment, store.memory_of(verdict.card.full_id)), "cyan")
     return reviewed
 
 
 # ---- the end ------------------------------------------------------------------------------
 
 
-def _print_summary(store: Store, screen: Screen, log: SessionLog) -> None:
+def _print_summary(session: _Session) -> None:
     from tpmdrill.drill import summarize
 
-    moment = now()
-    _show_summary(screen, summarize(store, log, moment), store, moment)
+    moment = session.clock.now()
+    summary = summarize(session.store, session.log, moment, session.pace)
+    _show_summary(session.screen, summary, session.store, moment)
 
 
 def _show_summary(screen: Screen, summary: Summary, store: Store, moment: datetime) -> None:
@@ -359,7 +503,8 @@ def _show_summary(screen: Screen, summary: Summary, store: Store, moment: dateti
         for card, point, times in summary.most_missed:
             screen.say(f"  {point} — {card} ({times}×)")
     if summary.due_now:
-        screen.say(f"Still due now: {summary.due_now} card{'s' if summary.due_now != 1 else ''}.")
+        at_pace = f", {summary.backlog.text().split(', ', 1)[1]}" if summary.backlog else ""
+        screen.say(f"Still due now: {summary.due_now} card{'s' if summary.due_now != 1 else ''}{at_pace}.")
     if summary.due_tomorrow:
         screen.say(f"Due tomorrow: {summary.due_tomorrow} card{'s' if summary.due_tomorrow != 1 else ''}.")
     else:
