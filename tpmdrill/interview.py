@@ -174,3 +174,58 @@ def standing(store: Store, plan: StudyPlan, now: datetime) -> Standing:
     if done - through >= ON_TRACK_MINUTES:
         return Standing("ahead", done - through)
     return Standing("on track", 0.0)
+
+
+def set_plan_options(store: Store, minutes: int | None, rounds: Sequence[str]) -> None:
+    """`interview set --daily-minutes N --round R`: the daily budget and the round's categories."""
+    if minutes is not None:
+        store.put_setting("daily_minutes", minutes)
+    if rounds:
+        store.put_setting(ROUND_SETTING, sorted(set(rounds)))
+
+
+def require_plan(store: Store, now: datetime) -> StudyPlan:
+    plan = interview_plan(store, now)
+    if plan is None:
+        day = interview_day(store)
+        if day is None or day <= utc_day(now):
+            raise BadValue("no interview date ahead; set one with 'tpmdrill interview set YYYY-MM-DD'")
+        raise BadValue("no daily budget; set one with 'tpmdrill interview set DATE --daily-minutes N'"
+                       " or 'tpmdrill config set daily_minutes N'")
+    return plan
+
+
+@dataclass(frozen=True)
+class PlanStatus:
+    """What `interview status` adds with a plan: standing, today's session, what cannot fit."""
+
+    plan: StudyPlan
+    standing: Standing
+    new_today: int
+
+    def lines(self) -> list[str]:
+        today = self.plan.today()
+        cards = len(today.cards) if today else 0
+        minutes = duration_text(today.minutes) if today else "0 min"
+        lines = [f"Plan: {self.plan.daily_minutes} min a day; you are {self.standing.text()}.",
+                 f"Today: {cards} card{'s' if cards != 1 else ''} ({cards - self.new_today} reviews,"
+                 f" {self.new_today} new), about {minutes}."]
+        left = len(self.plan.not_fitting)
+        lines.append("Every card the plan can fit is met in time" + (
+            f"; {left} cannot fit ('tpmdrill interview plan' lists them)." if left else "; all of them fit."))
+        return lines
+
+    def to_json(self) -> dict[str, object]:
+        today = self.plan.today()
+        return {"daily_minutes": self.plan.daily_minutes, **self.standing.to_json(),
+                "today": today.to_json() if today else None, "new_today": self.new_today,
+                "not_fitting": len(self.plan.not_fitting)}
+
+
+def plan_status(store: Store, now: datetime) -> PlanStatus | None:
+    plan = interview_plan(store, now)
+    if plan is None:
+        return None
+    today = plan.today()
+    new_today = sum(1 for c in today.cards if c in plan.new_cards) if today else 0
+    return PlanStatus(plan, standing(store, plan, now), new_today)

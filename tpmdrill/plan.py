@@ -129,13 +129,14 @@ class _Calendar:
     def index(self, day: date) -> int:
         return (day - self.first).days
 
-    def place_near(self, card: PlanCard, target: int) -> int | None:
-        """Put a review on `target` or the nearest later day with room, else earlier."""
+    def place_near(self, card: PlanCard, target: int, after: int = -1) -> int | None:
+        """Put a review on `target`, or the latest earlier day with room (after `after`):
+        the rule wants it no later than its due day; failing that, the first later one."""
         days = len(self.room)
         if card.minutes > self.most:
             return None
         target = min(max(target, 0), days - 1)
-        for index in chain(range(target, days), range(target - 1, -1, -1)):
+        for index in chain(range(target, after, -1), range(target + 1, days)):
             if self.room[index] >= card.minutes:
                 self.take(card, index)
                 return index
@@ -146,6 +147,12 @@ class _Calendar:
         self.room[index] -= spend
         self.used[index] += spend
         self.cards[index].append(card.id)
+        self.most = max(self.room, default=0.0)
+
+    def give_back(self, card: PlanCard, index: int, minutes: float) -> None:
+        self.room[index] += minutes
+        self.used[index] -= minutes
+        self.cards[index].remove(card.id)
         self.most = max(self.room, default=0.0)
 
 
@@ -203,10 +210,12 @@ def _place_follow_ups(calendar: _Calendar, card: PlanCard, index: int, interview
     elapsed = (day - card.last_review).days if card.last_review else 0
     difficulty = card.difficulty or curve.first_difficulty()
     stability = curve.grown(card.stability, difficulty, elapsed)
+    after = index
     for upcoming in follow_ups(card, day, stability, difficulty, interview, curve):
-        target = calendar.index(upcoming)
-        if calendar.room[target] >= card.minutes:
-            calendar.take(card, target)
+        placed = calendar.place_near(card, calendar.index(upcoming), after)
+        if placed is None:
+            return
+        after = placed
 
 
 def _place_new(calendar: _Calendar, fresh: list[PlanCard], interview: date, curve: Curve,
@@ -233,13 +242,29 @@ def _try_new(calendar: _Calendar, card: PlanCard, interview: date, curve: Curve)
         later = follow_ups(card, day, curve.first_stability(), curve.first_difficulty(), interview, curve)
         if not later:
             return False  # too late to meet it and see it again before the day
-        targets = [calendar.index(d) for d in later]
-        if all(calendar.room[t] >= card.minutes * targets.count(t) for t in set(targets)):
-            calendar.take(card, index, first)
-            for target in targets:
-                calendar.take(card, target)
+        calendar.take(card, index, first)
+        placed = _reviews_fit(calendar, card, index, [calendar.index(d) for d in later])
+        if placed is not None:
             return True
+        calendar.give_back(card, index, first)
     return False
+
+
+def _reviews_fit(calendar: _Calendar, card: PlanCard, first: int, targets: list[int]) -> list[int] | None:
+    """Place each review on its day or the latest earlier one with room, after the one
+    before it; all of them, or none (what was placed is given back)."""
+    placed: list[int] = []
+    after = first
+    for target in targets:
+        index = next((i for i in range(target, after, -1) if calendar.room[i] >= card.minutes), None)
+        if index is None:
+            for done in placed:
+                calendar.give_back(card, done, card.minutes)
+            return None
+        calendar.take(card, index)
+        placed.append(index)
+        after = index
+    return placed
 
 
 # ---- input from rows --------------------------------------------------------------

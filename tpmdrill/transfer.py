@@ -23,7 +23,7 @@ FORMAT = "tpmdrill-export"
 VERSION = 1
 LISTS = ("decks", "cards", "memory", "reviews", "assessments")
 
-_JSON_COLUMNS = {"cards": ("tags", "skills", "rubric"), "verdicts": ("matched",)}
+_JSON_COLUMNS = {"cards": ("tags", "skills", "rubric"), "verdicts": ("matched",), "reviews": ("memory_before",)}
 _FLAG_COLUMNS = {"cards": ("ordered", "retired"), "reviews": ("rescheduled",), "verdicts": ("auto_hit", "hit")}
 
 
@@ -38,6 +38,7 @@ def snapshot(store: Store, now: datetime, progress: Progress = quiet) -> dict[st
         advance(2)
         data["settings"] = {row["key"]: json.loads(row["value"]) for row in store.table_rows("settings")}
         data["assessments"] = _assessments_with_ratings(store)
+        data["voids"] = store.table_rows("voids")
         advance(3)
     return data
 
@@ -46,10 +47,12 @@ def _reviews_with_verdicts(store: Store) -> list[dict[str, Any]]:
     verdicts: dict[str, list[dict[str, Any]]] = {}
     for row in store.table_rows("verdicts"):
         verdicts.setdefault(row.pop("review"), []).append(_to_json("verdicts", row))
+    voided = store.voided_ids()
     reviews = []
     for row in store.table_rows("reviews"):
         review = _to_json("reviews", row)
         review["verdicts"] = verdicts.get(row["id"], [])
+        review["voided"] = row["id"] in voided  # for readers; `voids` is what import reads
         reviews.append(review)
     return reviews
 
@@ -129,5 +132,7 @@ def check_document(data: Any, name: str) -> None:
     for key in LISTS:
         if not isinstance(data.get(key), list):
             raise BadValue(f"{name}: {key!r} must be a list")
+    if not isinstance(data.get("voids", []), list):  # absent from files written before undo
+        raise BadValue(f"{name}: 'voids' must be a list")
     if not isinstance(data.get("settings"), dict):
         raise BadValue(f"{name}: 'settings' must be an object")

@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "card": "tpmdrill.cli.cards:card",
     "grade": "tpmdrill.cli.grade:grade",
     "review": "tpmdrill.cli.review:review",
+    "undo": "tpmdrill.cli.undo:undo",
     "weak": "tpmdrill.cli.report:weak",
     "report": "tpmdrill.cli.report:report",
     "mock": "tpmdrill.cli.mock:mock",
