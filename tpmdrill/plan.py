@@ -9,7 +9,7 @@ budget, in minutes at the user's pace (`pace`). The plan is filled in three pass
 2. the reviews those will need in turn before D, projected with FSRS's stability
    growth for a Good answer and the rule's cap (recall on D at least the target),
    where they fit;
-3. new cards, by value: skills the self-assessment rated below 4, the weakest
+3. new cards (only when every required review fits), by value: skills the self-assessment rated below 4, the weakest
    categories and tags (lapses per review), the categories of the round the user
    prepares for, and difficulty suited to the time left. A new card goes in only
    when its first session and every review it then needs before D fit.
@@ -196,6 +196,9 @@ def make_plan(cards: Iterable[PlanCard], today: date, interview: date, daily_min
             placed.append((card, index))
     for card, index in placed:
         _place_follow_ups(calendar, card, index, interview, curve)
+    if not_fitting:  # even the reviews the rule requires do not all fit: start nothing new
+        not_fitting.extend(c.id for c in sorted(fresh, key=lambda c: (-c.value, c.minutes, c.position, c.id)))
+        fresh = []
     met = _place_new(calendar, fresh, interview, curve, not_fitting)
     days = tuple(PlanDay(today + timedelta(days=i), calendar.used[i], tuple(calendar.cards[i]))
                  for i in range(len(calendar.room)))

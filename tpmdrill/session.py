@@ -221,6 +221,9 @@ def due_overview(store: Store, now: datetime, *, days: int, limit: int | None) -
     today = day_start(now)
     dates = [(today + timedelta(days=offset)).date().isoformat() for offset in range(days)]
     counts = store.due_per_day(now, today + timedelta(days=days))
+    pace = measured(store, now)
+    loads = _minutes_by_day(store.due_load(now, today + timedelta(days=days)), pace)
+    due_minutes = sum(_minutes_by_day(store.due_load(None, now + timedelta(microseconds=1)), pace).values())
     return {
         "now": now.isoformat(),
         "total_due": total,
@@ -231,8 +234,19 @@ def due_overview(store: Store, now: datetime, *, days: int, limit: int | None) -
              "prompt": r["prompt"]}
             for r in rows
         ],
-        "upcoming": [{"date": date, "count": counts.get(date, 0)} for date in dates],
+        "upcoming": [{"date": date, "count": counts.get(date, 0), "minutes": round(loads.get(date, 0.0), 1)}
+                     for date in dates],
+        "minutes_due": round(due_minutes, 1),  # what the cards due now need at the user's pace
+        "pace": pace.to_json(),  # per kind: real time over expected time, where measured
     }
+
+
+def _minutes_by_day(rows: Iterable[tuple[str, str, int, int]], pace: Pace) -> dict[str, float]:
+    """Minutes at the user's pace per UTC date, from `Store.due_load` rows."""
+    minutes: dict[str, float] = {}
+    for day, kind, _count, expected in rows:
+        minutes[day] = minutes.get(day, 0.0) + pace.minutes(kind, expected)
+    return minutes
 
 
 # ---- one card, today's budget and resuming today's plan ------------------------------
