@@ -110,8 +110,8 @@ def interview_plan(store: Store, now: datetime, pace: Pace | None = None) -> Stu
     if day is None or budget is None or day <= utc_day(now):
         return None
     pace = pace if pace is not None else measured(store, now)
-    rows = store.plan_rows()
-    cards = plan_cards(rows, pace, new_card_values(store, rows, days_left(day, now)))
+    rows = store.plan_rows(datetime.combine(day, datetime.min.time(), UTC))
+    cards = plan_cards(rows, pace, new_card_values(store, rows, days_left(day, now)), day)
     today = day_start(now)
     spent = store.studied_seconds(today, today + timedelta(days=1)) / 60
     return make_plan(cards, utc_day(now), day, budget, plan_curve(store), spent)
@@ -122,6 +122,8 @@ def new_card_values(store: Store, rows: Sequence[Sequence[object]], left: int) -
     round being prepared for, and a difficulty suited to the days left."""
     from tpmdrill.assess import GAP_BELOW, latest_ratings
 
+    if all(row[11] is not None for row in rows):
+        return {}
     ratings = latest_ratings(store) or {}
     weakness = {(group, name): lapses / reviews for group, name, lapses, reviews in store.lapse_rates() if reviews}
     rounds = set(store.setting(ROUND_SETTING) or ())

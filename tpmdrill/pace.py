@@ -1,8 +1,9 @@
 """How long this user really takes: each card's expected minutes, refined by their pace.
 
 A card states the minutes an answer is expected to take. Once the user has at least
-MIN_TIMED timed reviews of a kind of card in the last WINDOW_DAYS, that kind's pace is
-the median, over their latest RECENT timed reviews of it, of the seconds really taken
+MIN_TIMED timed reviews of a kind of card among their latest READ timed reviews of the
+last WINDOW_DAYS, that kind's pace is the median, over their latest RECENT timed reviews
+of it, of the seconds really taken
 divided by the seconds expected; a card's estimate is its expected minutes times that
 factor. (For a kind whose cards all expect the same minutes, this is exactly the
 median of the recorded seconds.) Voided reviews do not count.
@@ -20,6 +21,7 @@ from tpmdrill.store import Store
 MIN_TIMED = 5
 RECENT = 50
 WINDOW_DAYS = 90
+READ = 1000  # timed reviews read at most, latest first: a kind not among them keeps 1.0
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,12 @@ def factor_of(timings: Iterable[tuple[float, int]]) -> float | None:
 
 def measured(store: Store, now: datetime) -> Pace:
     """The user's pace from their recent timed reviews."""
-    since = now - timedelta(days=WINDOW_DAYS)
-    factors = {}
-    for kind in store.card_kinds():
-        value = factor_of(store.timed_reviews(kind, since, RECENT))
-        if value is not None:
-            factors[kind] = value
+    by_kind: dict[str, list[tuple[float, int]]] = {}
+    for kind, seconds, minutes in store.timed_reviews(now - timedelta(days=WINDOW_DAYS), READ):
+        timings = by_kind.setdefault(kind, [])
+        if len(timings) < RECENT:
+            timings.append((seconds, minutes))
+    factors = {kind: value for kind, timings in by_kind.items() if (value := factor_of(timings)) is not None}
     return Pace(factors)
 
 

@@ -27,16 +27,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain
+from typing import Any, NamedTuple
 
-from tpmdrill.clock import from_text
 from tpmdrill.pace import Pace
 
 SENIOR_DAYS = 21  # with fewer days left, senior (difficulty 3) cards are worth less
 MAX_PROJECTED = 8  # reviews projected per card before the interview
 
 
-@dataclass(frozen=True)
-class PlanCard:
+class PlanCard(NamedTuple):
+    """One card as the planner sees it (a tuple: tens of thousands are built per plan)."""
+
     id: str
     kind: str
     minutes: float  # at the user's pace
@@ -273,23 +274,32 @@ def _reviews_fit(calendar: _Calendar, card: PlanCard, first: int, targets: list[
 # ---- input from rows --------------------------------------------------------------
 
 
-def plan_cards(rows: Iterable[Sequence[object]], pace: Pace, values: Mapping[str, float]) -> list[PlanCard]:
-    """PlanCards from `Store.plan_rows` rows, minutes at the user's pace."""
+def plan_cards(rows: Iterable[Sequence[Any]], pace: Pace, values: Mapping[str, float],
+               interview: date | None = None) -> list[PlanCard]:
+    """PlanCards from `Store.plan_rows` rows, minutes at the user's pace; studied cards
+    due on or after `interview` need nothing before it and are left out."""
+    factors: dict[str, float] = {}
+    after = interview.isoformat() if interview is not None else None
     cards = []
     for row in rows:
-        card_id, kind, minutes, category = str(row[0]), str(row[1]), float(row[2]), str(row[3])  # type: ignore[arg-type]
-        due = _day(row[11])
+        due_text = row[11]
+        if after is not None and due_text is not None and due_text[:10] >= after:
+            continue
+        kind = row[1]
+        factor = factors.get(kind)
+        if factor is None:
+            factor = factors[kind] = pace.factor(kind)
+        studied = due_text is not None
         cards.append(PlanCard(
-            id=card_id, kind=kind, minutes=pace.minutes(kind, minutes), category=category, due=due,
-            stability=row[9] if due is not None else None,  # type: ignore[arg-type]
-            difficulty=row[10] if due is not None else None,  # type: ignore[arg-type]
-            last_review=_day(row[12]), value=values.get(card_id, 1.0), position=int(row[6]),  # type: ignore[call-overload]
+            row[0], kind, row[2] * factor, row[3], _day(due_text), row[9] if studied else None,
+            row[10] if studied else None, _day(row[12]), values.get(row[0], 1.0), row[6],
         ))
     return cards
 
 
-def _day(text: object) -> date | None:
-    return None if text is None else from_text(str(text)).astimezone(UTC).date()
+def _day(text: str | None) -> date | None:
+    """The UTC date of a stored time (fixed-width UTC text: its first ten characters)."""
+    return None if text is None else date.fromisoformat(text[:10])
 
 
 def skills_of(row: Sequence[object]) -> list[str]:

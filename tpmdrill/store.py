@@ -976,17 +976,15 @@ class Store:
     def voided_ids(self) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT review FROM voids")}
 
-    def timed_reviews(self, kind: str, since: datetime, limit: int) -> list[tuple[float, int]]:
-        """(seconds taken, card's expected minutes) of the latest timed live reviews of `kind`."""
-        return [(float(r[0]), int(r[1])) for r in self.conn.execute(
-            "SELECT r.seconds, c.minutes FROM reviews r JOIN cards c ON c.id = r.card"  # noqa: S608
-            f" WHERE c.kind = ? AND r.seconds > 0 AND r.reviewed_at >= ? AND {_LIVE}"
-            " ORDER BY r.reviewed_at DESC LIMIT ?",
-            [kind, to_text(since), limit],
+    def timed_reviews(self, since: datetime, limit: int) -> list[tuple[str, float, int]]:
+        """(kind, seconds taken, card's expected minutes) of the latest `limit` timed live
+        reviews since `since`, latest first."""
+        return [(r[0], float(r[1]), int(r[2])) for r in self.conn.execute(
+            "SELECT c.kind, r.seconds, c.minutes FROM (SELECT x.card, x.seconds FROM reviews x"
+            " WHERE x.seconds > 0 AND x.reviewed_at >= ? AND x.id NOT IN (SELECT review FROM voids)"
+            " ORDER BY x.reviewed_at DESC LIMIT ?) r JOIN cards c ON c.id = r.card",
+            [to_text(since), limit],
         )]
-
-    def card_kinds(self) -> list[str]:
-        return [row[0] for row in self.conn.execute("SELECT DISTINCT kind FROM cards WHERE retired = 0 ORDER BY 1")]
 
     def studied_seconds(self, start: datetime, end: datetime) -> float:
         """Time spent on live reviews in [start, end): recorded seconds, else the card's minutes."""
@@ -1014,16 +1012,20 @@ class Store:
             {"start": to_text(start) if start is not None else "", "end": to_text(end)},
         )]
 
-    def plan_rows(self) -> list[tuple[Any, ...]]:
-        """Every active card as (id, kind, minutes, category, skills JSON, tags JSON, position,
-        difficulty, state, stability, fsrs difficulty, due, last_review): the planner's input.
-        Difficulty is the card's (1-3) when the cards table has it, else 2."""
+    def plan_rows(self, before: datetime | None = None) -> list[tuple[Any, ...]]:
+        """Active cards as (id, kind, minutes, category, skills JSON, tags JSON, position,
+        difficulty, state, stability, fsrs difficulty, due, last_review): the planner's
+        input. With `before`, only new cards and those due before it; skills and tags only
+        for new cards. Difficulty is the card's (1-3) when the cards table has it, else 2."""
         has_difficulty = any(row[1] == "difficulty" for row in self.conn.execute("PRAGMA table_info(cards)"))
         difficulty = "coalesce(c.difficulty, 2)" if has_difficulty else "2"
         return self.conn.execute(
-            f"SELECT c.id, c.kind, c.minutes, d.category, c.skills, c.tags, c.position, {difficulty},"  # noqa: S608
+            "SELECT c.id, c.kind, c.minutes, d.category, iif(m.card IS NULL, c.skills, '[]'),"  # noqa: S608
+            f" iif(m.card IS NULL, c.tags, '[]'), c.position, {difficulty},"
             " m.state, m.stability, m.difficulty, m.due, m.last_review FROM cards c"
             " JOIN decks d ON d.id = c.deck LEFT JOIN memory m ON m.card = c.id WHERE c.retired = 0"
+            " AND (m.due IS NULL OR m.due < ?)",
+            [to_text(before) if before is not None else "9999"],
         ).fetchall()
 
     def lapse_rates(self) -> list[tuple[str, str, int, int]]:
