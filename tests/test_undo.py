@@ -16,6 +16,7 @@ from tests.test_merge import clone, merged
 from tpmdrill.merge import merge_document
 from tpmdrill.scheduler import record_review
 from tpmdrill.store import Store
+from tpmdrill.store.rows import LastSeen
 from tpmdrill.transfer import snapshot
 from tpmdrill.undo import NothingToUndo, undo_latest
 
@@ -48,14 +49,13 @@ def test_review_then_undo_restores_the_memory_state_exactly(
 def test_an_undone_review_is_kept_marked_voided_and_left_out_of_analytics() -> None:
     store = mini_store()
     record_review(store, "mini/idempotency", 1, START, seconds=20.0)
-    assert store.last_seen("mini/idempotency") == (START, 1)
+    assert store.last_seen("mini/idempotency") == LastSeen(START, 1)
     undo_latest(store, START + timedelta(minutes=1))
     [review] = store.history("mini/idempotency")
     assert review["voided"] is True
     assert store.memory_of("mini/idempotency") is None
     assert store.last_seen("mini/idempotency") is None
     assert store.review_count() == 0
-    assert store.scheduled_review_count() == 0
     assert store.scheduling_history("mini/idempotency") == []
     assert store.mean_review_seconds() is None
     assert store.cards_started_since(START - timedelta(days=1)) == 0

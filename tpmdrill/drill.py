@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from tpmdrill.budget import Backlog
 from tpmdrill.decks import Card
+from tpmdrill.enums import ReviewMode
 from tpmdrill.errors import BadValue
 from tpmdrill.judging import Judgement, NothingToGrade, judge, with_query_result
 from tpmdrill.pace import Pace
@@ -120,7 +121,7 @@ def save(
     suggested = verdict.auto_suggested
     saved, memory = record_review(
         store, verdict.card.full_id, rating_value(rating), at,
-        mode="cram" if cram else "drill", reschedule=reschedule,
+        mode=ReviewMode.CRAM if cram else ReviewMode.DRILL, reschedule=reschedule,
         suggested=rating_value(suggested) if suggested else None, score=_auto_score(verdict),
         answer=verdict.answer, seconds=round(seconds, 1), verdicts=verdict.verdict_rows(),
     )
@@ -168,8 +169,8 @@ def summarize(store: Store, log: SessionLog, now: datetime, pace: Pace | None = 
     counts = Counter(r.rating for r in log.reviewed)
     left = backlog(store, now, pace or Pace())
     missed = [
-        (card, _point_text(store, card, point), times)
-        for card, point, times in store.missed_points_since(day_start(now), limit=3)
+        (miss.card, _point_text(store, miss.card, miss.point), miss.misses)
+        for miss in store.missed_points_since(day_start(now), limit=3)
     ]
     return Summary(
         cards=len(log.reviewed), skipped=len(log.skipped), seconds=log.seconds,
@@ -202,7 +203,7 @@ def last_seen_text(store: Store, card_id: str, now: datetime) -> str:
     seen = store.last_seen(card_id)
     if seen is None:
         return "new card"
-    return f"last seen {since_text(seen[0], now)} ({rating_name(seen[1])})"
+    return f"last seen {since_text(seen.at, now)} ({rating_name(seen.rating)})"
 
 
 def budget_left(minutes: float | None, spent: float) -> timedelta | None:

@@ -19,10 +19,10 @@ from tpmdrill.pace import Pace, duration_text, measured
 from tpmdrill.plan import SENIOR_DAYS, Curve, StudyPlan, make_plan, plan_cards, skills_of, tags_of, utc_day
 from tpmdrill.scheduler import SchedulerConfig, interview_deadline
 from tpmdrill.session import day_start
-from tpmdrill.settings import effective
+from tpmdrill.settings import effective, value_of
 from tpmdrill.store import Store
 
-SETTING = "interview_date"
+SETTING = "interview_date"  # registered in tpmdrill.settings
 
 
 def parse_day(text: str) -> date:
@@ -33,7 +33,7 @@ def parse_day(text: str) -> date:
 
 
 def interview_day(store: Store) -> date | None:
-    value = store.setting(SETTING)
+    value = value_of(store.settings(), SETTING)
     return date.fromisoformat(value) if value else None
 
 
@@ -96,7 +96,7 @@ def plan_curve(store: Store) -> Curve:
     settings = store.settings()
     config = SchedulerConfig.from_settings(settings)
     return Curve(config.parameters or DEFAULT_PARAMETERS, config.desired_retention,
-                 float(settings.get("interview_retention", 0.95)))
+                 float(value_of(settings, "interview_retention")))
 
 
 def daily_minutes(store: Store) -> int | None:

@@ -18,6 +18,7 @@ import click
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, now, open_store
 from tpmdrill.cli.display import Screen, show_model_answer, show_verdict
 from tpmdrill.decks import CATEGORIES, KINDS
+from tpmdrill.enums import CardKind
 
 if TYPE_CHECKING:
 
@@ -363,7 +364,7 @@ def _drill_card(session: _Session, item: QueueItem) -> Reviewed | str:
 
     screen, card = session.screen, item.card
     start = session.clock.elapsed()
-    answer = _read_answer(screen, card.kind == "sql")
+    answer = _read_answer(screen, card.kind == CardKind.SQL)
     if answer in (QUIT, SKIP, UNDO) or answer is None:
         return QUIT if answer is None else answer
     _show_elapsed(screen, session.clock.elapsed() - start, card.minutes)
