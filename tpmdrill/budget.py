@@ -101,9 +101,13 @@ class SessionQueue:
         self.pending.appendleft(item)
         self.shown = max(0, self.shown - 1)
 
-    def extend(self, seconds: float) -> None:
-        if self.budget is not None:
-            self.budget += seconds
+    def extend(self, seconds: float, elapsed: float) -> None:
+        """Another `seconds` of budget, and at least enough for the next card waiting."""
+        if self.budget is None:
+            return
+        waiting = [*self.pending, *self.reserve]
+        needed = elapsed + self.expected(waiting[0]) if waiting else 0.0
+        self.budget = max(self.budget + seconds, needed)
 
     def out_of_time(self, elapsed: float) -> bool:
         """Whether the session ended on its budget, with time spent or cards left over."""

@@ -284,7 +284,9 @@ def _offer_more(session: _Session) -> bool:
     budget = duration_text((session.queue.budget or 0) / 60)
     missed = session.queue.left()
     unreached = f"; {missed} card{'s' if missed != 1 else ''} of this session not reached" if missed else ""
-    session.screen.say(f"\nTime's up: {spent} spent of {budget}{unreached}. Left: {left.text()}.", "yellow")
+    over = session.log.seconds >= (session.queue.budget or 0)
+    head = "Time's up" if over else "The next cards do not fit the time left"
+    session.screen.say(f"\n{head}: {spent} spent of {budget}{unreached}. Left: {left.text()}.", "yellow")
     while True:
         answer = session.screen.ask("c: continue · s: stop · t: set tomorrow's plan · u: undo the last review > ")
         choice = (answer or "s").strip().lower()[:1] or "s"
@@ -303,10 +305,10 @@ def _continue(session: _Session) -> None:
     """Another budget of the same length, with whatever is due and new now."""
     from tpmdrill.session import plan_session
 
-    session.queue.extend((session.plan.minutes or 0) * 60.0)
     if not (session.queue.pending or session.queue.reserve):
         more = plan_session(session.store, session.clock.now(), filters=session.filters, pace=session.pace)
         session.queue.reserve.extend(more.items)
+    session.queue.extend((session.plan.minutes or 0) * 60.0, session.clock.elapsed())
 
 
 def _set_tomorrow(session: _Session, backlog_minutes: float) -> None:
