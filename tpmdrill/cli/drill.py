@@ -65,7 +65,7 @@ def drill(minutes: int | None, deck: str | None, category: str | None, kind: str
       tpmdrill drill --minutes 20
       tpmdrill drill --deck api-design --kind concept
       tpmdrill drill --weak --minutes 15
-      tpmdrill drill --card api-design/ride-sharing
+      tpmdrill drill --card api-design/ride-sharing-api
       tpmdrill drill --continue
     """
     from tpmdrill.session import Filters
