@@ -17,6 +17,7 @@ import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, now, open_store
 from tpmdrill.cli.display import Screen, show_model_answer, show_verdict
+from tpmdrill.cli.session_end import offer_more
 from tpmdrill.decks import CATEGORIES, KINDS
 from tpmdrill.enums import CardKind
 
@@ -202,7 +203,7 @@ def _next_due_text(store: Store, moment: datetime) -> str:
 # ---- the session -----------------------------------------------------------------------
 
 
-class _Session:
+class DrillSession:
     """One running session: its clock, its queue and its log."""
 
     def __init__(self, store: Store, screen: Screen, plan: Plan, filters: Filters, *, reschedule: bool) -> None:
@@ -227,7 +228,7 @@ class _Session:
             self.log.seconds = self.clock.elapsed()
             item = self.queue.next(self.clock.now(), self.log.seconds)
             if item is None:
-                if self.queue.out_of_time(self.log.seconds) and _offer_more(self):
+                if self.queue.out_of_time(self.log.seconds) and offer_more(self):
                     continue
                 break
             self.shown += 1
@@ -264,7 +265,7 @@ class _Session:
 
 
 def _run(store: Store, screen: Screen, plan: Plan, filters: Filters, *, reschedule: bool) -> None:
-    session = _Session(store, screen, plan, filters, reschedule=reschedule)
+    session = DrillSession(store, screen, plan, filters, reschedule=reschedule)
     try:
         session.run()
     except KeyboardInterrupt:
@@ -274,62 +275,7 @@ def _run(store: Store, screen: Screen, plan: Plan, filters: Filters, *, reschedu
     _print_summary(session)
 
 
-def _offer_more(session: _Session) -> bool:
-    """At the end of the budget: what is left, and continue, stop or set tomorrow's plan."""
-    from tpmdrill.budget import backlog
-    from tpmdrill.pace import duration_text
-
-    left = backlog(session.store, session.clock.now(), session.pace)
-    spent = duration_text(session.log.seconds / 60)
-    budget = duration_text((session.queue.budget or 0) / 60)
-    missed = session.queue.left()
-    unreached = f"; {missed} card{'s' if missed != 1 else ''} of this session not reached" if missed else ""
-    over = session.log.seconds >= (session.queue.budget or 0)
-    head = "Time's up" if over else "The next cards do not fit the time left"
-    session.screen.say(f"\n{head}: {spent} spent of {budget}{unreached}. Left: {left.text()}.", "yellow")
-    while True:
-        answer = session.screen.ask("c: continue · s: stop · t: set tomorrow's plan · u: undo the last review > ")
-        choice = (answer or "s").strip().lower()[:1] or "s"
-        if choice == "u":
-            session.undo(None)
-            continue
-        if choice == "c":
-            _continue(session)
-            return True
-        if choice == "t":
-            _set_tomorrow(session, left.minutes)
-        return False
-
-
-def _continue(session: _Session) -> None:
-    """Another budget of the same length, with whatever is due and new now."""
-    from tpmdrill.session import plan_session
-
-    if not (session.queue.pending or session.queue.reserve):
-        more = plan_session(session.store, session.clock.now(), filters=session.filters, pace=session.pace)
-        session.queue.reserve.extend(more.items)
-    session.queue.extend((session.plan.minutes or 0) * 60.0, session.clock.elapsed())
-
-
-def _set_tomorrow(session: _Session, backlog_minutes: float) -> None:
-    from tpmdrill.errors import BadValue
-    from tpmdrill.settings import effective, parse_setting
-
-    current = effective(session.store.settings())["daily_minutes"] or session.plan.minutes or 20
-    answer = session.screen.ask(f"Minutes a day from tomorrow [{current}]: ")
-    try:
-        minutes = parse_setting("daily_minutes", (answer or "").strip() or str(current))
-    except BadValue as ex:
-        session.screen.say(f"{ex}; tomorrow's plan is unchanged.", "yellow")
-        return
-    session.store.put_setting("daily_minutes", minutes)
-    if minutes:
-        days = max(1, -(-round(backlog_minutes) // minutes))
-        session.screen.say(f"Tomorrow's plan: {minutes} min a day (daily_minutes); what is due now needs "
-                           f"about {days} day{'s' if days != 1 else ''} at that.", "cyan")
-
-
-def _header(session: _Session, item: QueueItem, banner: list[str]) -> None:
+def _header(session: DrillSession, item: QueueItem, banner: list[str]) -> None:
     from tpmdrill.drill import budget_left, clock_text, last_seen_text
 
     store, screen, plan, card = session.store, session.screen, session.plan, item.card
@@ -360,7 +306,7 @@ def _reason(item: QueueItem) -> str:
     return ""
 
 
-def _drill_card(session: _Session, item: QueueItem) -> Reviewed | str:
+def _drill_card(session: DrillSession, item: QueueItem) -> Reviewed | str:
     from tpmdrill.drill import verdict_for
     from tpmdrill.sqlcheck import BrokenCard
 
@@ -472,7 +418,7 @@ def _toggle(screen: Screen, key: str, verdict: CardVerdict) -> bool:
     return True
 
 
-def _save(session: _Session, verdict: CardVerdict, rating: str, seconds: float) -> Reviewed:
+def _save(session: DrillSession, verdict: CardVerdict, rating: str, seconds: float) -> Reviewed:
     from tpmdrill.drill import comes_back, save
 
     store, moment = session.store, session.clock.now()
@@ -485,7 +431,7 @@ def _save(session: _Session, verdict: CardVerdict, rating: str, seconds: float) 
 # ---- the end ------------------------------------------------------------------------------
 
 
-def _print_summary(session: _Session) -> None:
+def _print_summary(session: DrillSession) -> None:
     from tpmdrill.drill import summarize
 
     moment = session.clock.now()
