@@ -23,7 +23,7 @@ def undo(yes: bool, json_: bool) -> None:
 
     store = open_store(load_bundled=False)
     target = latest_review(store)
-    if not yes and not click.confirm(f"Undo {describe(target)}?", default=False, err=True):
+    if not yes and not _confirmed(f"Undo {describe(target)}?"):
         raise click.ClickException("nothing undone")
     undone = undo_latest(store, now(), expected=target.id)
     if json_:
@@ -35,3 +35,12 @@ def undo(yes: bool, json_: bool) -> None:
     else:
         how = "" if undone.exact else " (recomputed from its remaining reviews)"
         click.echo(f"{undone.card} is due {undone.memory.due.isoformat(timespec='minutes')} again{how}.")
+
+
+def _confirmed(question: str) -> bool:
+    """Ask on stderr; the end of input (no answer) counts as no."""
+    try:
+        return click.confirm(question, default=False, err=True)
+    except click.Abort:
+        click.echo(err=True)
+        return False
