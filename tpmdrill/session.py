@@ -250,6 +250,7 @@ def _minutes_by_day(rows: Iterable[tuple[str, str, int, int]], pace: Pace) -> di
 # ---- one card, today's budget and resuming today's plan ------------------------------
 
 TODAY_SETTING = "today_plan"
+TODAY_LIMIT = 500  # cards kept for `drill --continue`: more than any day holds
 
 
 def plan_card(store: Store, card_id: str, now: datetime) -> Plan:
@@ -273,7 +274,7 @@ def todays_budget(store: Store, now: datetime) -> float | None:
 
 def remember_today(store: Store, plan: Plan, now: datetime) -> None:
     """Keep the session's cards as today's plan, for `drill --continue`."""
-    cards = [item.card.full_id for item in (*plan.items, *plan.reserve) if item.reason != "weak"]
+    cards = [item.card.full_id for item in (*plan.items, *plan.reserve) if item.reason != "weak"][:TODAY_LIMIT]
     store.put_setting(TODAY_SETTING, {"date": day_start(now).date().isoformat(), "cards": cards})
 
 
