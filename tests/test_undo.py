@@ -166,3 +166,40 @@ def test_undo_command(mini: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPat
     for key in ("due", "state", "stability", "difficulty", "reps", "lapses", "last_review"):
         assert after[key] == before[key]
     assert [r["voided"] for r in after["reviews"]] == [False, True]  # type: ignore[attr-defined]
+
+
+def test_a_database_from_before_undo_can_undo_its_reviews(tmp_path: Path) -> None:
+    """tests/fixtures/v1.db predates m007: its reviews carry no memory row; both are first
+    reviews, so undoing them makes the cards new again."""
+    import shutil
+
+    from tests.conftest import FIXTURES
+
+    copy = tmp_path / "v1.db"
+    shutil.copy(FIXTURES / "v1.db", copy)
+    store = Store.open(copy)
+    try:
+        for card in ("mini/ride-sharing", "mini/idempotency"):
+            undone = undo_latest(store, START)
+            assert (undone.card, undone.exact, undone.memory) == (card, True, None)
+            assert store.memory_of(card) is None
+        assert store.review_count() == 0
+    finally:
+        store.close()
+
+
+def test_without_the_recorded_row_the_state_is_replayed_from_the_other_reviews() -> None:
+    from tpmdrill.scheduler import SchedulerConfig, next_memory
+
+    store = mini_store()
+    store.put_setting("fuzz", False)
+    record_review(store, "mini/ride-sharing", 3, START)
+    expected = store.table_rows("memory")
+    later, _ = record_review(store, "mini/ride-sharing", 1, START + timedelta(days=3))
+    # As a review written before m007 would be: no memory row kept with it.
+    store.conn.execute("UPDATE reviews SET memory_before = NULL WHERE id = ?", [later.id])
+    store.conn.commit()
+    undone = undo_latest(store, START + timedelta(days=3, minutes=1))
+    assert not undone.exact
+    assert undone.memory == next_memory("design", None, 3, START, SchedulerConfig(fuzz=False))
+    assert store.table_rows("memory") == expected

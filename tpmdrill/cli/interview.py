@@ -38,7 +38,7 @@ def set_(day: str, daily_minutes: int | None, round_: tuple[str, ...]) -> None:
       tpmdrill interview set 2026-12-07
       tpmdrill interview set 2026-12-07 --daily-minutes 45 --round system-design
     """
-    from tpmdrill.interview import countdown_line, interview_plan, parse_day, set_interview, set_plan_options
+    from tpmdrill.interview import countdown_line, parse_day, plan_status, set_interview, set_plan_options
 
     store = open_store()
     moment = now()
@@ -47,9 +47,9 @@ def set_(day: str, daily_minutes: int | None, round_: tuple[str, ...]) -> None:
     click.echo(countdown_line(store, moment))
     if moved:
         click.echo(f"Brought forward {moved} card{'s' if moved != 1 else ''} that would have come back too late.")
-    plan = interview_plan(store, moment)
-    if plan is not None:
-        click.echo(plan_summary(plan))
+    status = plan_status(store, moment)  # also keeps the plan as made, to tell ahead from behind later
+    if status is not None:
+        click.echo(plan_summary(status.plan))
 
 
 def plan_summary(plan: StudyPlan) -> str:
