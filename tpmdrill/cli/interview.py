@@ -106,6 +106,8 @@ def status(json_: bool) -> None:
     if status is None:
         click.echo(studied + (f"; meet {ready.new_per_day} new a day to see them all in time."
                               if ready.new_per_day else "."))
+        if ready.days_left > 0:
+            click.echo("For a plan that fits the time you have: tpmdrill interview set DATE --daily-minutes N")
         return
     click.echo(studied + ".")
     for line in status.lines():
