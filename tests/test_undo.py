@@ -27,13 +27,16 @@ def memory_row(store: Store, card: str) -> dict[str, object] | None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(history=events, card=st.sampled_from(CARDS), rating=st.integers(1, 4),
-       gap=st.integers(0, 60 * 24 * 30), fuzz=st.booleans(), undos=st.integers(0, 3))
+       gap=st.integers(0, 60 * 24 * 30), fuzz=st.booleans(), undos=st.integers(0, 3),
+       interview=st.one_of(st.none(), st.integers(1, 120)))
 def test_review_then_undo_restores_the_memory_state_exactly(
     history: list[tuple[str, int, int, bool, str | None, list[tuple[bool, bool]]]],
-    card: str, rating: int, gap: int, fuzz: bool, undos: int,
+    card: str, rating: int, gap: int, fuzz: bool, undos: int, interview: int | None,
 ) -> None:
     store = mini_store()
     store.put_setting("fuzz", fuzz)
+    if interview is not None:  # the interview cap moves due dates too
+        store.put_setting("interview_date", (START + timedelta(days=interview)).date().isoformat())
     at = record(store, history)
     for _ in range(min(undos, len(history))):  # undone reviews inside the history, too
         undo_latest(store, at)
