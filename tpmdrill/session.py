@@ -20,7 +20,7 @@ from tpmdrill.pace import Pace, measured
 from tpmdrill.scheduler import SchedulerConfig, retrievability
 from tpmdrill.settings import effective
 from tpmdrill.store import Memory, Store
-from tpmdrill.store.rows import NewCard
+from tpmdrill.store.rows import DueLoad, NewCard
 
 WEAK_LIMIT = 10  # cards a cram session takes when no time budget is given
 RECENT_REVIEWS = 3  # how far back "recent trouble" looks, per card
@@ -218,9 +218,12 @@ def due_overview(store: Store, now: datetime, *, days: int, limit: int | None) -
     due = store.due_now(now, limit=limit)
     today = day_start(now)
     dates = [(today + timedelta(days=offset)).date().isoformat() for offset in range(days)]
-    counts = store.due_per_day(now, today + timedelta(days=days))
     pace = measured(store, now)
-    loads = _minutes_by_day(store.due_load(now, today + timedelta(days=days)), pace)
+    upcoming = store.due_load(now, today + timedelta(days=days))
+    counts: dict[str, int] = {}
+    for row in upcoming:
+        counts[row.day] = counts.get(row.day, 0) + row.cards
+    loads = _minutes_by_day(upcoming, pace)
     due_minutes = sum(_minutes_by_day(store.due_load(None, now + timedelta(microseconds=1)), pace).values())
     return {
         "now": now.isoformat(),
@@ -239,7 +242,7 @@ def due_overview(store: Store, now: datetime, *, days: int, limit: int | None) -
     }
 
 
-def _minutes_by_day(rows: Iterable[tuple[str, str, int, int]], pace: Pace) -> dict[str, float]:
+def _minutes_by_day(rows: Iterable[DueLoad], pace: Pace) -> dict[str, float]:
     """Minutes at the user's pace per UTC date, from `Store.due_load` rows."""
     minutes: dict[str, float] = {}
     for day, kind, _count, expected in rows:
