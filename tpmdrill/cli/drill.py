@@ -253,7 +253,13 @@ class DrillSession:
         if current is not None:
             self.queue.put_back(current)
             self.shown -= 1
-        undone = undo_last(self.store, self.log, self.clock.now())
+        from tpmdrill.undo import NothingToUndo
+
+        try:
+            undone = undo_last(self.store, self.log, self.clock.now())
+        except NothingToUndo as ex:  # another process recorded a review meanwhile
+            self.screen.say(f"Not undone: {ex}.", "yellow")
+            return
         if undone is None:
             self.screen.say("Nothing to undo in this session ('tpmdrill undo' undoes older reviews).", "yellow")
             return
