@@ -10,6 +10,7 @@ from tpmdrill.cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_DECKS = FIXTURES / "decks"
+LOOP_DECKS = FIXTURES / "loop"  # design cards with follow-ups, mixed difficulty, story cards
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +39,8 @@ def run() -> Invoke:
 
     def invoke(*args: str, **kwargs: object) -> Result:
         runner = CliRunner()
-        return runner.invoke(cli, list(args), prog_name="tpmdrill", **kwargs)  # type: ignore[arg-type]
+        options: dict[str, object] = {"catch_exceptions": False, **kwargs}
+        return runner.invoke(cli, list(args), prog_name="tpmdrill", **options)  # type: ignore[arg-type]
 
     return invoke
 

@@ -31,6 +31,7 @@ class Filters:
     deck: str | None = None
     category: str | None = None
     kind: str | None = None
+    difficulty: int | None = None  # 1 foundation, 2 core, 3 senior
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,11 @@ def new_left_today(store: Store, now: datetime) -> int:
 
     per_day = max(int(effective(store.settings())["new_per_day"]), new_cards_per_day_needed(store, now))
     return max(0, per_day - store.cards_started_since(day_start(now)))
+
+
+def extra_new_cards(store: Store, plan: Plan) -> int:
+    """New cards to offer beyond today's allowance when it is used up: one more day's worth."""
+    return min(plan.new_available, int(effective(store.settings())["new_per_day"]))
 
 
 def plan_cram(

@@ -145,3 +145,10 @@ class ReviewStore(StoreBase):
 
     def voided_ids(self) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT review FROM voids")}
+
+    # --- issue 14: rotating prompts and follow-ups ---
+
+    def reviews_of(self, card_id: str) -> int:
+        """How many reviews the card has had, in any mode: the drill rotates prompts and
+        follow-ups by it."""
+        return int(self._value(f"SELECT count(*) FROM reviews r WHERE card = ? AND {LIVE}", [card_id]))  # noqa: S608

@@ -16,7 +16,9 @@ from tpmdrill.store.rows import LIVE, CardHistory, Memory, TimedRating
 EXPORT_ORDER = {
     "decks": "id", "cards": "id", "memory": "card", "reviews": "reviewed_at, id",
     "verdicts": "review, point", "settings": "key", "assessments": "id",
-    "assessment_ratings": "assessment, skill", "voids": "review",
+    "assessment_ratings": "assessment, skill",
+    "mock_sheets": "id", "mock_questions": "sheet, position",  # issue 15
+    "voids": "review",  # issue 16
 }
 
 
