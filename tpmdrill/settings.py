@@ -63,7 +63,10 @@ def _daily_minutes(text: str) -> int | None:
 
 def _json(text: str) -> Any:
     """Internal settings that tpmdrill keeps as JSON values (never typed in by users)."""
-    return json.loads(text)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise ValueError("must be a JSON value") from None
 
 
 @dataclass(frozen=True)
