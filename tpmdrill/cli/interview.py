@@ -122,7 +122,8 @@ def plan(json_: bool) -> None:
     cards that cannot fit.
 
     \b
-    Example:
+    Examples:
+      tpmdrill interview set 2026-12-07 --daily-minutes 45 && tpmdrill interview plan
       tpmdrill interview plan --json
     """
     from tpmdrill.interview import require_plan
