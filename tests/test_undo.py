@@ -206,3 +206,19 @@ def test_without_the_recorded_row_the_state_is_replayed_from_the_other_reviews()
     assert not undone.exact
     assert undone.memory == next_memory("design", None, 3, START, SchedulerConfig(fuzz=False))
     assert store.table_rows("memory") == expected
+
+
+def test_weak_areas_leave_voided_reviews_out() -> None:
+    from tpmdrill.analytics import MIN_EVIDENCE, card_miss_rates, weak_areas
+
+    store = mini_store()
+    at = START
+    for _ in range(MIN_EVIDENCE["card"]):
+        at += timedelta(minutes=20)
+        record_review(store, "mini/idempotency", 1, at)
+    later = at + timedelta(days=1)
+    assert [w.key for w in weak_areas(store, later).cards] == ["mini/idempotency"]
+    undo_latest(store, at)
+    assert weak_areas(store, later).cards == ()  # two live Agains: not enough evidence
+    record_review(store, "mini/idempotency", 3, at + timedelta(minutes=30))
+    assert card_miss_rates(store, later)["mini/idempotency"] == pytest.approx(2 / 3, rel=0.01)
