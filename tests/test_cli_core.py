@@ -103,14 +103,16 @@ def snapshot(db: Path) -> bytes:
         (["config", "set", "desired_retention", "2"], 1,
          "Error: desired_retention: must be between 0.70 and 0.99\n"),
         (["config", "set", "colour", "blue"], 1,
-         "Error: unknown setting 'colour'; settings: desired_retention, fuzz, new_per_day, interview_retention\n"),
+         "Error: unknown setting 'colour'; settings: desired_retention, fuzz, new_per_day, interview_retention,"
+         " daily_minutes\n"),
         (["cards", "--deck", "nope"], 1, "Error: no deck 'nope'; 'tpmdrill decks list' lists decks\n"),
         (["config", "set", "fsrs_parameters", "0.4 1.2"], 1,
          "Error: fsrs_parameters is set by 'tpmdrill optimize', not by 'tpmdrill config set'\n"),
         (["config", "set", "interview_date", "2030-01-01"], 1,
          "Error: interview_date is set by 'tpmdrill interview set', not by 'tpmdrill config set'\n"),
         (["config", "get", "colour"], 1,
-         "Error: unknown setting 'colour'; settings: desired_retention, fuzz, new_per_day, interview_retention\n"),
+         "Error: unknown setting 'colour'; settings: desired_retention, fuzz, new_per_day, interview_retention,"
+         " daily_minutes\n"),
     ],
 )
 def test_bad_input_is_one_line_and_changes_nothing(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ RIDE_ANSWER = "Riders request a trip, drivers accept it, payment happens at the 
 @pytest.fixture
 def pinned(monkeypatch: pytest.MonkeyPatch, mini: Invoke) -> Invoke:
     monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    monkeypatch.setattr(drill_cli, "monotonic", FakeClock(step=0))  # time stands still unless a test moves it
     return mini
 
 
@@ -205,7 +207,7 @@ def test_time_budget_stops_the_session_when_spent(
     assert result.exit_code == 0, result.output
     assert "Card 1/2" in result.output
     assert "Answered in 5:00 of 3:00 (over time)." in result.output
-    assert "Time's up: 18 minutes spent; 1 card(s) left for next time." in result.output
+    assert "Time's up: 45 min spent of 18 min; 1 card of this session not reached. Left: nothing due." in result.output
     assert "Card 2/2" not in result.output
     assert history(db_path, "mini/ride-sharing") == []
 
@@ -243,7 +245,7 @@ def test_due_cards_come_before_new_ones(pinned: Invoke, monkeypatch: pytest.Monk
     assert "last seen 19 days ago (again)" in header
     assert "predicted recall" in header
     assert "Nothing due. " not in result.output
-    assert "Still due now: 1 card." in result.output
+    assert "Still due now: 1 card, about 3 min at your pace." in result.output
 
 
 def test_cram_leaves_the_schedule_alone_unless_asked(
@@ -476,3 +478,96 @@ def test_a_card_whose_fixture_does_not_load_says_so_and_is_skipped(
                               "not load: no such table: nowhere; fix its deck file\n")
     card = json.loads(run("card", "broken-sql/bad-solution", "--json").stdout)
     assert card["tables"] == []
+
+
+# ---- issue 16: undo, real-time budgets, one card, resuming, the plan -------------------
+
+
+def test_u_at_the_next_prompt_undoes_the_last_review(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input="\n" + GOOD_ANSWER + "\n" + "u\n" + POOR_ANSWER + "1\n" + RIDE_ANSWER + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Undone: easy on mini/idempotency; its schedule is back as it was. It comes again now." in result.output
+    reviews = history(db_path, "mini/idempotency")
+    assert [(r["rating"], r["voided"]) for r in reviews] == [(4, True), (1, False)]
+    assert len(history(db_path, "mini/ride-sharing")) == 1
+    assert "Session: 2 cards in 0:00 (again 1, " in result.output
+
+
+def test_u_with_nothing_to_undo_says_so(pinned: Invoke) -> None:
+    result = drill(pinned, input="\nu\nq\n")
+    assert "Nothing to undo in this session ('tpmdrill undo' undoes older reviews)." in result.output
+
+
+def test_a_concept_card_rated_again_comes_back_in_the_same_session(
+    pinned: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(drill_cli, "monotonic", FakeClock(step=30))  # each look at the clock: 30 s on
+    result = drill(pinned, input="\n" + POOR_ANSWER + "1\n" + GOOD_ANSWER + "\nq\n")
+    assert result.exit_code == 0, result.output
+    back = result.output.split("Card 2/3")[1]
+    assert back.startswith(" · mini deck · api-design · concept")  # before the new design card
+    assert "last seen today (again) · back from its learning step" in back
+    assert "Card 3/3 · mini deck · api-design · design" in back
+    reviews = history(db_path, "mini/idempotency")
+    assert [r["rating"] for r in reviews] == [1, 4]
+    first, second = (datetime.fromisoformat(r["reviewed_at"]) for r in reviews)
+    assert second - first >= timedelta(minutes=1)  # the session clock moved on past the step
+
+
+def test_drill_one_named_card(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, "--card", "mini/ride-sharing", input=RIDE_ANSWER + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Card 1/1 · mini deck · api-design · design" in result.output
+    assert len(history(db_path, "mini/ride-sharing")) == 1
+    unknown = pinned("drill", "--card", "mini/nope")
+    assert unknown.exit_code == 1
+    assert unknown.stderr.startswith("Error: no card 'mini/nope'")
+    both = pinned("drill", "--card", "mini/ride-sharing", "--weak")
+    assert both.exit_code == 2
+
+
+def test_continue_resumes_what_is_left_of_todays_plan(pinned: Invoke, db_path: Path) -> None:
+    first = drill(pinned, input="\n" + GOOD_ANSWER + "\nq\n")
+    assert "Card 1/2" in first.output
+    resumed = pinned("drill", "--continue", input=RIDE_ANSWER + "\n")
+    assert resumed.exit_code == 0, resumed.output
+    assert "Resuming today's plan: 1 card(s) left." in resumed.output
+    assert "Design an API for a ride-sharing service." in resumed.output
+    assert len(history(db_path, "mini/ride-sharing")) == 1
+    done = pinned("drill", "--continue", "--deck", "mini", input="n\n")
+    assert "Nothing is left of today's plan; going on with what is due and new." in done.output
+
+
+def test_the_end_of_the_budget_offers_to_go_on(pinned: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = drill(pinned, "--minutes", "5", input="\n" + GOOD_ANSWER + "\nc\n" + RIDE_ANSWER + "\n")
+    assert result.exit_code == 0, result.output
+    assert "The next cards do not fit the time left: 0 min spent of 5 min. Left: nothing due." in result.output
+    assert "c: continue · s: stop · t: set tomorrow's plan · u: undo the last review >" in result.output
+    assert len(history(db_path, "mini/ride-sharing")) == 1  # continued: the second card came
+
+
+def test_the_end_of_the_budget_can_set_tomorrows_plan(
+    pinned: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(drill_cli, "monotonic", FakeClock(step=120))
+    result = drill(pinned, "--minutes", "5", input="\n" + GOOD_ANSWER + "\nt\n30\n")
+    assert result.exit_code == 0, result.output
+    assert "Minutes a day from tomorrow [5]:" in result.output
+    assert "Tomorrow's plan: 30 min a day (daily_minutes)" in result.output
+    assert pinned("config", "get", "daily_minutes").stdout == "30\n"
+
+
+def test_daily_minutes_is_the_budget_and_a_used_day_says_so(pinned: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert pinned("config", "set", "daily_minutes", "5").exit_code == 0
+    monkeypatch.setattr(drill_cli, "monotonic", FakeClock(step=200))
+    first = drill(pinned, input="\n" + GOOD_ANSWER + "\n\n")
+    assert "of 5 min left" in first.output  # the review took 400 s: the day's 5 minutes are spent
+    again = drill(pinned)
+    assert "Today's study time (daily_minutes) is used up." in again.output
+
+
+def test_an_interview_plan_decides_todays_cards(pinned: Invoke) -> None:
+    assert pinned("interview", "set", "2025-03-11", "--daily-minutes", "20").exit_code == 0
+    result = pinned("drill", input="\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "Card 1/" in result.output

@@ -249,3 +249,42 @@ def test_sql_prompt_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> No
         time.sleep(0.05)
     assert terminal.exited()
     assert db.read_bytes() == before
+
+
+def test_u_in_a_real_terminal_undoes_the_review_just_confirmed(terminal: Terminal, tmp_path: Path) -> None:
+    installed = shutil.which("tpmdrill")
+    assert installed is not None, "tpmdrill is not installed on PATH"
+    db = tmp_path / "e2e.db"
+    env = {"TPMDRILL_DB": str(db), "TPMDRILL_NOW": "2025-03-01T09:00:00+00:00"}
+    subprocess.run([installed, "decks", "add", str(MINI_DECKS)], env={**os.environ, **env}, check=True,
+                   capture_output=True)
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    terminal.start(f"env -u NO_COLOR {assignments} {shlex.quote(installed)} drill --deck mini")
+
+    terminal.wait_for("Learn 2 new cards now? [Y/n]")
+    terminal.type_line("")
+    terminal.wait_for("Explain idempotency to an engineer.")
+    terminal.type_line("It is about retries.")
+    terminal.type_line(".")
+    terminal.wait_for("Enter: accept again")
+    terminal.type_line("4")  # a mistyped rating
+    terminal.wait_for("Write your answer", after="Card 2/")
+    terminal.type_line("u")
+    terminal.wait_for("Undone: easy on mini/idempotency; its schedule is back as it was.")
+    terminal.wait_for("Explain idempotency to an engineer.", after="Undone:")
+    terminal.type_line("It is about retries.")
+    terminal.type_line(".")
+    terminal.wait_for("Enter: accept again", after="Undone:")
+    terminal.type_line("1")
+    terminal.wait_for("Write your answer", after="Next review")
+    terminal.type_line("q")
+    terminal.wait_for("Session: 1 card in")
+
+    store = Store.open(db)
+    try:
+        reviews = store.history("mini/idempotency")
+        assert [(r["rating"], r["voided"]) for r in reviews] == [(4, True), (1, False)]
+        memory = store.memory_of("mini/idempotency")
+        assert memory is not None and memory.lapses == 0 and memory.reps == 1
+    finally:
+        store.close()

@@ -46,7 +46,8 @@ def test_a_stored_zero_or_false_is_kept_not_replaced_by_the_default() -> None:
 
 def test_every_setting_has_a_default_of_its_type_and_validates_text() -> None:
     samples = {"desired_retention": "0.85", "fuzz": "off", "new_per_day": "0", "interview_retention": "0.9",
-               "interview_date": "2027-01-04", "fsrs_parameters": "0.4 1.2 3.1"}
+               "interview_date": "2027-01-04", "fsrs_parameters": "0.4 1.2 3.1", "daily_minutes": "45",
+               "interview_round": '["system-design"]', "interview_plan_baseline": "{}", "today_plan": "{}"}
     assert set(samples) == set(SETTINGS)
     for key, setting in SETTINGS.items():
         assert setting.default is None or isinstance(setting.default, setting.type), key

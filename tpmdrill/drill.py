@@ -12,9 +12,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from tpmdrill.budget import Backlog
 from tpmdrill.decks import Card
 from tpmdrill.enums import ReviewMode
 from tpmdrill.judging import CardVerdict, Judgement, NothingToGrade, judge, under_confirmation
+from tpmdrill.pace import Pace
 from tpmdrill.scheduler import RATINGS, interval_text, rating_name, rating_value, record_review
 from tpmdrill.session import day_start, due_tomorrow
 from tpmdrill.store import Memory, Store
@@ -36,6 +38,8 @@ class Reviewed:
     seconds: float
     due: datetime | None  # None when cramming left the schedule alone
     missed: tuple[str, ...]  # confirmed missed point ids
+    review_id: str = ""
+    memory: Memory | None = None  # the card's memory state after the review
 
 
 def save(
@@ -45,7 +49,7 @@ def save(
     """Record one confirmed review, its verdicts and (unless cramming) its new schedule;
     for a sql card `attempts` is how many queries the final one took."""
     suggested = verdict.auto_suggested
-    _, memory = record_review(
+    saved, memory = record_review(
         store, verdict.card.full_id, rating_value(rating), at,
         mode=ReviewMode.CRAM if cram else ReviewMode.DRILL, reschedule=reschedule,
         suggested=rating_value(suggested) if suggested else None, score=_auto_score(verdict),
@@ -54,7 +58,7 @@ def save(
     )
     due = memory.due if reschedule and memory is not None else None
     missed = tuple(p.id for p in verdict.points if not p.hit)
-    return Reviewed(verdict.card.full_id, rating, seconds, due, missed)
+    return Reviewed(verdict.card.full_id, rating, seconds, due, missed, saved.id, memory)
 
 
 def _auto_score(verdict: CardVerdict) -> float | None:
@@ -89,10 +93,14 @@ class SessionSummary:
     most_missed: list[tuple[str, str, int]]  # (card, point text, times missed today)
     due_tomorrow: int
     due_now: int
+    backlog: Backlog | None = None  # what is due now and the time it needs at the user's pace
 
 
-def summarize_session(store: Store, log: SessionLog, now: datetime) -> SessionSummary:
+def summarize_session(store: Store, log: SessionLog, now: datetime, pace: Pace | None = None) -> SessionSummary:
+    from tpmdrill.budget import backlog
+
     counts = Counter(r.rating for r in log.reviewed)
+    left = backlog(store, now, pace or Pace())
     missed = [
         (miss.card, _point_text(store, miss.card, miss.point), miss.misses)
         for miss in store.missed_points_since(day_start(now), limit=3)
@@ -101,7 +109,7 @@ def summarize_session(store: Store, log: SessionLog, now: datetime) -> SessionSu
         cards=len(log.reviewed), skipped=len(log.skipped), seconds=log.seconds,
         ratings={name: counts[name] for name in RATINGS if counts[name]},
         most_missed=missed, due_tomorrow=due_tomorrow(store, now),
-        due_now=store.due_now(now, limit=0).total,
+        due_now=left.cards, backlog=left,
     )
 
 
@@ -131,7 +139,7 @@ def last_seen_text(store: Store, card_id: str, now: datetime) -> str:
     return f"last seen {since_text(seen.at, now)} ({rating_name(seen.rating)})"
 
 
-def budget_left(minutes: int | None, spent: float) -> timedelta | None:
+def budget_left(minutes: float | None, spent: float) -> timedelta | None:
     return None if minutes is None else timedelta(minutes=minutes) - timedelta(seconds=spent)
 
 
@@ -148,3 +156,16 @@ def banner_lines(store: Store, now: datetime) -> list[str]:
 
     line = countdown_line(store, now)
     return [line] if line else []
+
+
+def undo_last(store: Store, log: SessionLog, now: datetime) -> Reviewed | None:
+    """Undo the session's last confirmed review (`u` at the next prompt); None when the
+    session has none left to undo."""
+    from tpmdrill.undo import undo_latest
+
+    if not log.reviewed:
+        return None
+    last = log.reviewed[-1]
+    undo_latest(store, now, expected=last.review_id)
+    log.reviewed.pop()
+    return last

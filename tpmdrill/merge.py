@@ -47,6 +47,7 @@ class MergeReport:
     settings: int = 0
     assessments: int = 0
     mock_sheets: int = 0
+    voids: int = 0  # reviews undone on the other side, voided here too
     copied: int = 0  # memory states taken as the other side stored them
     replayed: int = 0  # memory states recomputed from the merged history
 
@@ -70,16 +71,21 @@ def merge_database(store: Store, other: Path, now: datetime, progress: Progress 
 def merge_document(store: Store, data: dict[str, Any], progress: Progress = quiet) -> MergeReport:
     """Merge an export document into `store` in one transaction: all of it or none."""
     check_document(data, "the file")
-    ours = store.review_ids_by_card()
+    our_voids = store.voided_ids()
+    their_voids = {row["review"] for row in data.get("voids", [])}
+    ours = {card: ids - our_voids for card, ids in store.review_ids_by_card().items()}
     our_memory = {row["card"]: row for row in store.table_rows("memory")}
     theirs: dict[str, set[str]] = {}
     for review in data["reviews"]:
-        theirs.setdefault(review["card"], set()).add(review["id"])
+        ids = theirs.setdefault(review["card"], set())
+        if review["id"] not in their_voids:
+            ids.add(review["id"])
     their_memory = {row["card"]: row for row in data["memory"]}
+    voided = frozenset(our_voids | their_voids)
     try:
         with store.writing():
             added = _add_rows(store, data)
-            copied, replayed = _settle_memory(store, ours, theirs, our_memory, their_memory, progress)
+            copied, replayed = _settle_memory(store, (ours, theirs), (our_memory, their_memory), voided, progress)
     except (sqlite3.IntegrityError, KeyError, TypeError) as ex:
         raise BadValue(f"the data to merge is inconsistent ({ex}); nothing was changed") from None
     return dataclasses.replace(added, copied=copied, replayed=replayed)
@@ -96,6 +102,7 @@ def _add_rows(store: Store, data: dict[str, Any]) -> MergeReport:
         settings=store.insert_rows("settings", settings),
         assessments=_add_assessments(store, data["assessments"]),
         mock_sheets=_add_mock_sheets(store, data.get("mock_sheets", [])),
+        voids=store.insert_rows("voids", data.get("voids", [])),
     )
 
 
@@ -129,10 +136,14 @@ def _add_assessments(store: Store, assessments: list[dict[str, Any]]) -> int:
 
 
 def choose_memory(
-    ours: set[str], theirs: set[str], our_memory: dict[str, Any] | None, their_memory: dict[str, Any] | None
+    ours: set[str], theirs: set[str], our_memory: dict[str, Any] | None, their_memory: dict[str, Any] | None,
+    voided: frozenset[str] = frozenset(),
 ) -> Choice:
-    """Which memory state a card gets after merging; symmetric in the two sides."""
-    merged = ours | theirs
+    """Which memory state a card gets after merging; symmetric in the two sides.
+
+    `ours` and `theirs` are each side's live reviews of the card; a review voided on
+    either side (`voided`) is voided after the merge."""
+    merged = (ours | theirs) - voided
     if merged == ours and merged == theirs:
         return "keep" if our_memory == their_memory else "replay"
     if merged == ours:
@@ -144,12 +155,12 @@ def choose_memory(
 
 def _settle_memory(
     store: Store,
-    ours: dict[str, set[str]],
-    theirs: dict[str, set[str]],
-    our_memory: dict[str, dict[str, Any]],
-    their_memory: dict[str, dict[str, Any]],
+    reviews: tuple[dict[str, set[str]], dict[str, set[str]]],
+    memories: tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]],
+    voided: frozenset[str],
     progress: Progress,
 ) -> tuple[int, int]:
+    (ours, theirs), (our_memory, their_memory) = reviews, memories
     cards = sorted(set(theirs) | set(their_memory))
     settings = store.settings()
     config = dataclasses.replace(SchedulerConfig.from_settings(settings), fuzz=False)
@@ -159,7 +170,7 @@ def _settle_memory(
     with progress("Settling memory states", len(cards)) as advance:
         for card in cards:
             choice = choose_memory(ours.get(card, set()), theirs.get(card, set()),
-                                   our_memory.get(card), their_memory.get(card))
+                                   our_memory.get(card), their_memory.get(card), voided)
             if choice == "theirs":
                 _put_memory(store, card, memory_from_row(their_memory.get(card)))
                 copied += 1

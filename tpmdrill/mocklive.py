@@ -18,8 +18,8 @@ from datetime import datetime
 
 from tpmdrill.decks import RubricPoint
 from tpmdrill.drill import clock_text, verdict_for
-from tpmdrill.judging import CardVerdict, PointCall
 from tpmdrill.grading import grade
+from tpmdrill.judging import CardVerdict, PointCall
 from tpmdrill.mock import MockQuestion, MockSet, category_title
 from tpmdrill.mocksheets import MOCK_MODE, insert_sheet
 from tpmdrill.ratings import rating_value

@@ -8,6 +8,7 @@ Ordering and budgeting are pure functions; `plan_*` gather their input from the 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,10 +16,11 @@ from typing import Any
 
 from tpmdrill.assess import GAP_BELOW, latest_ratings
 from tpmdrill.decks import Card
+from tpmdrill.pace import Pace, measured
 from tpmdrill.scheduler import SchedulerConfig, retrievability
 from tpmdrill.settings import effective
 from tpmdrill.store import Memory, Store
-from tpmdrill.store.rows import NewCard
+from tpmdrill.store.rows import DueLoad, NewCard
 
 WEAK_LIMIT = 10  # cards a cram session takes when no time budget is given
 RECENT_REVIEWS = 3  # how far back "recent trouble" looks, per card
@@ -48,6 +50,8 @@ class Plan:
     new_available: int  # never-studied cards matching the filters
     minutes: int | None
     cram: bool = False
+    reserve: tuple[QueueItem, ...] = ()  # cards beyond the budget's estimate, taken while time remains
+    following: bool = False  # today's cards come from the interview plan
 
     @property
     def planned_minutes(self) -> int:
@@ -86,23 +90,36 @@ def order_new(cards: Iterable[NewCard], ratings: Mapping[str, int | None] | None
     return [new.card for new in ranked]
 
 
-def fit_budget(items: Sequence[QueueItem], minutes: int | None) -> list[QueueItem]:
-    """Take items in order while their minutes fit; skip ones too long for what is left.
+def fit_budget(items: Sequence[QueueItem], minutes: int | None, pace: Pace | None = None) -> list[QueueItem]:
+    """Take items in order while their minutes (at the user's pace) fit; skip ones too
+    long for what is left.
 
     A budget shorter than every card still gets the first card: a session that
     shows nothing helps nobody.
     """
+    return split_budget(items, minutes, pace)[0]
+
+
+def split_budget(
+    items: Sequence[QueueItem], minutes: float | None, pace: Pace | None = None
+) -> tuple[list[QueueItem], list[QueueItem]]:
+    """(the items that fit the budget, the rest in order): see `fit_budget`."""
     if minutes is None:
-        return list(items)
+        return list(items), []
+    pace = pace or Pace()
     chosen: list[QueueItem] = []
-    left = minutes
+    rest: list[QueueItem] = []
+    left = minutes * 60.0
     for item in items:
-        if item.card.minutes <= left:
+        seconds = pace.seconds(item.card.kind, item.card.minutes)
+        if seconds <= left:
             chosen.append(item)
-            left -= item.card.minutes
-    if not chosen and items:
-        chosen.append(items[0])
-    return chosen
+            left -= seconds
+        else:
+            rest.append(item)
+    if not chosen and rest:
+        chosen.append(rest.pop(0))
+    return chosen, rest
 
 
 def trouble(missed: int, judged: int, failed: int, lapses: int) -> float:
@@ -117,22 +134,49 @@ def trouble(missed: int, judged: int, failed: int, lapses: int) -> float:
 
 
 def plan_session(
-    store: Store, now: datetime, *, filters: Filters = Filters(), minutes: int | None = None,
-    new_limit: int | None = None,
+    store: Store, now: datetime, *, filters: Filters = Filters(), minutes: float | None = None,
+    new_limit: int | None = None, pace: Pace | None = None,
 ) -> Plan:
-    """Due cards, then new ones up to `new_limit` (default: what is left of today's)."""
+    """Due cards, then new ones up to `new_limit` (default: what is left of today's); with
+    an interview plan (and no filter), today's cards of that plan instead."""
     config = SchedulerConfig.from_settings(store.settings())
+    pace = pace if pace is not None else measured(store, now)
     due = order_due(
         QueueItem(due.card, "due", due.memory, retrievability(due.card.kind, due.memory, now, config))
         for due in store.due_cards(now, **filters.__dict__)
     )
     new_cards = store.new_cards(**filters.__dict__)
+    if new_limit is None and filters == Filters():
+        followed = _follow_plan(store, now, pace, due, new_cards, minutes)
+        if followed is not None:
+            return followed
     left = new_left_today(store, now)
     ordered_new = order_new(new_cards, latest_ratings(store))
     take = left if new_limit is None else new_limit
     fresh = [QueueItem(card, "new") for card in ordered_new[:take]]
-    items = fit_budget([*due, *fresh], minutes)
-    return Plan(tuple(items), len(due), left, len(new_cards), minutes)
+    items, reserve = split_budget([*due, *fresh], minutes, pace)
+    budget = None if minutes is None else math.ceil(minutes)
+    return Plan(tuple(items), len(due), left, len(new_cards), budget, reserve=tuple(reserve))
+
+
+def _follow_plan(store: Store, now: datetime, pace: Pace, due: list[QueueItem],
+                 new_cards: list[NewCard], minutes: float | None) -> Plan | None:
+    """Today's cards of the interview plan: its reviews, then its new cards."""
+    from tpmdrill.interview import interview_plan
+
+    study = interview_plan(store, now, pace)
+    today = study.today() if study is not None else None
+    if today is None:
+        return None
+    chosen = set(today.cards)
+    order = {card_id: n for n, card_id in enumerate(today.cards)}
+    fresh = sorted((QueueItem(n.card, "new") for n in new_cards if n.card.full_id in chosen),
+                   key=lambda i: order[i.card.full_id])
+    todays_due = [i for i in due if i.card.full_id in chosen]
+    items, reserve = split_budget([*todays_due, *fresh], minutes, pace)
+    reserve += [i for i in due if i.card.full_id not in chosen]
+    budget = None if minutes is None else math.ceil(minutes)
+    return Plan(tuple(items), len(due), len(fresh), len(new_cards), budget, reserve=tuple(reserve), following=True)
 
 
 def new_left_today(store: Store, now: datetime) -> int:
@@ -183,7 +227,13 @@ def due_overview(store: Store, now: datetime, *, days: int, limit: int | None) -
     due = store.due_now(now, limit=limit)
     today = day_start(now)
     dates = [(today + timedelta(days=offset)).date().isoformat() for offset in range(days)]
-    counts = store.due_per_day(now, today + timedelta(days=days))
+    pace = measured(store, now)
+    upcoming = store.due_load(now, today + timedelta(days=days))
+    counts: dict[str, int] = {}
+    for row in upcoming:
+        counts[row.day] = counts.get(row.day, 0) + row.cards
+    loads = _minutes_by_day(upcoming, pace)
+    due_minutes = sum(_minutes_by_day(store.due_load(None, now + timedelta(microseconds=1)), pace).values())
     return {
         "now": now.isoformat(),
         "total_due": due.total,
@@ -194,5 +244,69 @@ def due_overview(store: Store, now: datetime, *, days: int, limit: int | None) -
              "prompt": r["prompt"]}
             for r in due.cards
         ],
-        "upcoming": [{"date": date, "count": counts.get(date, 0)} for date in dates],
+        "upcoming": [{"date": date, "count": counts.get(date, 0), "minutes": round(loads.get(date, 0.0), 1)}
+                     for date in dates],
+        "minutes_due": round(due_minutes, 1),  # what the cards due now need at the user's pace
+        "pace": pace.to_json(),  # per kind: real time over expected time, where measured
     }
+
+
+def _minutes_by_day(rows: Iterable[DueLoad], pace: Pace) -> dict[str, float]:
+    """Minutes at the user's pace per UTC date, from `Store.due_load` rows."""
+    minutes: dict[str, float] = {}
+    for day, kind, _count, expected in rows:
+        minutes[day] = minutes.get(day, 0.0) + pace.minutes(kind, expected)
+    return minutes
+
+
+# ---- one card, today's budget and resuming today's plan ------------------------------
+
+TODAY_SETTING = "today_plan"
+TODAY_LIMIT = 500  # cards kept for `drill --continue`: more than any day holds
+
+
+def plan_card(store: Store, card_id: str, now: datetime) -> Plan:
+    """A session of one named card, due or not; its review moves the schedule as usual."""
+    card = store.card(card_id)
+    memory = store.memory_of(card_id)
+    config = SchedulerConfig.from_settings(store.settings())
+    recall = retrievability(card.kind, memory, now, config) if memory else None
+    item = QueueItem(card, "due" if memory else "new", memory, recall)
+    return Plan((item,), int(memory is not None and memory.due <= now), 0, 0, None)
+
+
+def todays_budget(store: Store, now: datetime) -> float | None:
+    """Minutes left of today's `daily_minutes` (0 when used up); None without a daily budget."""
+    daily = effective(store.settings())["daily_minutes"]
+    if not daily:
+        return None
+    today = day_start(now)
+    return max(0.0, float(daily) - store.studied_seconds(today, today + timedelta(days=1)) / 60)
+
+
+def remember_today(store: Store, plan: Plan, now: datetime) -> None:
+    """Keep the session's cards as today's plan, for `drill --continue`."""
+    cards = [item.card.full_id for item in (*plan.items, *plan.reserve) if item.reason != "weak"][:TODAY_LIMIT]
+    store.put_setting(TODAY_SETTING, {"date": day_start(now).date().isoformat(), "cards": cards})
+
+
+def resume_today(store: Store, now: datetime, minutes: float | None) -> Plan | None:
+    """What today's plan still holds: its cards not reviewed since the day began; None
+    when there is no plan for today or nothing is left of it."""
+    saved = store.setting(TODAY_SETTING)
+    if not saved or saved.get("date") != day_start(now).date().isoformat():
+        return None
+    done = store.reviewed_since(day_start(now))
+    left = [card_id for card_id in saved["cards"] if card_id not in done]
+    items: list[QueueItem] = []
+    for card_id in left:
+        if store.is_retired(card_id):
+            continue
+        plan = plan_card(store, card_id, now)
+        items.extend(plan.items)
+    if not items:
+        return None
+    pace = measured(store, now)
+    chosen, reserve = split_budget(items, minutes, pace)
+    budget = None if minutes is None else math.ceil(minutes)
+    return Plan(tuple(chosen), sum(i.reason == "due" for i in items), 0, 0, budget, reserve=tuple(reserve))

@@ -8,6 +8,7 @@ by tpmdrill itself (`optimize --apply`, `interview set`) and refused by `config 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -53,6 +54,21 @@ def _parameters(text: str) -> list[float]:
     return values
 
 
+def _daily_minutes(text: str) -> int | None:
+    value = int(text)
+    if not 0 <= value <= 600:
+        raise ValueError("must be a whole number of minutes from 0 to 600 (0: no daily budget)")
+    return value or None
+
+
+def _json(text: str) -> Any:
+    """Internal settings that tpmdrill keeps as JSON values (never typed in by users)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise ValueError("must be a JSON value") from None
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -81,6 +97,14 @@ SETTINGS: dict[str, Setting] = {
                 set_by="tpmdrill interview set"),
         Setting("fsrs_parameters", None, list, _parameters, "FSRS parameters fitted to your reviews",
                 set_by="tpmdrill optimize"),
+        Setting("daily_minutes", None, int, _daily_minutes,
+                "minutes a day to study, real time at your pace: the drill's budget and the interview plan's"),
+        Setting("interview_round", None, list, _json, "categories of the round being prepared for",
+                set_by="tpmdrill interview set --round"),
+        Setting("interview_plan_baseline", None, dict, _json,
+                "the interview plan as first made, to tell ahead from behind", set_by="tpmdrill interview status"),
+        Setting("today_plan", None, dict, _json, "the cards of today's drill, for drill --continue",
+                set_by="tpmdrill drill"),
     )
 }
 PUBLIC_SETTINGS = {key: s for key, s in SETTINGS.items() if not s.internal}

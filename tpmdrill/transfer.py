@@ -25,6 +25,7 @@ LISTS = ("decks", "cards", "memory", "reviews", "assessments")
 
 _JSON_COLUMNS = {
     "cards": ("tags", "skills", "rubric", "prompts", "follow_ups", "estimate"), "verdicts": ("matched",),
+    "reviews": ("memory_before",),
 }
 _FLAG_COLUMNS = {"cards": ("ordered", "retired"), "reviews": ("rescheduled",), "verdicts": ("auto_hit", "hit")}
 
@@ -41,6 +42,7 @@ def snapshot(store: Store, now: datetime, progress: Progress = quiet) -> dict[st
         data["settings"] = {row["key"]: json.loads(row["value"]) for row in store.table_rows("settings")}
         data["assessments"] = _assessments_with_ratings(store)
         data["mock_sheets"] = _mock_sheets_with_questions(store)
+        data["voids"] = store.table_rows("voids")
         advance(3)
     return data
 
@@ -49,10 +51,12 @@ def _reviews_with_verdicts(store: Store) -> list[dict[str, Any]]:
     verdicts: dict[str, list[dict[str, Any]]] = {}
     for row in store.table_rows("verdicts"):
         verdicts.setdefault(row.pop("review"), []).append(_to_json("verdicts", row))
+    voided = store.voided_ids()
     reviews = []
     for row in store.table_rows("reviews"):
         review = _to_json("reviews", row)
         review["verdicts"] = verdicts.get(row["id"], [])
+        review["voided"] = row["id"] in voided  # for readers; `voids` is what import reads
         reviews.append(review)
     return reviews
 
@@ -151,5 +155,7 @@ def check_document(data: Any, name: str) -> None:
             raise BadValue(f"{name}: {key!r} must be a list")
     if not isinstance(data.get("mock_sheets", []), list):  # exports before issue 15 have none
         raise BadValue(f"{name}: 'mock_sheets' must be a list")
+    if not isinstance(data.get("voids", []), list):  # absent from files written before undo
+        raise BadValue(f"{name}: 'voids' must be a list")
     if not isinstance(data.get("settings"), dict):
         raise BadValue(f"{name}: 'settings' must be an object")

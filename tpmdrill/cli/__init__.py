@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "grade": "tpmdrill.cli.grade:grade",
     "review": "tpmdrill.cli.review:review",
     "sql": "tpmdrill.cli.sql:sql",
+    "undo": "tpmdrill.cli.undo:undo",
     "weak": "tpmdrill.cli.report:weak",
     "report": "tpmdrill.cli.report:report",
     "mock": "tpmdrill.cli.mock:mock",

@@ -89,7 +89,8 @@ def _print_card(view: dict[str, Any], schema: Schema | None) -> None:
             f"recall now {view['retrievability']:.0%}, {view['reps']} reviews, {view['lapses']} lapses."
         )
     for review in view["reviews"][-10:]:
-        click.echo(f"  {review['reviewed_at'][:16]}  {review['mode']:<6} rating {review['rating']}")
+        voided = "  (undone)" if review.get("voided") else ""
+        click.echo(f"  {review['reviewed_at'][:16]}  {review['mode']:<6} rating {review['rating']}{voided}")
 
 
 def _print_card_extras(view: dict[str, Any]) -> None:

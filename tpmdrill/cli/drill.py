@@ -17,43 +17,53 @@ import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, difficulty_option, now, open_store
 from tpmdrill.cli.display import Screen, show_model_answer, show_point, show_suggestion, show_verdict
+from tpmdrill.cli.session_end import offer_more
 from tpmdrill.decks import CATEGORIES, KINDS
 from tpmdrill.enums import CardKind
 
 if TYPE_CHECKING:
 
+    from tpmdrill.budget import SessionClock, SessionQueue
     from tpmdrill.drill import Reviewed, SessionLog, SessionSummary
     from tpmdrill.judging import CardVerdict
+    from tpmdrill.pace import Pace
     from tpmdrill.session import Filters, Plan, QueueItem
     from tpmdrill.store import Store
 
 # The session's stopwatch; tests replace it to make time pass.
 monotonic: Callable[[], float] = time.monotonic
 
-QUIT, SKIP, REVISE = "quit", "skip", "revise"
+QUIT, SKIP, UNDO, REVISE = "quit", "skip", "undo", "revise"
 RATING_KEYS = {"1": "again", "2": "hard", "3": "good", "4": "easy"}
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.option("--minutes", type=click.IntRange(1, 600), help="Time budget: fill the session by the cards' minutes.")
+@click.option("--minutes", type=click.IntRange(1, 600),
+              help="Time budget in real minutes (default: what is left of daily_minutes, if set).")
 @click.option("--deck", help="Only cards of this deck.")
 @click.option("--category", type=click.Choice(CATEGORIES), help="Only cards of this category.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only cards of this kind.")
 @difficulty_option
 @click.option("--weak", is_flag=True, help="Cram the weakest cards, due or not (schedule left alone).")
 @click.option("--reschedule", is_flag=True, help="With --weak: let the cram reviews move the schedule too.")
+@click.option("card_id", "--card", metavar="CARD_ID", help="Drill this one card now, due or not.")
+@click.option("resume", "--continue", is_flag=True, help="Resume today's plan: the cards it still holds.")
 @db_option
 def drill(minutes: int | None, deck: str | None, category: str | None, kind: str | None,
-          difficulty: int | None, weak: bool, reschedule: bool) -> None:
+          difficulty: int | None, weak: bool, reschedule: bool, card_id: str | None, resume: bool) -> None:
     """The daily session: answer due cards, then new ones, graded as you go.
 
     Type an answer over several lines and end it with a line holding a single
     '.' (or Ctrl-D); 'e' writes it in $EDITOR, 's' skips the card, 'q' quits.
     Each rubric point is marked hit or missed; accept the suggested rating with
     Enter, pick another with 1-4 (again, hard, good, easy) or toggle points with
-    't N'. On a sql card, the tables and sample rows show before you answer,
-    and 'r' revises the query (as often as you like) before you rate it.
-    Quitting keeps every review you confirmed.
+    't N'. 'u' at the next prompt undoes the review just confirmed. On a sql
+    card, the tables and sample rows show before you answer, and 'r' revises the
+    query (as often as you like) before you rate it. Quitting keeps every review
+    you confirmed.
+
+    The budget is real time at your pace; cards in a learning step come back in
+    the session when due. With an interview plan, the session follows today's part.
 
     \b
     Examples:
@@ -61,19 +71,23 @@ def drill(minutes: int | None, deck: str | None, category: str | None, kind: str
       tpmdrill drill --deck api-design --kind concept
       tpmdrill drill --difficulty 1 --minutes 10
       tpmdrill drill --weak --minutes 15
+      tpmdrill drill --card api-design/ride-sharing-api
+      tpmdrill drill --continue
     """
     from tpmdrill.session import Filters
 
     if reschedule and not weak:
         raise click.UsageError("--reschedule only applies to cram sessions (--weak)")
+    if sum((weak, resume, card_id is not None)) > 1:
+        raise click.UsageError("choose one of --weak, --card and --continue")
     store = open_store()
     _check_deck(store, deck)
     screen = Screen.open()
     filters = Filters(deck, category, kind, difficulty)
-    plan = _choose_plan(store, screen, filters, minutes, weak)
+    plan = _choose_plan(store, screen, filters, minutes, weak, card_id, resume)
     if plan is None:
         return
-    _run(store, screen, plan, reschedule=reschedule)
+    _run(store, screen, plan, filters, reschedule=reschedule)
 
 
 def _check_deck(store: Store, deck: str | None) -> None:
@@ -86,20 +100,55 @@ def _check_deck(store: Store, deck: str | None) -> None:
 # ---- choosing what to drill ----------------------------------------------------------
 
 
-def _choose_plan(store: Store, screen: Screen, filters: Filters, minutes: int | None, weak: bool) -> Plan | None:
-    from tpmdrill.session import plan_cram, plan_session
+def _choose_plan(store: Store, screen: Screen, filters: Filters, minutes: int | None, weak: bool,
+                 card_id: str | None, resume: bool) -> Plan | None:
+    from tpmdrill.session import plan_card, plan_cram, plan_session, remember_today
 
     moment = now()
+    if card_id is not None:
+        return plan_card(store, card_id, moment)
     if weak:
         plan = plan_cram(store, moment, filters=filters, minutes=minutes)
         if not plan.items:
             screen.say("No weak cards yet: cards whose points you missed or that you forgot come here.")
             return None
         return plan
-    plan = plan_session(store, moment, filters=filters, minutes=minutes)
+    if resume:
+        return _resume(store, screen, filters, minutes, moment)
+    budget = _budget(store, screen, minutes, moment)
+    if budget == 0:
+        return None
+    plan = plan_session(store, moment, filters=filters, minutes=budget)
+    remember_today(store, plan, moment)
     if plan.due:
         return plan
     return _nothing_due(store, screen, plan, filters, moment)
+
+
+def _budget(store: Store, screen: Screen, minutes: int | None, moment: datetime) -> float | None:
+    """--minutes, else what is left of today's daily_minutes (0: used up, said so)."""
+    from tpmdrill.session import todays_budget
+
+    if minutes is not None:
+        return minutes
+    left = todays_budget(store, moment)
+    if left is not None and left < 1:
+        screen.say("Today's study time (daily_minutes) is used up. Go on with 'tpmdrill drill --continue'"
+                   " or 'tpmdrill drill --minutes N'.", "bold")
+        return 0
+    return left
+
+
+def _resume(store: Store, screen: Screen, filters: Filters, minutes: int | None, moment: datetime) -> Plan | None:
+    from tpmdrill.session import plan_session, resume_today
+
+    plan = resume_today(store, moment, minutes)
+    if plan is not None:
+        screen.say(f"Resuming today's plan: {len(plan.items) + len(plan.reserve)} card(s) left.", "bold")
+        return plan
+    screen.say("Nothing is left of today's plan; going on with what is due and new.", "bold")
+    plan = plan_session(store, moment, filters=filters, minutes=minutes)
+    return plan if plan.due else _nothing_due(store, screen, plan, filters, moment)
 
 
 def _nothing_due(store: Store, screen: Screen, plan: Plan, filters: Filters, moment: datetime) -> Plan | None:
@@ -153,54 +202,100 @@ def _next_due_text(store: Store, moment: datetime) -> str:
 # ---- the session -----------------------------------------------------------------------
 
 
-def _run(store: Store, screen: Screen, plan: Plan, *, reschedule: bool) -> None:
-    from tpmdrill.drill import SessionLog
+class DrillSession:
+    """One running session: its clock, its queue and its log."""
 
-    log = SessionLog()
+    def __init__(self, store: Store, screen: Screen, plan: Plan, filters: Filters, *, reschedule: bool) -> None:
+        from tpmdrill.budget import SessionClock, SessionQueue
+        from tpmdrill.drill import SessionLog
+        from tpmdrill.pace import measured
+
+        self.store, self.screen, self.plan, self.filters = store, screen, plan, filters
+        self.reschedule = reschedule or not plan.cram
+        self.clock: SessionClock = SessionClock(now(), monotonic)
+        self.pace: Pace = measured(store, self.clock.start)
+        budget = None if plan.minutes is None else plan.minutes * 60.0
+        self.queue: SessionQueue = SessionQueue(plan.items, plan.reserve, self.pace, budget)
+        self.log: SessionLog = SessionLog()
+        self.shown = 0
+
+    def run(self) -> None:
+        from tpmdrill.drill import banner_lines
+
+        banner = banner_lines(self.store, self.clock.start)
+        while True:
+            self.log.seconds = self.clock.elapsed()
+            item = self.queue.next(self.clock.now(), self.log.seconds)
+            if item is None:
+                if self.queue.out_of_time(self.log.seconds) and offer_more(self):
+                    continue
+                break
+            self.shown += 1
+            _header(self, item, banner)
+            outcome = _drill_card(self, item)
+            self.log.seconds = self.clock.elapsed()
+            if outcome == QUIT:
+                break
+            if outcome == UNDO:
+                self.undo(item)
+            elif outcome == SKIP:
+                self.log.skipped.append(item.card.full_id)
+            elif not isinstance(outcome, str):
+                self.log.reviewed.append(outcome)
+                self.queue.reviewed(item, outcome.memory)
+
+    def undo(self, current: QueueItem | None) -> None:
+        """Undo the last confirmed review; its card comes back first, then `current`."""
+        from tpmdrill.drill import undo_last
+        from tpmdrill.session import QueueItem
+
+        if current is not None:
+            self.queue.put_back(current)
+            self.shown -= 1
+        from tpmdrill.undo import NothingToUndo
+
+        try:
+            undone = undo_last(self.store, self.log, self.clock.now())
+        except NothingToUndo as ex:  # another process recorded a review meanwhile
+            self.screen.say(f"Not undone: {ex}.", "yellow")
+            return
+        if undone is None:
+            self.screen.say("Nothing to undo in this session ('tpmdrill undo' undoes older reviews).", "yellow")
+            return
+        card = self.store.card(undone.card)
+        self.queue.put_back(QueueItem(card, "undone", self.store.memory_of(undone.card)))
+        self.shown -= 1
+        self.screen.say(f"Undone: {undone.rating} on {undone.card}; its schedule is back as it was. "
+                        "It comes again now.", "yellow")
+
+
+def _run(store: Store, screen: Screen, plan: Plan, filters: Filters, *, reschedule: bool) -> None:
+    session = DrillSession(store, screen, plan, filters, reschedule=reschedule)
     try:
-        _loop(store, screen, plan, log, reschedule=reschedule)
+        session.run()
     except KeyboardInterrupt:
         screen.say("\nInterrupted; the reviews you confirmed are saved.", "yellow")
-        _print_summary(store, screen, log)
+        _print_summary(session)
         click.get_current_context().exit(130)
-    _print_summary(store, screen, log)
+    _print_summary(session)
 
 
-def _loop(store: Store, screen: Screen, plan: Plan, log: SessionLog, *, reschedule: bool) -> None:
-    from tpmdrill.drill import banner_lines, time_is_up
-
-    started = monotonic()
-    banner = banner_lines(store, now())
-    for position, item in enumerate(plan.items, start=1):
-        log.seconds = monotonic() - started
-        if time_is_up(plan.minutes, log.seconds, position):
-            left = len(plan.items) - position + 1
-            screen.say(f"\nTime's up: {plan.minutes} minutes spent; {left} card(s) left for next time.", "yellow")
-            break
-        _header(store, screen, plan, item, position, banner, log.seconds)
-        outcome = _drill_card(store, screen, item, plan, reschedule=reschedule)
-        log.seconds = monotonic() - started
-        if outcome == QUIT:
-            break
-        if outcome == SKIP:
-            log.skipped.append(item.card.full_id)
-        elif not isinstance(outcome, str):
-            log.reviewed.append(outcome)
-
-
-def _header(store: Store, screen: Screen, plan: Plan, item: QueueItem, position: int,
-            banner: list[str], spent: float) -> None:
+def _header(session: DrillSession, item: QueueItem, banner: list[str]) -> None:
     from tpmdrill.drill import budget_left, clock_text, last_seen_text
 
-    card = item.card
+    store, screen, plan, card = session.store, session.screen, session.plan, item.card
     screen.say()
     for line in banner:
         screen.say(line, "magenta")
     deck = f"{card.deck} deck · {store.category_of(card.deck)}"
-    screen.say(f"Card {position}/{len(plan.items)} · {deck} · {card.kind}, {card.minutes} min", "bold")
-    left = budget_left(plan.minutes, spent)
-    budget = f"{clock_text(left.total_seconds())} of {plan.minutes} min left" if left is not None else ""
-    parts = [p for p in (budget, last_seen_text(store, card.full_id, now()), _reason(item)) if p]
+    total = session.shown + session.queue.left()
+    screen.say(f"Card {session.shown}/{total} · {deck} · {card.kind}, {card.minutes} min", "bold")
+    budget_minutes = None if session.queue.budget is None else session.queue.budget / 60
+    left = budget_left(budget_minutes, session.log.seconds)
+    shown_budget = plan.minutes if budget_minutes is None else round(budget_minutes)
+    budget = f"{clock_text(left.total_seconds())} of {shown_budget} min left" if left is not None else ""
+    seen = last_seen_text(store, card.full_id, session.clock.now())
+    parts = [p for p in (budget, seen, _reason(item)) if p]
     screen.say(" · ".join(parts), "dim")
     screen.say()
     from tpmdrill.follow_ups import prompt_for
@@ -216,44 +311,47 @@ def _header(store: Store, screen: Screen, plan: Plan, item: QueueItem, position:
 def _reason(item: QueueItem) -> str:
     if item.reason == "weak":
         return "cram"
+    if item.reason == "learning":
+        return "back from its learning step"
     if item.recall is not None:
         return f"predicted recall {item.recall:.0%}"
     return ""
 
 
-def _drill_card(store: Store, screen: Screen, item: QueueItem, plan: Plan,
-                *, reschedule: bool) -> Reviewed | str:
+def _drill_card(session: DrillSession, item: QueueItem) -> Reviewed | str:
     from tpmdrill.drill import verdict_for
     from tpmdrill.sqlcheck import BrokenCard
 
-    card = item.card
-    start = monotonic()
+    screen, card = session.screen, item.card
+    start = session.clock.elapsed()
     answer = _read_answer(screen, card.kind == CardKind.SQL)
-    if answer in (QUIT, SKIP) or answer is None:
+    if answer in (QUIT, SKIP, UNDO) or answer is None:
         return QUIT if answer is None else answer
-    _show_elapsed(screen, monotonic() - start, card.minutes)
+    _show_elapsed(screen, session.clock.elapsed() - start, card.minutes)
     try:
         verdict = verdict_for(card, answer)
     except BrokenCard as ex:  # the deck's fault, not the answer's: the session goes on
         screen.say(f"This card cannot be checked: {ex}. Skipped; fix its deck file.", "yellow")
         return SKIP
     show_verdict(screen, verdict)
-    followed = _ask_follow_up(store, screen, verdict)
+    followed = _ask_follow_up(session.store, screen, verdict)
     if followed is None:
         return QUIT
-    verdict, rating, attempts = _settle(screen, followed, start)
+    verdict, rating, attempts = _settle(session, followed, start)
     if rating is None:
         return QUIT
-    return _save(store, screen, verdict, rating, monotonic() - start, plan.cram, reschedule or not plan.cram,
-                 attempts)
+    return _save(session, verdict, rating, session.clock.elapsed() - start, attempts)
 
 
-def _settle(screen: Screen, verdict: CardVerdict, start: float) -> tuple[CardVerdict, str | None, int | None]:
+def _settle(
+    session: DrillSession, verdict: CardVerdict, start: float
+) -> tuple[CardVerdict, str | None, int | None]:
     """Take the rating for a verdict already shown; on a sql card 'r' revises the query and
     judges it again, as often as wanted (the card's clock keeps running). Returns the
     final verdict, the rating (None to quit) and, for a sql card, how many queries it took."""
     from tpmdrill.drill import clock_text, verdict_for
 
+    screen = session.screen
     sql = verdict.card.kind == CardKind.SQL
     attempts = 1
     while True:
@@ -266,7 +364,7 @@ def _settle(screen: Screen, verdict: CardVerdict, start: float) -> tuple[CardVer
             continue
         attempts += 1
         verdict = verdict_for(verdict.card, revised)
-        screen.say(f"Attempt {attempts}: {clock_text(monotonic() - start)} on this card so far.", "bold")
+        screen.say(f"Attempt {attempts}: {clock_text(session.clock.elapsed() - start)} on this card so far.", "bold")
         show_verdict(screen, verdict)
 
 
@@ -282,7 +380,7 @@ def _ask_follow_up(store: Store, screen: Screen, verdict: CardVerdict) -> CardVe
     answer = _read_answer(screen, False)
     if answer is None or answer == QUIT:
         return None
-    if answer == SKIP:
+    if answer in (SKIP, UNDO):
         screen.say("Follow-up skipped: the rating covers the main answer only.", "dim")
         return verdict
     followed = with_follow_up(verdict, follow_up, answer)
@@ -294,7 +392,7 @@ def _ask_follow_up(store: Store, screen: Screen, verdict: CardVerdict) -> CardVe
 
 
 def _read_answer(screen: Screen, sql: bool, previous: str = "") -> str | None:
-    """The typed answer, 'quit' or 'skip' ; None when input ended before any answer.
+    """The typed answer, 'quit', 'skip' or 'undo'; None when input ended before any answer.
     With `previous` (revising a query), 'e' opens it in $EDITOR and s/q cancel."""
     if previous:
         screen.say("Revise the query: type it again and end with a line holding only '.', "
@@ -302,12 +400,14 @@ def _read_answer(screen: Screen, sql: bool, previous: str = "") -> str | None:
     else:
         what = "your query" if sql else "your answer"
         screen.say(f"Write {what}; end with a line holding only '.' (or Ctrl-D). "
-                   "e: $EDITOR · s: skip · q: quit", "dim")
+                   "e: $EDITOR · s: skip · u: undo the last review · q: quit", "dim")
     lines: list[str] = []
     while True:
         line = screen.ask("> " if not lines else "  ")
         if line is None:
             return "\n".join(lines) if lines else None
+        if not lines and line.strip() == "u" and not previous:
+            return UNDO
         if not lines and line.strip() in {"q", "s", "e"}:
             command = line.strip()
             if command == "e":
@@ -387,25 +487,28 @@ def _toggle(screen: Screen, key: str, verdict: CardVerdict) -> bool:
     return True
 
 
-def _save(store: Store, screen: Screen, verdict: CardVerdict, rating: str, seconds: float,
-          cram: bool, reschedule: bool, attempts: int | None = None) -> Reviewed:
+def _save(
+    session: DrillSession, verdict: CardVerdict, rating: str, seconds: float, attempts: int | None = None
+) -> Reviewed:
     from tpmdrill.drill import comes_back, save
 
-    moment = now()
-    reviewed = save(store, verdict, rating, moment, seconds, cram=cram, reschedule=reschedule, attempts=attempts)
-    show_model_answer(screen, verdict.card)
-    screen.say(comes_back(reviewed, moment, store.memory_of(verdict.card.full_id)), "cyan")
+    store, moment = session.store, session.clock.now()
+    reviewed = save(store, verdict, rating, moment, seconds, cram=session.plan.cram, reschedule=session.reschedule,
+                    attempts=attempts)
+    show_model_answer(session.screen, verdict.card)
+    session.screen.say(comes_back(reviewed, moment, store.memory_of(verdict.card.full_id)), "cyan")
     return reviewed
 
 
 # ---- the end ------------------------------------------------------------------------------
 
 
-def _print_summary(store: Store, screen: Screen, log: SessionLog) -> None:
+def _print_summary(session: DrillSession) -> None:
     from tpmdrill.drill import summarize_session
 
-    moment = now()
-    _show_summary(screen, summarize_session(store, log, moment), store, moment)
+    moment = session.clock.now()
+    summary = summarize_session(session.store, session.log, moment, session.pace)
+    _show_summary(session.screen, summary, session.store, moment)
 
 
 def _show_summary(screen: Screen, summary: SessionSummary, store: Store, moment: datetime) -> None:
@@ -421,7 +524,8 @@ def _show_summary(screen: Screen, summary: SessionSummary, store: Store, moment:
         for card, point, times in summary.most_missed:
             screen.say(f"  {point} — {card} ({times}×)")
     if summary.due_now:
-        screen.say(f"Still due now: {summary.due_now} card{'s' if summary.due_now != 1 else ''}.")
+        at_pace = f", {summary.backlog.text().split(', ', 1)[1]}" if summary.backlog else ""
+        screen.say(f"Still due now: {summary.due_now} card{'s' if summary.due_now != 1 else ''}{at_pace}.")
     if summary.due_tomorrow:
         screen.say(f"Due tomorrow: {summary.due_tomorrow} card{'s' if summary.due_tomorrow != 1 else ''}.")
     else:

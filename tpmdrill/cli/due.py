@@ -56,10 +56,14 @@ def _interview(store: Store, moment: datetime) -> Readiness | None:
 
 
 def _print(report: dict[str, object]) -> None:
+    from tpmdrill.pace import duration_text
+
     total = report["total_due"]
-    click.echo(f"{total} card{'s' if total != 1 else ''} due now, {report['new_available']} new available.")
+    need = f" (about {duration_text(report['minutes_due'])} at your pace)" if total else ""  # type: ignore[arg-type]
+    click.echo(f"{total} card{'s' if total != 1 else ''} due now{need}, {report['new_available']} new available.")
     for row in report["due"]:  # type: ignore[attr-defined]
         click.echo(f"  {row['card']:<42} {row['kind']:<9} {row['minutes']:>3} min  due {row['due'][:16]}")
     click.echo("Coming days:")
     for day in report["upcoming"]:  # type: ignore[attr-defined]
-        click.echo(f"  {day['date']}  {day['count']}")
+        need = f"  about {duration_text(day['minutes'])}" if day["count"] else ""
+        click.echo(f"  {day['date']}  {day['count']}{need}")

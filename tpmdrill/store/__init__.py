@@ -6,12 +6,13 @@ object while each module stays about one thing:
 - `connection`: opening, migrating, write transactions, settings (everyone)
 - `migrations`: the numbered schema history
 - `catalog`: decks, cards, self-assessments (`library`, `cards`, `assess`)
-- `reviews`: recording reviews, a card's record (`scheduler`, `card`)
+- `reviews`: recording reviews, a card's record, undo's voiding entries (`scheduler`, `card`, `undo`)
 - `queue`: due, new and troubled cards (`session`, `drill`, `interview`)
 - `aggregates`: grouped reads for `weak`, `report`, `mock`, `gaps` (`analytics`, `mock`)
 - `tables`: whole tables and histories (`transfer`, `merge`, `optimizer`)
 - `files`: backups and copies of the file (`backup`, `merge`)
 - `mocks`: mock sheets and how their questions went (`mocksheets`, `mocklive`)
+- `planning`: timed reviews, time studied, due load, the planner's rows (`pace`, `plan`)
 - `rows`: the records every part returns, and the row converters
 
 Times are stored as fixed-width UTC ISO 8601 text (see `clock.to_text`), so comparing
@@ -26,6 +27,7 @@ from tpmdrill.store.catalog import CatalogStore
 from tpmdrill.store.connection import BUSY_TIMEOUT_SECONDS
 from tpmdrill.store.files import FileStore, check_database_file, checkpoint_database_file, copy_database_file
 from tpmdrill.store.mocks import MockStore
+from tpmdrill.store.planning import PlanningStore
 from tpmdrill.store.rows import (
     DeckSync,
     Memory,
@@ -34,6 +36,7 @@ from tpmdrill.store.rows import (
     MockSheetRow,
     PointVerdictRow,
     Review,
+    ReviewToUndo,
     memory_from_row,
 )
 from tpmdrill.store.tables import EXPORT_ORDER, TableStore
@@ -42,10 +45,10 @@ _EXPORT_ORDER = EXPORT_ORDER  # the name the export round-trip test imports
 
 __all__ = [
     "BUSY_TIMEOUT_SECONDS", "EXPORT_ORDER", "DeckSync", "Memory", "MockOutcomeRow", "MockQuestionRow", "MockSheetRow",
-    "PointVerdictRow", "Review", "Store",
+    "PointVerdictRow", "Review", "ReviewToUndo", "Store",
     "check_database_file", "checkpoint_database_file", "copy_database_file", "memory_from_row", "migrations",
 ]
 
 
-class Store(CatalogStore, AggregateStore, TableStore, FileStore, MockStore):
+class Store(CatalogStore, AggregateStore, TableStore, FileStore, MockStore, PlanningStore):
     """The user's database: decks, cards, memory states, reviews, settings, assessments."""

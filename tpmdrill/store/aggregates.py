@@ -17,6 +17,7 @@ from typing import Any
 from tpmdrill.clock import to_text
 from tpmdrill.store.queue import QueueStore
 from tpmdrill.store.rows import (
+    LIVE,
     AssessmentSum,
     CardMinutes,
     DayDue,
@@ -25,6 +26,7 @@ from tpmdrill.store.rows import (
     SkillCard,
     WeightedMisses,
     card_from_row,
+    live,
     memory_from_row,
 )
 
@@ -39,9 +41,9 @@ _RECALL_SQL = (
 # reviews_report_covering. Sorted by id, so the verdict look-ups that follow walk the
 # verdicts index in order instead of jumping about it (a review id is a random UUID).
 _RECENT_SQL = (
-    "recent AS MATERIALIZED (SELECT x.id, x.card,"
+    "recent AS MATERIALIZED (SELECT x.id, x.card, x.rating,"  # noqa: S608
     " pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w FROM reviews x"
-    " WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text ORDER BY x.id)"
+    f" WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text AND {live('x')} ORDER BY x.id)"
 )
 # Retired cards are dropped after grouping, against the few retired ones.
 _ACTIVE_CARD_SQL = "r.card NOT IN (SELECT id FROM cards WHERE retired = 1)"
@@ -63,6 +65,7 @@ _REVIEW_MISSES_SQL = (
     f"WITH active AS MATERIALIZED (SELECT c.id AS card, c.tags, c.deck, count(*) AS n,"  # noqa: S608
     f" sum({_WEIGHT_SQL}) AS w, sum({_WEIGHT_SQL} * (x.rating = 1)) AS missed"
     " FROM cards c CROSS JOIN reviews x ON x.card = c.id AND x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
+    f" AND {live('x')}"
     " WHERE c.retired = 0 GROUP BY c.id)"
     " SELECT * FROM (SELECT 'card' AS grp, card AS key, n, w, missed FROM active"
     "  WHERE :cards < 0 OR (n >= :min_card AND missed > 0 AND w > 0)"
@@ -93,9 +96,9 @@ class AggregateStore(QueueStore):
         learning steps say little about long-term memory.
         """
         return [DayReviews(r[0], int(r[1]), int(r[2]), int(r[3])) for r in self.conn.execute(
-            "SELECT substr(reviewed_at, 1, 10) AS day, count(*), total(state_before = 2),"
-            " total(state_before = 2 AND rating > 1) FROM reviews"
-            " WHERE reviewed_at >= ? AND reviewed_at < ? GROUP BY day ORDER BY day",
+            "SELECT substr(reviewed_at, 1, 10) AS day, count(*), total(state_before = 2),"  # noqa: S608
+            " total(state_before = 2 AND rating > 1) FROM reviews r"
+            f" WHERE reviewed_at >= ? AND reviewed_at < ? AND {LIVE} GROUP BY day ORDER BY day",
             [to_text(start), to_text(end)],
         )]
 
@@ -182,7 +185,7 @@ class AggregateStore(QueueStore):
             "JOIN json_each(c.skills) s LEFT JOIN memory m ON m.card = c.id",
             [f"s.value IN ({', '.join('?' for _ in skills)})"], list(skills),
             "s.value, d.category, c.deck, c.position",
-            extra=", s.value AS skill, (SELECT r.rating FROM reviews r WHERE r.card = c.id"
+            extra=f", s.value AS skill, (SELECT r.rating FROM reviews r WHERE r.card = c.id AND {LIVE}"  # noqa: S608
             " ORDER BY r.reviewed_at DESC, r.rowid DESC LIMIT 1) AS last_rating",
         )
         return [SkillCard(str(r["skill"]), card_from_row(r), memory_from_row(r), r["last_rating"]) for r in rows]

@@ -134,6 +134,20 @@ def m010_add_card_format_columns(db: Database) -> None:
     cards.add_column("estimate", str)
 
 
+def m007_void_reviews(db: Database) -> None:
+    # Undo: reviews stay append-only; an undone review gets a voiding entry, and each
+    # review keeps the memory row it replaced (JSON; NULL for reviews recorded before
+    # this migration, and for new cards), so undo restores it exactly.
+    db.table("voids").create(
+        {"review": str, "voided_at": str}, pk="review",
+        foreign_keys=[("review", "reviews", "id")], not_null={"voided_at"},
+    )
+    db.table("reviews").add_column("memory_before", str)
+    # `due` totals the minutes of every due card by kind: covered, that stays index-only
+    # like the count beside it.
+    db.table("cards").create_index(["id", "retired", "kind", "minutes"], index_name="cards_due_load")
+
+
 def m008_add_review_attempts(db: Database) -> None:
     # issue 13: how many queries a sql answer took (revised in the drill, submitted in
     # `tpmdrill sql`); NULL for reviews of other cards and for older reviews.
@@ -145,7 +159,7 @@ def m008_add_review_attempts(db: Database) -> None:
 MIGRATIONS = (
     m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports,
     m004_covering_index_for_verdicts, m005_covering_indexes_for_weak_areas,
-    m006_create_mock_sheets, m010_add_card_format_columns, m008_add_review_attempts,
+    m006_create_mock_sheets, m007_void_reviews, m010_add_card_format_columns, m008_add_review_attempts,
 )
 MIGRATION_SET = "tpmdrill"
 

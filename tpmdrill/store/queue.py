@@ -19,6 +19,7 @@ from tpmdrill.store.catalog import card_filter
 from tpmdrill.store.connection import StoreBase
 from tpmdrill.store.rows import (
     CARD_COLUMNS,
+    LIVE,
     MEMORY_COLUMNS,
     DueCard,
     DueNow,
@@ -34,12 +35,12 @@ _RETIRED_MEMORY_SQL = "FROM cards c JOIN memory m ON m.card = c.id WHERE c.retir
 
 # `rating = 1`: Rating.AGAIN.
 _TROUBLE_SQL = (
-    "JOIN (SELECT card, sum(missed) AS missed, sum(judged) AS judged, sum(rating = 1) AS failed"
+    "JOIN (SELECT card, sum(missed) AS missed, sum(judged) AS judged, sum(rating = 1) AS failed"  # noqa: S608
     " FROM (SELECT r.card, r.rating,"
     " (SELECT count(*) FROM verdicts v WHERE v.review = r.id AND v.hit = 0) AS missed,"
     " (SELECT count(*) FROM verdicts v WHERE v.review = r.id) AS judged,"
     " row_number() OVER (PARTITION BY r.card ORDER BY r.reviewed_at DESC, r.rowid DESC) AS n"
-    " FROM reviews r) WHERE n <= ? GROUP BY card) t ON t.card = c.id"
+    f" FROM reviews r WHERE {LIVE}) WHERE n <= ? GROUP BY card) t ON t.card = c.id"
     " LEFT JOIN memory m ON m.card = c.id"
 )
 
@@ -101,8 +102,8 @@ class QueueStore(StoreBase):
     def cards_started_since(self, since: datetime) -> int:
         """How many cards had their first scheduled review at or after `since`."""
         return int(self._value(
-            "SELECT count(DISTINCT card) FROM reviews"
-            " WHERE reviewed_at >= ? AND rescheduled = 1 AND state_before IS NULL",
+            "SELECT count(DISTINCT card) FROM reviews r"  # noqa: S608
+            f" WHERE reviewed_at >= ? AND rescheduled = 1 AND state_before IS NULL AND {LIVE}",
             [to_text(since)],
         ))
 
@@ -111,9 +112,10 @@ class QueueStore(StoreBase):
         return [
             MissedPoint(row["card"], row["point"], int(row["misses"]))
             for row in self._rows(
-                "SELECT r.card AS card, v.point AS point, count(*) AS misses FROM verdicts v"
+                "SELECT r.card AS card, v.point AS point, count(*) AS misses FROM verdicts v"  # noqa: S608
                 " JOIN reviews r ON r.id = v.review"
-                " WHERE r.reviewed_at >= ? AND v.hit = 0 GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT ?",
+                f" WHERE r.reviewed_at >= ? AND v.hit = 0 AND {LIVE}"
+                " GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT ?",
                 [to_text(since), limit],
             )
         ]

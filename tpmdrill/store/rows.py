@@ -31,6 +31,19 @@ class Memory:
     lapses: int
 
 
+def live(alias: str) -> str:
+    """SQL true for a review (table alias `alias`) that no undo has voided: analytics,
+    pacing and scheduling read only these. It tests the rowid, which every index of
+    reviews carries, so index-only reads stay index-only; SQLite lists the few voided
+    rowids once per statement."""
+    return f"{alias}.rowid NOT IN (SELECT vr.rowid FROM voids vo JOIN reviews vr ON vr.id = vo.review)"  # noqa: S608
+
+
+LIVE = live("r")
+
+MEMORY_KEYS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+
+
 @dataclass(frozen=True)
 class PointVerdictRow:
     point: str
@@ -317,3 +330,47 @@ def mock_question_from_row(row: RowLike) -> MockQuestionRow:
         row["review"], row["score"], row["seconds"], row["notes"], row["rating"])
     return MockQuestionRow(int(row["position"]), row["card"], row["category"], row["kind"], int(row["minutes"]),
                            row["role"], outcome)
+
+
+@dataclass(frozen=True)
+class ReviewToUndo:
+    """The latest live review, with the memory row it replaced when that was recorded."""
+
+    id: str
+    card: str
+    reviewed_at: datetime
+    rating: Rating
+    mode: str
+    rescheduled: bool
+    was_new: bool  # no memory state before it
+    memory_before: Memory | None  # None for a new card, or for a review recorded before m007
+    prior_scheduled: int  # live scheduled reviews of the card before this one
+    prior_last: datetime | None  # the time of the latest of those
+
+
+def memory_from_json(text: str | None) -> Memory | None:
+    """A Memory from a review's `memory_before` JSON (the memory row's own columns)."""
+    if text is None:
+        return None
+    row = json.loads(text)
+    return memory_from_row(row)
+
+
+class TimedReview(NamedTuple):
+    kind: str
+    seconds: float  # time really taken
+    minutes: int  # the card's expected minutes
+
+
+class DueLoad(NamedTuple):
+    day: str  # UTC date
+    kind: str
+    cards: int
+    minutes: int  # the cards' expected minutes, summed
+
+
+class LapseRate(NamedTuple):
+    group: str  # "category" or "tag"
+    name: str
+    lapses: int
+    reviews: int

@@ -10,7 +10,7 @@ from typing import Any
 
 from tpmdrill.clock import from_text
 from tpmdrill.store.reviews import ReviewStore
-from tpmdrill.store.rows import CardHistory, Memory, TimedRating
+from tpmdrill.store.rows import LIVE, CardHistory, Memory, TimedRating
 
 # The order whole tables are exported in, so two exports of the same data are equal.
 EXPORT_ORDER = {
@@ -18,6 +18,7 @@ EXPORT_ORDER = {
     "verdicts": "review, point", "settings": "key", "assessments": "id",
     "assessment_ratings": "assessment, skill",
     "mock_sheets": "id", "mock_questions": "sheet, position",  # issue 15
+    "voids": "review",  # issue 16
 }
 
 
@@ -63,8 +64,8 @@ class TableStore(ReviewStore):
         return [
             (from_text(row[0]), int(row[1]))
             for row in self.conn.execute(
-                "SELECT reviewed_at, rating FROM reviews WHERE card = ? AND rescheduled = 1"
-                " ORDER BY reviewed_at, id",
+                "SELECT reviewed_at, rating FROM reviews r WHERE card = ? AND rescheduled = 1"  # noqa: S608
+                f" AND {LIVE} ORDER BY reviewed_at, id",
                 [card_id],
             )
         ]
@@ -72,8 +73,8 @@ class TableStore(ReviewStore):
     def scheduling_histories(self) -> Iterator[CardHistory]:
         """Every card with scheduled reviews, with those reviews oldest first."""
         rows = self.conn.execute(
-            "SELECT r.card, c.kind, r.reviewed_at, r.rating FROM reviews r JOIN cards c ON c.id = r.card"
-            " WHERE r.rescheduled = 1 ORDER BY r.card, r.reviewed_at, r.id"
+            "SELECT r.card, c.kind, r.reviewed_at, r.rating FROM reviews r JOIN cards c ON c.id = r.card"  # noqa: S608
+            f" WHERE r.rescheduled = 1 AND {LIVE} ORDER BY r.card, r.reviewed_at, r.id"
         )
         card, kind = "", ""
         reviews: list[TimedRating] = []
@@ -95,5 +96,5 @@ class TableStore(ReviewStore):
 
     def mean_review_seconds(self) -> float | None:
         """How long a review takes this user, on average; None before any timed review."""
-        seconds = self._value("SELECT avg(seconds) FROM reviews WHERE seconds > 0")
+        seconds = self._value(f"SELECT avg(seconds) FROM reviews r WHERE seconds > 0 AND {LIVE}")  # noqa: S608
         return None if seconds is None else float(seconds)
