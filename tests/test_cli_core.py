@@ -31,7 +31,7 @@ def test_cards_json_shape_and_filters(mini: Invoke) -> None:
     assert rows[0] == {
         "id": "mini/idempotency", "deck": "mini", "category": "api-design", "kind": "concept",
         "prompt": "Explain idempotency to an engineer.", "minutes": 3, "tags": ["reliability"],
-        "skills": ["api-design"],
+        "skills": ["api-design"], "difficulty": 2,
     }
     kinds = {row["kind"] for row in json.loads(mini("cards", "--kind", "design", "--json").stdout)}
     assert kinds == {"design"}

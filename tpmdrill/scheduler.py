@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import fsrs
 
 STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
-STEPLESS_KINDS = frozenset({"design", "trade-off", "sql"})
+STEPLESS_KINDS = frozenset({"design", "trade-off", "sql", "estimate", "story"})
 
 
 @dataclass(frozen=True)

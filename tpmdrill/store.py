@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tpmdrill.clock import from_text, to_text
-from tpmdrill.decks import Card, Deck, RubricPoint
+from tpmdrill.decks import Card, Deck, EstimateTarget, FollowUp, RubricPoint
 from tpmdrill.errors import DatabaseProblem, UnknownCard
 
 if TYPE_CHECKING:
@@ -100,9 +100,23 @@ def m003_covering_index_for_reports(db: Database) -> None:
     )
 
 
+def m010_add_card_format_columns(db: Database) -> None:
+    # issue 14: difficulty, rotating prompts, follow-up questions and an estimate's
+    # reference value, as a deck file sets them. Existing cards take the defaults until
+    # their deck is loaded again.
+    cards = db.table("cards")
+    cards.add_column("difficulty", int, not_null_default=2)
+    cards.add_column("prompts", str, not_null_default="[]")
+    cards.add_column("follow_ups", str, not_null_default="[]")
+    cards.add_column("estimate", str)
+
+
 # In the order they apply. A name is recorded once applied: never rename, reorder or
 # edit a migration that has shipped.
-_MIGRATIONS = (m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports)
+_MIGRATIONS = (
+    m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports,
+    m010_add_card_format_columns,
+)
 _MIGRATION_SET = "tpmdrill"
 
 
@@ -314,8 +328,9 @@ class Store:
         category: str | None = None,
         kind: str | None = None,
         include_retired: bool = False,
+        difficulty: int | None = None,
     ) -> list[Card]:
-        where, params = _card_filter(deck=deck, category=category, kind=kind)
+        where, params = _card_filter(deck=deck, category=category, kind=kind, difficulty=difficulty)
         if not include_retired:
             where.append("c.retired = 0")
         # Only constant fragments are joined here; values are bound parameters.
@@ -766,7 +781,8 @@ class Store:
     def _cards_with_memory(
         self, join: str, where: list[str], params: list[Any], order: str, extra: str = ""
     ) -> list[Any]:
-        """Rows of card columns (0-11), memory columns (12-19), position (20), then `extra`."""
+        """Rows of card columns (from 0), memory columns (from `_MEMORY_AT`), position
+        (`_POSITION_AT`), then `extra` (from `_EXTRA_AT`)."""
         # Only constant fragments are joined here; values are bound parameters.
         sql = (
             f"SELECT {_CARD_COLUMNS}, {self._MEMORY_COLUMNS}, c.position{extra} FROM cards c"  # noqa: S608
@@ -776,26 +792,28 @@ class Store:
         return self.conn.execute(sql, params).fetchall()
 
     def due_cards(
-        self, now: datetime, *, deck: str | None = None, category: str | None = None, kind: str | None = None
+        self, now: datetime, *, deck: str | None = None, category: str | None = None, kind: str | None = None,
+        difficulty: int | None = None,
     ) -> list[tuple[Card, Memory]]:
         """Active cards due at `now`, with their memory states, earliest due first."""
-        where, params = _card_filter(deck=deck, category=category, kind=kind)
+        where, params = _card_filter(deck=deck, category=category, kind=kind, difficulty=difficulty)
         rows = self._cards_with_memory(
             "JOIN memory m ON m.card = c.id", [*where, "m.due <= ?"], [*params, to_text(now)], "m.due, c.id"
         )
-        pairs = [(_card_from_row(r), self._memory_from(r[12:20])) for r in rows]
+        pairs = [(_card_from_row(r), self._memory_from(r[_MEMORY_AT:_POSITION_AT])) for r in rows]
         return [(card, memory) for card, memory in pairs if memory is not None]
 
     def new_cards(
-        self, *, deck: str | None = None, category: str | None = None, kind: str | None = None
+        self, *, deck: str | None = None, category: str | None = None, kind: str | None = None,
+        difficulty: int | None = None,
     ) -> list[tuple[Card, int]]:
         """Active cards never reviewed, with their position in their deck."""
-        where, params = _card_filter(deck=deck, category=category, kind=kind)
+        where, params = _card_filter(deck=deck, category=category, kind=kind, difficulty=difficulty)
         rows = self._cards_with_memory(
             "LEFT JOIN memory m ON m.card = c.id", [*where, "m.card IS NULL"], params,
             "c.position, d.category, c.deck",
         )
-        return [(_card_from_row(r), int(r[20])) for r in rows]
+        return [(_card_from_row(r), int(r[_POSITION_AT])) for r in rows]
 
     def cards_started_since(self, since: datetime) -> int:
         """How many cards had their first scheduled review at or after `since`."""
@@ -806,11 +824,12 @@ class Store:
         ).fetchone()[0])
 
     def recent_trouble(
-        self, *, recent: int = 3, deck: str | None = None, category: str | None = None, kind: str | None = None
+        self, *, recent: int = 3, deck: str | None = None, category: str | None = None, kind: str | None = None,
+        difficulty: int | None = None,
     ) -> list[dict[str, Any]]:
         """Reviewed active cards with the rubric points missed, the points judged and the
         Agains given over their last `recent` reviews, and their memory (for lapses)."""
-        where, params = _card_filter(deck=deck, category=category, kind=kind)
+        where, params = _card_filter(deck=deck, category=category, kind=kind, difficulty=difficulty)
         rows = self._cards_with_memory(
             "JOIN (SELECT card, sum(missed) AS missed, sum(judged) AS judged, sum(rating = 1) AS failed"
             " FROM (SELECT r.card, r.rating,"
@@ -822,8 +841,8 @@ class Store:
             where, [recent, *params], "c.id", extra=", t.missed, t.judged, t.failed",
         )
         return [
-            {"card": _card_from_row(r), "memory": self._memory_from(r[12:20]),
-             "missed": int(r[21]), "judged": int(r[22]), "failed": int(r[23])}
+            {"card": _card_from_row(r), "memory": self._memory_from(r[_MEMORY_AT:_POSITION_AT]),
+             "missed": int(r[_EXTRA_AT]), "judged": int(r[_EXTRA_AT + 1]), "failed": int(r[_EXTRA_AT + 2])}
             for r in rows
         ]
 
@@ -888,19 +907,26 @@ class Store:
             extra=", s.value, (SELECT r.rating FROM reviews r WHERE r.card = c.id"
             " ORDER BY r.reviewed_at DESC, r.rowid DESC LIMIT 1)",
         )
-        return [(str(r[21]), _card_from_row(r), self._memory_from(r[12:20]), r[22]) for r in rows]
+        return [(str(r[_EXTRA_AT]), _card_from_row(r), self._memory_from(r[_MEMORY_AT:_POSITION_AT]), r[_EXTRA_AT + 1])
+                for r in rows]
 
 
 _CARD_COLUMNS = (
     "c.deck, c.key, c.kind, c.prompt, c.minutes, c.tags, c.skills, c.answer, c.rubric,"
-    " c.fixture, c.solution, c.ordered"
+    " c.fixture, c.solution, c.ordered, c.difficulty, c.prompts, c.follow_ups, c.estimate"
 )
+# Where `Store._cards_with_memory` rows put the memory columns, the position and extras.
+_MEMORY_AT = 16
+_POSITION_AT = _MEMORY_AT + 8
+_EXTRA_AT = _POSITION_AT + 1
 
 
-def _card_filter(*, deck: str | None, category: str | None, kind: str | None) -> tuple[list[str], list[Any]]:
+def _card_filter(
+    *, deck: str | None, category: str | None, kind: str | None, difficulty: int | None = None
+) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
-    for column, value in (("c.deck", deck), ("d.category", category), ("c.kind", kind)):
+    for column, value in (("c.deck", deck), ("d.category", category), ("c.kind", kind), ("c.difficulty", difficulty)):
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
@@ -911,7 +937,7 @@ def _card_filter(*, deck: str | None, category: str | None, kind: str | None) ->
 # values differ from its file's counts as updated when the deck is loaded again.
 _SYNCED_COLUMNS = (
     "position", "kind", "prompt", "minutes", "tags", "skills", "answer", "rubric",
-    "fixture", "solution", "ordered", "retired",
+    "fixture", "solution", "ordered", "retired", "difficulty", "prompts", "follow_ups", "estimate",
 )
 
 
@@ -924,6 +950,10 @@ def _card_row(card: Card, position: int) -> dict[str, Any]:
         "rubric": json.dumps([p.to_json() for p in card.rubric]),
         "fixture": card.fixture, "solution": card.solution, "ordered": int(card.ordered),
         "retired": 0,
+        # issue 14
+        "difficulty": card.difficulty, "prompts": json.dumps(list(card.prompts)),
+        "follow_ups": json.dumps([f.to_json() for f in card.follow_ups]),
+        "estimate": json.dumps(card.estimate.to_json()) if card.estimate else None,
     }
 
 
@@ -933,6 +963,9 @@ def _card_from_row(row: Sequence[Any]) -> Card:
         deck=row[0], id=row[1], kind=row[2], prompt=row[3], minutes=row[4],
         tags=tuple(json.loads(row[5])), skills=tuple(json.loads(row[6])), answer=row[7],
         rubric=rubric, fixture=row[9], solution=row[10], ordered=bool(row[11]),
+        difficulty=row[12], prompts=tuple(json.loads(row[13])),
+        follow_ups=tuple(FollowUp.from_json(f) for f in json.loads(row[14])),
+        estimate=EstimateTarget.from_json(json.loads(row[15])) if row[15] is not None else None,
     )
 
 

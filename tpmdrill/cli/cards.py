@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store
+from tpmdrill.cli.common import (
+    CONTEXT_SETTINGS,
+    db_option,
+    difficulty_option,
+    echo_json,
+    json_option,
+    now,
+    open_store,
+)
 from tpmdrill.decks import CATEGORIES, KINDS
 
 if TYPE_CHECKING:
@@ -17,7 +25,7 @@ def card_summary(card: Card, category: str) -> dict[str, Any]:
     return {
         "id": card.full_id, "deck": card.deck, "category": category, "kind": card.kind,
         "prompt": card.prompt, "minutes": card.minutes, "tags": list(card.tags),
-        "skills": list(card.skills),
+        "skills": list(card.skills), "difficulty": card.difficulty,
     }
 
 
@@ -25,15 +33,17 @@ def card_summary(card: Card, category: str) -> dict[str, Any]:
 @click.option("--deck", help="Only this deck (an id from 'tpmdrill decks list').")
 @click.option("--category", type=click.Choice(CATEGORIES), help="Only this category.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind of card.")
+@difficulty_option
 @json_option
 @db_option
-def cards(deck: str | None, category: str | None, kind: str | None, json_: bool) -> None:
+def cards(deck: str | None, category: str | None, kind: str | None, difficulty: int | None, json_: bool) -> None:
     """List active cards: id, deck, category, kind, minutes and prompt.
 
     \b
     Examples:
       tpmdrill cards --deck api-design
       tpmdrill cards --kind sql --json
+      tpmdrill cards --difficulty 3
     """
     store = open_store()
     categories = {row["id"]: row["category"] for row in store.decks()}
@@ -41,7 +51,8 @@ def cards(deck: str | None, category: str | None, kind: str | None, json_: bool)
         from tpmdrill.errors import UnknownDeck
 
         raise UnknownDeck(f"no deck {deck!r}; 'tpmdrill decks list' lists decks")
-    found = [card_summary(c, categories[c.deck]) for c in store.cards(deck=deck, category=category, kind=kind)]
+    selected = store.cards(deck=deck, category=category, kind=kind, difficulty=difficulty)
+    found = [card_summary(c, categories[c.deck]) for c in selected]
     if json_:
         echo_json(found)
         return
@@ -81,6 +92,11 @@ def card(card_id: str, json_: bool) -> None:
         "reps": memory.reps if memory else 0,
         "lapses": memory.lapses if memory else 0,
         "reviews": store.history(card_id),
+        # issue 14: "difficulty" above is the memory's (FSRS); the card's level is card_difficulty.
+        "card_difficulty": found.difficulty,
+        "prompts": list(found.prompts),
+        "follow_ups": [f.to_json() for f in found.follow_ups],
+        "estimate": found.estimate.to_json() if found.estimate else None,
     }
     if found.kind == "sql":
         view["solution"] = found.solution

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, now, open_store
+from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, difficulty_option, now, open_store
 from tpmdrill.cli.display import Screen, show_model_answer, show_verdict
 from tpmdrill.decks import CATEGORIES, KINDS
 
@@ -37,11 +37,12 @@ RATING_KEYS = {"1": "again", "2": "hard", "3": "good", "4": "easy"}
 @click.option("--deck", help="Only cards of this deck.")
 @click.option("--category", type=click.Choice(CATEGORIES), help="Only cards of this category.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only cards of this kind.")
+@difficulty_option
 @click.option("--weak", is_flag=True, help="Cram the weakest cards, due or not (schedule left alone).")
 @click.option("--reschedule", is_flag=True, help="With --weak: let the cram reviews move the schedule too.")
 @db_option
 def drill(minutes: int | None, deck: str | None, category: str | None, kind: str | None,
-          weak: bool, reschedule: bool) -> None:
+          difficulty: int | None, weak: bool, reschedule: bool) -> None:
     """The daily session: answer due cards, then new ones, graded as you go.
 
     Type an answer over several lines and end it with a line holding a single
@@ -54,6 +55,7 @@ def drill(minutes: int | None, deck: str | None, category: str | None, kind: str
     Examples:
       tpmdrill drill --minutes 20
       tpmdrill drill --deck api-design --kind concept
+      tpmdrill drill --difficulty 1 --minutes 10
       tpmdrill drill --weak --minutes 15
     """
     from tpmdrill.session import Filters
@@ -63,7 +65,7 @@ def drill(minutes: int | None, deck: str | None, category: str | None, kind: str
     store = open_store()
     _check_deck(store, deck)
     screen = Screen.open()
-    filters = Filters(deck, category, kind)
+    filters = Filters(deck, category, kind, difficulty)
     plan = _choose_plan(store, screen, filters, minutes, weak)
     if plan is None:
         return
