@@ -258,7 +258,7 @@ def test_due_imports_none_of_the_heavy_libraries(run: Invoke, db_path: Path) -> 
         "    cli(['due'], prog_name='tpmdrill')\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = ('fsrs', 'rapidfuzz', 'jinja2', 'rich', 'sqlite_utils', 'numpy')\n"
+        "heavy = ('fsrs', 'rapidfuzz', 'jinja2', 'rich', 'sqlite_utils', 'numpy', 'pint')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy), file=sys.stderr)\n"
     )
     out = subprocess.run(["python", "-c", script], capture_output=True, text=True, check=True,

@@ -58,6 +58,10 @@ class CardVerdict:
                                     stuffing=self.judgement.grade.stuffing)
         if self.judgement.sql is not None:
             rating = with_query_result(rating, self.judgement.sql)
+        if self.judgement.estimate is not None:
+            from tpmdrill.estimates import with_estimate_result
+
+            rating = with_estimate_result(rating, self.judgement.estimate)
         return rating
 
     @property

@@ -60,6 +60,10 @@ def show_verdict(screen: Screen, verdict: CardVerdict) -> None:
     judgement = verdict.judgement
     if judgement is not None and judgement.sql is not None:
         show_sql(screen, judgement.sql)
+    if judgement is not None and judgement.estimate is not None:
+        estimate = judgement.estimate
+        mark, style = ("✔", "green") if estimate.within_tolerance else ("✘", "red")
+        screen.say(f" {mark} {estimate.summary()}", style)
     if judgement is not None and judgement.grade is not None and judgement.grade.stuffing:
         screen.say(" This reads like a list of keywords; explain how they fit together.", "yellow")
     if verdict.suggested is not None:
@@ -92,3 +96,7 @@ def show_model_answer(screen: Screen, card: Card) -> None:
     if card.solution:
         screen.say("\nSolution", "bold underline")
         screen.say(card.solution.strip())
+    if card.estimate is not None:
+        target = card.estimate
+        screen.say(f"\nReference estimate: {target.value:,.6g} {target.unit} "
+                   f"(right within ×/÷ {target.tolerance:g})", "bold")
