@@ -126,7 +126,7 @@ def _weak_points(store: Store, start: datetime, now: datetime, limit: int) -> tu
 def _point_texts(store: Store, card_ids: Iterable[str]) -> dict[tuple[str, str], str]:
     texts: dict[tuple[str, str], str] = {}
     for card_id in card_ids:
-        for point in store.card(card_id).rubric:
+        for point in store.card(card_id).all_points:
             texts[(card_id, point.id)] = point.point
     return texts
 

@@ -910,6 +910,13 @@ class Store:
         return [(str(r[_EXTRA_AT]), _card_from_row(r), self._memory_from(r[_MEMORY_AT:_POSITION_AT]), r[_EXTRA_AT + 1])
                 for r in rows]
 
+    # --- issue 14: rotating prompts and follow-ups, the user's story deck ---
+
+    def reviews_of(self, card_id: str) -> int:
+        """How many reviews the card has had, in any mode: the drill rotates prompts and
+        follow-ups by it."""
+        return int(self.conn.execute("SELECT count(*) FROM reviews WHERE card = ?", [card_id]).fetchone()[0])
+
 
 _CARD_COLUMNS = (
     "c.deck, c.key, c.kind, c.prompt, c.minutes, c.tags, c.skills, c.answer, c.rubric,"

@@ -51,7 +51,10 @@ class Screen:
 
 
 def show_verdict(screen: Screen, verdict: CardVerdict) -> None:
+    follow_up_ids = {p.id for p in verdict.follow_up.rubric} if verdict.follow_up else set()
     for point in verdict.points:
+        if point.id in follow_up_ids and point.number == len(verdict.points) - len(follow_up_ids) + 1:
+            screen.say(" Follow-up:", "bold")
         mark, style = ("✔", "green") if point.hit else ("✘", "red")
         changed = " (you changed this)" if point.hit != point.auto_hit else ""
         required = " (required)" if point.required else ""

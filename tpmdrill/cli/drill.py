@@ -205,7 +205,9 @@ def _header(store: Store, screen: Screen, plan: Plan, item: QueueItem, position:
     parts = [p for p in (budget, last_seen_text(store, card.full_id, now()), _reason(item)) if p]
     screen.say(" · ".join(parts), "dim")
     screen.say()
-    screen.markdown(card.prompt)
+    from tpmdrill.follow_ups import prompt_for
+
+    screen.markdown(prompt_for(card, store.reviews_of(card.full_id)))
 
 
 def _reason(item: QueueItem) -> str:
@@ -233,10 +235,34 @@ def _drill_card(store: Store, screen: Screen, item: QueueItem, plan: Plan,
         screen.say(f"This card cannot be checked: {ex}. Skipped; fix its deck file.", "yellow")
         return SKIP
     show_verdict(screen, verdict)
-    rating = _confirm(screen, verdict)
+    followed = _ask_follow_up(store, screen, verdict)
+    if followed is None:
+        return QUIT
+    rating = _confirm(screen, followed)
     if rating is None:
         return QUIT
+    verdict = followed
     return _save(store, screen, verdict, rating, monotonic() - start, plan.cram, reschedule or not plan.cram)
+
+
+def _ask_follow_up(store: Store, screen: Screen, verdict: CardVerdict) -> CardVerdict | None:
+    """Ask this review's follow-up (issue 14) and add its graded points; None to quit."""
+    from tpmdrill.follow_ups import follow_up_for, with_follow_up
+
+    follow_up = follow_up_for(verdict.card, store.reviews_of(verdict.card.full_id))
+    if follow_up is None or verdict.judgement is None:
+        return verdict
+    screen.say("\nFollow-up", "bold underline")
+    screen.markdown(follow_up.prompt)
+    answer = _read_answer(screen, False)
+    if answer is None or answer == QUIT:
+        return None
+    if answer == SKIP:
+        screen.say("Follow-up skipped: the rating covers the main answer only.", "dim")
+        return verdict
+    followed = with_follow_up(verdict, follow_up, answer)
+    show_verdict(screen, followed)
+    return followed
 
 
 # ---- reading the answer ---------------------------------------------------------------
