@@ -198,3 +198,16 @@ def test_card_json_shows_follow_ups_and_the_estimate(tmp_path: Path, run: Invoke
     assert view["estimate"] == {"value": 35000.0, "unit": "requests/second", "tolerance": 2.0}
     assert view["follow_ups"][0]["rubric"][0]["id"] == "headroom"
     assert view["rubric"][0]["examples"] == ["I assume 50 M users send 20 messages a day"]
+
+
+def test_every_toml_example_in_the_deck_docs_is_a_valid_deck(tmp_path: Path) -> None:
+    import re
+
+    docs = (Path(__file__).parent.parent / "docs" / "decks.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", docs, re.S)
+    assert len(blocks) >= 4
+    for number, block in enumerate(blocks):
+        text = block if block.startswith("[deck]") else HEADER + block
+        path = tmp_path / f"example-{number}.toml"
+        path.write_text(text, encoding="utf-8")
+        assert load_deck(path).cards, block

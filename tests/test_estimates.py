@@ -23,7 +23,8 @@ RPS = EstimateTarget(35_000, "requests/second", 2)
     "answer",
     ["35k rps", "35k/s", "~35,000 requests per second", "3.5e4 req/s", "35 thousand queries a second",
      "35K QPS", "3.5 x 10^4 rps", "35krps", "Answer: 35000", "about 2.1 million requests per minute",
-     "3.024 billion requests/day", "It peaks at 35k requests/sec."],
+     "3.024 billion requests/day", "It peaks at 35k requests/sec.", "35 k rps", "0.035 M requests per second",
+     "126 million requests hourly"],
 )
 def test_the_ways_people_write_a_rate_all_read_as_35k_per_second(answer: str) -> None:
     verdict = check_estimate(RPS, answer)
@@ -37,7 +38,8 @@ def test_the_ways_people_write_a_rate_all_read_as_35k_per_second(answer: str) ->
     [("2 TB/day", "TB/day", 2), ("2 TB per day", "GB/day", 2000), ("about 23 MB/s", "TB/day", 1.9872),
      ("1.2 million", "users", 1.2e6), ("1.2M users", "users", 1.2e6), ("40 servers", "servers", 40),
      ("we need 40 machines", "servers", 40), ("$3M a month", "USD/month", 3e6), ("$36M/year", "USD/month", 3e6),
-     ("1 Gbps", "MB/s", 125), ("100 ms", "seconds", 0.1), ("2^10 bytes", "KiB", 1)],
+     ("1 Gbps", "MB/s", 125), ("100 ms", "seconds", 0.1), ("2^10 bytes", "KiB", 1),
+     ("~2TB daily", "GB/day", 2000), ("12 PB annually", "TB/month", 1000), ("1.2 M users", "users", 1.2e6)],
 )
 def test_units_convert_between_compatible_forms(answer: str, unit: str, value: float) -> None:
     verdict = check_estimate(EstimateTarget(value, unit, 2), answer)
@@ -242,3 +244,39 @@ def test_pint_is_imported_only_to_grade_an_estimate(run: Invoke, deck_file: Path
     )
     out = subprocess.run(["python", "-c", script], capture_output=True, text=True, check=True, env=os.environ)
     assert out.stderr.splitlines()[-1] == "False"
+
+
+def test_a_drill_shows_the_estimate_and_a_wrong_number_suggests_again(
+    run: Invoke, deck_file: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tpmdrill.store import Store
+
+    monkeypatch.setenv("TPMDRILL_NOW", "2025-03-01T09:00:00+00:00")
+    assert run("decks", "add", str(deck_file)).exit_code == 0
+    answer = "Assuming 60 requests a day per user, the peak is 7k rps.\n.\n"
+    result = run("drill", "--deck", "est", input="\n" + answer + "\n", catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert " ✘ Estimate 7k rps = 7,000 requests/second: outside tolerance" in result.output
+    assert "Score 100% · suggested rating: again" in result.output
+    store = Store.open(db_path)
+    try:
+        [review] = store.history("est/chat-peak")
+        assert (review["rating"], review["suggested"]) == (1, 1)
+    finally:
+        store.close()
+
+
+def test_export_and_import_keep_the_new_card_fields(run: Invoke, deck_file: Path, tmp_path: Path) -> None:
+    from tpmdrill.store import Store
+
+    assert run("decks", "add", str(deck_file)).exit_code == 0
+    exported = tmp_path / "all.json"
+    assert run("export", "--format", "json", "-o", str(exported), catch_exceptions=False).exit_code == 0
+    other = tmp_path / "other.db"
+    result = run("--db", str(other), "import", str(exported), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    store = Store.open(other)
+    try:
+        assert store.card("est/chat-peak") == load_deck(deck_file).cards[0]
+    finally:
+        store.close()

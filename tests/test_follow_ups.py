@@ -119,3 +119,10 @@ def test_the_summary_names_a_missed_follow_up_point(
 ) -> None:
     result = drill_on(loaded, monkeypatch, DAY[0], "\n" + MAIN + POOR_FOLLOW_UP + "\n")
     assert "  Queues orders to absorb the burst — fu/checkout (1×)" in result.output
+
+
+def test_card_shows_difficulty_and_follow_ups(loaded: Invoke) -> None:
+    out = loaded("card", "fu/checkout", catch_exceptions=False).stdout
+    assert "\nDifficulty 3 (senior).\n" in out
+    assert ("\nFollow-up: Traffic triples on Black Friday. What changes?\n  - Scales out ahead of the peak\n"
+            "  - Queues orders to absorb the burst\n") in out

@@ -91,6 +91,17 @@ def test_every_gap_is_named_at_once() -> None:
     ]
 
 
+def test_text_outside_the_sections_is_a_problem_not_lost() -> None:
+    text = PLAIN_STORY.replace("Competencies: technical judgement, Conflict", "Competencies:\nconflict, ownership")
+    with pytest.raises(StoryProblems) as info:
+        parse_story(text)
+    assert info.value.problems == [
+        "'conflict, ownership' is outside any section: put it after 'Title:' or 'Competencies:' on the same "
+        "line, or under a '== Section =='",
+        "name at least one competency ('Competencies: ownership, conflict')",
+    ]
+
+
 def test_a_card_id_that_no_card_has_is_a_problem() -> None:
     with pytest.raises(StoryProblems) as info:
         parse_story(STORY, {})
@@ -255,3 +266,15 @@ def test_story_list_without_a_behavioural_deck(run: Invoke) -> None:
         "Your stories: 0\nCompetencies covered: none yet\n"
         "No behavioural deck is loaded, so there are no prompts to check your stories against.\n"
     )
+
+
+@pytest.mark.parametrize("args", [["story"], ["story", "new"], ["story", "edit"], ["story", "list"]])
+def test_every_story_command_has_help_with_an_example(run: Invoke, args: list[str]) -> None:
+    result = run(*args, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout
+
+
+def test_the_story_list_examples_run(run: Invoke) -> None:
+    assert run("story", "list", catch_exceptions=False).exit_code == 0
+    assert json.loads(run("story", "list", "--json", catch_exceptions=False).stdout)["stories"] == []

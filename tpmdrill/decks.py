@@ -14,14 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tpmdrill.enums import CardKind
 from tpmdrill.errors import DeckError
 from tpmdrill.skills import SKILLS
 
 CATEGORIES = (
     "api-design", "system-design", "trade-offs", "data", "estimation", "behavioural", "program-execution",
 )
-KINDS = ("concept", "design", "trade-off", "sql", "estimate", "story")
-DEFAULT_MINUTES = {"concept": 3, "design": 15, "trade-off": 8, "sql": 10, "estimate": 6, "story": 5}
+KINDS = tuple(kind.value for kind in CardKind)
+DEFAULT_MINUTES = {
+    CardKind.CONCEPT: 3, CardKind.DESIGN: 15, CardKind.TRADE_OFF: 8, CardKind.SQL: 10, CardKind.ESTIMATE: 6,
+    CardKind.STORY: 5,
+}
 DIFFICULTIES = {1: "foundation", 2: "core", 3: "senior"}
 DEFAULT_DIFFICULTY = 2
 DEFAULT_TOLERANCE = 2.0
@@ -96,7 +100,7 @@ class EstimateTarget:
 class Card:
     deck: str
     id: str
-    kind: str
+    kind: CardKind
     prompt: str
     minutes: int
     tags: tuple[str, ...]
@@ -262,7 +266,7 @@ def _parse_card(
         problems.add(f"kind {kind!r} is not one of {', '.join(KINDS)}", card=label, key="kind")
     prompt = _text(raw, "prompt", problems, label, required=True)
     answer = _text(raw, "answer", problems, label, required=True)
-    minutes = raw.get("minutes", DEFAULT_MINUTES.get(kind or "", 5))
+    minutes = raw.get("minutes", DEFAULT_MINUTES.get(CardKind(kind), 5) if kind in KINDS else 5)
     if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 120:
         problems.add("minutes must be a whole number from 1 to 120", card=label, key="minutes")
         minutes = 5
@@ -274,39 +278,36 @@ def _parse_card(
     seen_points: set[str] = set()
     rubric = _parse_rubric(raw.get("rubric", []), label, problems, seen_points)
     fixture, solution, ordered = _parse_sql(raw, kind, label, path, problems)
+    extras = _parse_extras(raw, kind, label, problems, seen_points)
+    if len(problems.items) > before:
+        return None
+    return Card(
+        deck=deck_id, id=card_id or "", kind=CardKind(kind or ""),  # validated above
+        prompt=prompt or "", minutes=minutes, tags=tags, skills=skills, answer=answer or "", rubric=rubric,
+        fixture=fixture, solution=solution, ordered=ordered, **extras,
+    )
+
+
+def _parse_extras(
+    raw: dict[str, Any], kind: str | None, label: str, problems: _Problems, seen_points: set[str]
+) -> dict[str, Any]:
+    """Issue 14's card keys: difficulty, other prompts, follow-ups and an estimate's reference."""
     difficulty = raw.get("difficulty", DEFAULT_DIFFICULTY)
     if not isinstance(difficulty, int) or isinstance(difficulty, bool) or difficulty not in DIFFICULTIES:
         problems.add("difficulty must be 1 (foundation), 2 (core) or 3 (senior)", card=label, key="difficulty")
         difficulty = DEFAULT_DIFFICULTY
-    prompts = _strings(raw, "prompts", problems, label)
-    follow_ups = _parse_follow_ups(raw.get("follow_up", []), label, problems, seen_points)
-    estimate = _parse_estimate(raw, kind, label, problems)
-    if len(problems.items) > before:
-        return None
-    return Card(
-        deck=deck_id,
-        id=card_id or "",
-        kind=kind or "",
-        prompt=prompt or "",
-        minutes=minutes,
-        tags=tags,
-        skills=skills,
-        answer=answer or "",
-        rubric=rubric,
-        fixture=fixture,
-        solution=solution,
-        ordered=ordered,
-        difficulty=difficulty,
-        prompts=prompts,
-        follow_ups=follow_ups,
-        estimate=estimate,
-    )
+    return {
+        "difficulty": difficulty,
+        "prompts": _strings(raw, "prompts", problems, label),
+        "follow_ups": _parse_follow_ups(raw.get("follow_up", []), label, problems, seen_points),
+        "estimate": _parse_estimate(raw, kind, label, problems),
+    }
 
 
 def _parse_sql(
     raw: dict[str, Any], kind: str | None, label: str, path: Path, problems: _Problems
 ) -> tuple[str | None, str | None, bool]:
-    if kind != "sql":
+    if kind != CardKind.SQL:
         for key in sorted(SQL_ONLY_KEYS & set(raw)):
             problems.add("only sql cards take this key", card=label, key=key)
         return None, None, False
@@ -327,7 +328,7 @@ def _parse_sql(
 
 
 def _parse_estimate(raw: dict[str, Any], kind: str | None, label: str, problems: _Problems) -> EstimateTarget | None:
-    if kind != "estimate":
+    if kind != CardKind.ESTIMATE:
         for key in sorted(ESTIMATE_ONLY_KEYS & set(raw)):
             problems.add("only estimate cards take this key", card=label, key=key)
         return None

@@ -59,6 +59,9 @@ COUNT_ALIASES = {
 # Shorthands that carry their own "per second".
 RATES = {"rps": "request/second", "qps": "request/second", "tps": "transaction/second"}
 PER_WORDS = {"/", "per", "a", "an", "each", "every"}
+# 'daily' after a unit: '2 TB daily' is 2 TB/day.
+RATE_ADVERBS = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "yearly": "year",
+                "annually": "year"}
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,8 @@ def read_unit(tokens: list[str], nouns: frozenset[str] | None, *, allow_bare_per
         if below is None or (tokens[used].lower() in {"a", "an", "each", "every"} and not _is_time(below)):
             break
         unit, used = unit.over(below), used + 2
+    if used and used < len(tokens) and tokens[used].lower() in RATE_ADVERBS:
+        unit, used = unit.over(Unit((RATE_ADVERBS[tokens[used].lower()],))), used + 1
     return unit, used
 
 
@@ -250,9 +255,13 @@ def _glued(match: re.Match[str], nouns: frozenset[str]) -> tuple[float, int] | N
 
 
 def _word_multiplier(text: str, position: int, value: float) -> tuple[float, int]:
+    """'1.2 million', '35 thousand', and the unambiguous letters after a space: '35 k rps', '1.2 M users'."""
     spaced = re.match(r"[ \t]?(" + "|".join(WORD_MULTIPLIERS) + r")\b", text[position:], re.IGNORECASE)
     if spaced:
         return value * WORD_MULTIPLIERS[spaced.group(1).lower()], position + spaced.end()
+    letter = re.match(r"[ \t](k|K|M|MM|mn|bn|Bn)(?![\w/])", text[position:])
+    if letter:
+        return value * MULTIPLIERS[letter.group(1)], position + letter.end()
     return value, position
 
 

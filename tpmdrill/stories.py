@@ -13,12 +13,14 @@ import re
 from dataclasses import dataclass
 
 from tpmdrill.decks import KEBAB, Card, RubricPoint
+from tpmdrill.enums import CardKind
 from tpmdrill.errors import TpmdrillError
 
 STORY_DECK_ID = "my-stories"
 CARD_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*")
 STAR = ("situation", "task", "action", "result", "lesson")
 SECTIONS = ("prompts", *STAR, "key beats")
+HEAD_FIELDS = ("title", "competencies")
 COMMON_COMPETENCIES = (
     "ownership", "conflict", "influence", "failure", "ambiguity", "prioritisation", "delivery",
     "technical-judgement", "stakeholders", "customer-focus", "leadership", "data-driven",
@@ -96,8 +98,8 @@ Competencies:
 def parse_story(text: str, known_prompts: dict[str, str] | None = None) -> Story:
     """Read a filled-in template; raise StoryProblems naming every gap at once.
     `known_prompts` maps card ids to prompts, so a line 'behavioural/x' stands for one."""
-    head, sections = _split(text)
     problems: list[str] = []
+    head, sections = _split(text, problems)
     title = head.get("title", "")
     if not title:
         problems.append("give the story a title ('Title: ...')")
@@ -123,7 +125,7 @@ def parse_story(text: str, known_prompts: dict[str, str] | None = None) -> Story
     return Story(title, tuple(dict.fromkeys(competencies)), prompts, star, beats)
 
 
-def _split(text: str) -> tuple[dict[str, str], dict[str, str]]:
+def _split(text: str, problems: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     head: dict[str, str] = {}
     sections: dict[str, str] = {}
     current: str | None = None
@@ -136,9 +138,12 @@ def _split(text: str) -> tuple[dict[str, str], dict[str, str]]:
             sections.setdefault(current, "")
         elif current is not None:
             sections[current] += line + "\n"
-        elif ":" in line:
+        elif line.partition(":")[0].strip().lower() in HEAD_FIELDS and ":" in line:
             key, _, value = line.partition(":")
             head[key.strip().lower()] = value.strip()
+        elif line.strip():
+            problems.append(f"{line.strip()[:40]!r} is outside any section: put it after 'Title:' or "
+                            "'Competencies:' on the same line, or under a '== Section =='")
     return head, sections
 
 
@@ -174,7 +179,7 @@ def story_card(story: Story, card_id: str) -> Card:
         for n, (beat, keywords) in enumerate(story.beats, start=1)
     )
     return Card(
-        deck=STORY_DECK_ID, id=card_id, kind="story", prompt=story.prompts[0], minutes=5,
+        deck=STORY_DECK_ID, id=card_id, kind=CardKind.STORY, prompt=story.prompts[0], minutes=5,
         tags=story.competencies, skills=(), answer=story_answer(story), rubric=rubric, prompts=story.prompts[1:],
     )
 

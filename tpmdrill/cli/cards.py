@@ -16,6 +16,7 @@ from tpmdrill.cli.common import (
     open_store,
 )
 from tpmdrill.decks import CATEGORIES, KINDS
+from tpmdrill.enums import CardKind
 
 if TYPE_CHECKING:
     from tpmdrill.decks import Card
@@ -98,7 +99,7 @@ def card(card_id: str, json_: bool) -> None:
         "follow_ups": [f.to_json() for f in found.follow_ups],
         "estimate": found.estimate.to_json() if found.estimate else None,
     }
-    if found.kind == "sql":
+    if found.kind == CardKind.SQL:
         view["solution"] = found.solution
         view["ordered"] = found.ordered
     if json_:
@@ -114,6 +115,7 @@ def _print_card(view: dict[str, Any]) -> None:
     for index, point in enumerate(view["rubric"], start=1):
         flags = " (required)" if point["required"] else ""
         click.echo(f"  {index}. {point['point']}{flags}")
+    _print_card_extras(view)
     if view["state"] == "new":
         click.echo("\nNot studied yet.")
     else:
@@ -123,3 +125,18 @@ def _print_card(view: dict[str, Any]) -> None:
         )
     for review in view["reviews"][-10:]:
         click.echo(f"  {review['reviewed_at'][:16]}  {review['mode']:<6} rating {review['rating']}")
+
+
+def _print_card_extras(view: dict[str, Any]) -> None:
+    """Issue 14: the card's level, its estimate's reference and its follow-ups."""
+    from tpmdrill.decks import DIFFICULTIES
+
+    click.echo(f"\nDifficulty {view['card_difficulty']} ({DIFFICULTIES[view['card_difficulty']]}).")
+    if view["estimate"]:
+        estimate = view["estimate"]
+        click.echo(f"Reference estimate: {estimate['value']:,.6g} {estimate['unit']} "
+                   f"(right within ×/÷ {estimate['tolerance']:g}).")
+    for follow_up in view["follow_ups"]:
+        click.echo(f"\nFollow-up: {follow_up['prompt']}")
+        for point in follow_up["rubric"]:
+            click.echo(f"  - {point['point']}{' (required)' if point['required'] else ''}")
