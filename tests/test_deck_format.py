@@ -175,13 +175,16 @@ def test_cards_filters_by_difficulty_and_shows_it(tmp_path: Path, run: Invoke) -
 
     path = write(tmp_path, HEADER + ESTIMATE)
     assert run("decks", "add", str(path)).exit_code == 0
-    result = run("cards", "--difficulty", "3", "--json", catch_exceptions=False)
+    result = run("cards", "--deck", "d", "--difficulty", "3", "--json", catch_exceptions=False)
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert [r["id"] for r in rows] == ["d/peak-rps"]
     assert rows[0]["difficulty"] == 3
+    senior = json.loads(run("cards", "--difficulty", "3", "--json").stdout)
+    assert {r["difficulty"] for r in senior} == {3}
     everything = json.loads(run("cards", "--json").stdout)
-    assert {r["difficulty"] for r in everything if r["deck"] != "d"} == {2}
+    assert {r["difficulty"] for r in everything} <= {1, 2, 3}
+    assert len(senior) < len(everything)
     assert run("cards", "--difficulty", "4").exit_code == 2
 
 
