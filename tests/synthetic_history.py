@@ -15,6 +15,7 @@ from tpmdrill.clock import to_text
 from tpmdrill.decks import Card, Deck
 from tpmdrill.scheduler import SchedulerConfig, next_memory, retrievability
 from tpmdrill.store import Memory, Review, Store
+from tpmdrill.store.rows import CardHistory, TimedRating
 
 # Differ from the defaults where a history shows it most: first-review stabilities and
 # how fast stability grows after a success.
@@ -25,7 +26,7 @@ TRUE_PARAMETERS = (
 KIND = "design"  # no learning steps: every interval is whole days
 START = datetime(2024, 1, 1, 9, tzinfo=UTC)
 
-History = tuple[str, str, list[tuple[str, int]]]
+History = CardHistory
 
 
 def card_history(card_id: str, reviews: int, rng: random.Random) -> History:
@@ -42,11 +43,11 @@ def card_history(card_id: str, reviews: int, rng: random.Random) -> History:
             rating = rng.choices((2, 3, 4), (0.15, 0.7, 0.15))[0]
         else:
             rating = 1
-        steps.append((to_text(at), rating))
+        steps.append(TimedRating(to_text(at), rating))
         true_memory = next_memory(KIND, true_memory, rating, at, truth)
         shown_memory = next_memory(KIND, shown_memory, rating, at, shown)
         at = shown_memory.due + timedelta(days=rng.randint(0, 3), hours=rng.randint(0, 6))
-    return card_id, KIND, steps
+    return CardHistory(card_id, KIND, steps)
 
 
 def histories(cards: int, reviews_per_card: int, seed: int) -> list[History]:
@@ -70,11 +71,11 @@ def fill(store: Store, generated: list[History]) -> None:
     store.sync_deck(deck_for(len(generated)), START)
     config = SchedulerConfig(fuzz=False)
     with store.writing():
-        for card, kind, steps in generated:
+        for history in generated:
             memory: Memory | None = None
-            for at_text, rating in steps:
-                at = datetime.fromisoformat(at_text)
-                memory = next_memory(kind, memory, rating, at, config)
-                store.save_review(Review(card=card, reviewed_at=at, rating=rating, mode="review"), None)
+            for step in history.reviews:
+                at = datetime.fromisoformat(step.at)
+                memory = next_memory(history.kind, memory, step.rating, at, config)
+                store.save_review(Review(card=history.card, reviewed_at=at, rating=step.rating, mode="review"), None)
             if memory is not None:
-                store.put_memory(card, memory)
+                store.put_memory(history.card, memory)

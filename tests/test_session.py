@@ -20,6 +20,7 @@ from tpmdrill.session import (
     skill_priority,
 )
 from tpmdrill.store import PointVerdictRow, Store
+from tpmdrill.store.rows import NewCard
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 POINTS = (RubricPoint("a", "Point A", ("alpha",)), RubricPoint("b", "Point B", ("beta",)))
@@ -43,16 +44,16 @@ def ids(items: tuple[QueueItem, ...] | list[QueueItem]) -> list[str]:
 
 
 def test_order_new_puts_gap_skills_first_lowest_rating_first() -> None:
-    cards = [(card("a", skills=("sql",)), 0), (card("b", skills=("caching",)), 1),
-             (card("c", skills=("agile", "caching")), 2), (card("d", skills=("security",)), 3)]
+    cards = [NewCard(card("a", skills=("sql",)), 0), NewCard(card("b", skills=("caching",)), 1),
+             NewCard(card("c", skills=("agile", "caching")), 2), NewCard(card("d", skills=("security",)), 3)]
     ratings = {"sql": 4, "caching": 3, "agile": 1, "security": None}
     assert [c.id for c in order_new(cards, ratings)] == ["c", "b", "a", "d"]
     assert [c.id for c in order_new(cards, None)] == ["a", "b", "c", "d"]
-    assert skill_priority(cards[0][0], ratings) == 5
+    assert skill_priority(cards[0].card, ratings) == 5
 
 
 def test_order_new_interleaves_decks_by_position() -> None:
-    cards = [(card("x1", deck="x"), 0), (card("x2", deck="x"), 1), (card("y1", deck="y"), 0)]
+    cards = [NewCard(card("x1", deck="x"), 0), NewCard(card("x2", deck="x"), 1), NewCard(card("y1", deck="y"), 0)]
     assert [c.full_id for c in order_new(cards, None)] == ["x/x1", "y/y1", "x/x2"]
 
 

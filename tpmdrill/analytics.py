@@ -25,6 +25,7 @@ from tpmdrill.decks import CATEGORIES
 from tpmdrill.errors import BadValue
 from tpmdrill.scheduler import SchedulerConfig, interview_deadline
 from tpmdrill.store import Store
+from tpmdrill.store.rows import DayReviews, WeightedMisses
 
 HALF_LIFE_DAYS = 30.0
 WINDOW_DAYS = 180
@@ -110,16 +111,17 @@ def weak_areas(store: Store, now: datetime, *, since: datetime | None = None, li
 def card_miss_rates(store: Store, now: datetime) -> dict[str, float]:
     """Recency-weighted miss rate of every card reviewed in the window (any evidence)."""
     grouped = _weak_groups(store, now - timedelta(days=WINDOW_DAYS), now)
-    return {key: missed / weight for key, _n, weight, missed in grouped["card"] if weight > 0}
+    return {row.key: row.missed / row.weight for row in grouped["card"] if row.weight > 0}
 
 
 def _weak_points(store: Store, start: datetime, now: datetime, limit: int) -> tuple[Weakness, ...]:
     rows = store.weighted_point_misses(start, now, HALF_LIFE_DAYS, MIN_EVIDENCE["point"], limit)
-    texts = _point_texts(store, {card for card, *_ in rows})
+    texts = _point_texts(store, {row.key for row in rows})
     return tuple(
-        Weakness("point", point, texts.get((card, point), point), missed / weight, count, card)
-        for card, point, count, weight, missed in rows
-        if missed > 0
+        Weakness("point", row.point, texts.get((row.key, row.point), row.point), row.missed / row.weight,
+                 row.count, row.key)
+        for row in rows
+        if row.missed > 0
     )
 
 
@@ -131,20 +133,18 @@ def _point_texts(store: Store, card_ids: Iterable[str]) -> dict[tuple[str, str],
     return texts
 
 
-def _weak_groups(store: Store, start: datetime, now: datetime) -> dict[str, list[tuple[str, int, float, float]]]:
-    grouped: dict[str, list[tuple[str, int, float, float]]] = defaultdict(list)
-    for group, key, count, weight, missed in store.weighted_review_misses(
-        start, now, HALF_LIFE_DAYS, MIN_EVIDENCE["tag"]
-    ):
-        grouped[group].append((key, count, weight, missed))
+def _weak_groups(store: Store, start: datetime, now: datetime) -> dict[str, list[WeightedMisses]]:
+    grouped: dict[str, list[WeightedMisses]] = defaultdict(list)
+    for row in store.weighted_review_misses(start, now, HALF_LIFE_DAYS, MIN_EVIDENCE["tag"]):
+        grouped[row.group].append(row)
     return grouped
 
 
-def _ranked(rows: list[tuple[str, int, float, float]], kind: str, min_evidence: int) -> list[Weakness]:
+def _ranked(rows: list[WeightedMisses], kind: str, min_evidence: int) -> list[Weakness]:
     areas = [
-        Weakness(kind, key, key, missed / weight, count, key if kind == "card" else None)
-        for key, count, weight, missed in rows
-        if count >= min_evidence and weight > 0 and missed > 0
+        Weakness(kind, row.key, row.key, row.missed / row.weight, row.count, row.key if kind == "card" else None)
+        for row in rows
+        if row.count >= min_evidence and row.weight > 0 and row.missed > 0
     ]
     return sorted(areas, key=lambda w: (-w.miss_rate, -w.evidence, w.key))
 
@@ -182,34 +182,31 @@ class WeekRetention:
         return self.passed / self.mature if self.mature else None
 
 
-DayRow = tuple[str, int, int, int]  # UTC date, reviews, reviews of graduated cards, passed
-
-
-def daily_rows(store: Store, start: date, end: date) -> list[DayRow]:
+def daily_rows(store: Store, start: date, end: date) -> list[DayReviews]:
     return store.reviews_by_day(start_of_day(start), start_of_day(end + timedelta(1)))
 
 
-def activity(rows: list[DayRow], start: date, end: date) -> list[DayActivity]:
+def activity(rows: list[DayReviews], start: date, end: date) -> list[DayActivity]:
     """Reviews on every UTC day from `start` to `end` inclusive, zeros included."""
-    counts = {row[0]: row[1] for row in rows}
+    counts = {row.day: row.reviews for row in rows}
     days = (end - start).days + 1
     return [DayActivity(d, counts.get(d.isoformat(), 0)) for d in (start + timedelta(n) for n in range(days))]
 
 
-def retention_by_week(rows: list[DayRow]) -> list[WeekRetention]:
+def retention_by_week(rows: list[DayReviews]) -> list[WeekRetention]:
     """Reviews and true retention per week (Monday to Sunday, UTC), from daily rows."""
     weeks: dict[date, list[int]] = {}
-    for day_text, reviews, mature, passed in rows:
-        day = date.fromisoformat(day_text)
+    for row in rows:
+        day = date.fromisoformat(row.day)
         totals = weeks.setdefault(day - timedelta(days=day.weekday()), [0, 0, 0])
-        for index, value in enumerate((reviews, mature, passed)):
+        for index, value in enumerate((row.reviews, row.graduated, row.passed)):
             totals[index] += value
     return [WeekRetention(week, *totals) for week, totals in sorted(weeks.items())]
 
 
 def due_forecast(store: Store, now: datetime, days: int = FORECAST_DAYS) -> list[tuple[date, int]]:
     """Cards due on each of the next `days` UTC days; today includes overdue cards."""
-    counts = dict(store.forecast_per_day(now, days))
+    counts = {row.day: row.due for row in store.forecast_per_day(now, days)}
     today = now.astimezone(UTC).date()
     return [(d, counts.get(d.isoformat(), 0)) for d in (today + timedelta(n) for n in range(days))]
 
@@ -240,8 +237,7 @@ class Mastery:
 
 def mastery_by_deck(store: Store, at: datetime) -> list[Mastery]:
     rows = store.memory_by_deck(at, curve_of(store), MASTERED_STABILITY_DAYS)
-    return [Mastery(title, category, cards, studied, recall, mastered)
-            for _deck, title, category, cards, studied, recall, mastered in rows]
+    return [Mastery(row.title, row.category, row.cards, row.studied, row.recall_sum, row.mastered) for row in rows]
 
 
 def by_category(decks: list[Mastery]) -> list[Mastery]:
@@ -266,8 +262,8 @@ class AssessmentTotal:
 
 
 def assessment_history(store: Store) -> list[AssessmentTotal]:
-    return [AssessmentTotal(datetime.fromisoformat(taken), total, rated, skipped)
-            for taken, total, rated, skipped in store.assessment_totals()]
+    return [AssessmentTotal(datetime.fromisoformat(row.taken_at), row.total, row.rated, row.skipped)
+            for row in store.assessment_totals()]
 
 
 # ---- readiness for the interview date ---------------------------------------

@@ -154,14 +154,13 @@ def record_assessment(store: Store, ratings: Mapping[str, int | None], at: datet
     assessment = store.save_assessment(at, dict(summary.ratings))
     change = None
     if previous:
-        _, taken_at, old = previous[0]
-        change = change_between(summarize(old), summary, taken_at)
+        change = change_between(summarize(previous[0].ratings), summary, previous[0].taken_at)
     return Outcome(assessment, at, summary, change)
 
 
 def latest_ratings(store: Store) -> Ratings | None:
     latest = store.assessments(limit=1)
-    return latest[0][2] if latest else None
+    return latest[0].ratings if latest else None
 
 
 # ---- gap analysis --------------------------------------------------------------
@@ -222,14 +221,15 @@ def find_gaps(store: Store, at: datetime) -> tuple[datetime, list[Gap]]:
     latest = store.assessments(limit=1)
     if not latest:
         raise NoAssessment("no self-assessment yet; run 'tpmdrill assess' first")
-    _, taken_at, ratings = latest[0]
+    taken_at, ratings = latest[0].taken_at, latest[0].ratings
     skills = gap_skills(ratings)
     config = SchedulerConfig.from_settings(store.settings())
     by_skill: dict[str, list[TrainingCard]] = {skill: [] for skill in skills}
-    for skill, card, memory, last_rating in store.skill_cards(skills):
-        by_skill[skill].append(TrainingCard(
+    for row in store.skill_cards(skills):
+        card, memory = row.card, row.memory
+        by_skill[row.skill].append(TrainingCard(
             card.full_id, card.deck, card.kind, card.prompt, state_name(memory),
-            memory.reps if memory else 0, memory.lapses if memory else 0, last_rating,
+            memory.reps if memory else 0, memory.lapses if memory else 0, row.last_rating,
             round(retrievability(card.kind, memory, at, config), 3) if memory else None,
         ))
     gaps = [

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tpmdrill.enums import CardKind
 from tpmdrill.errors import DeckError
 from tpmdrill.skills import SKILLS
 
 CATEGORIES = ("api-design", "system-design", "trade-offs", "data")
-KINDS = ("concept", "design", "trade-off", "sql")
-DEFAULT_MINUTES = {"concept": 3, "design": 15, "trade-off": 8, "sql": 10}
+KINDS = tuple(kind.value for kind in CardKind)
+DEFAULT_MINUTES = {CardKind.CONCEPT: 3, CardKind.DESIGN: 15, CardKind.TRADE_OFF: 8, CardKind.SQL: 10}
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -56,7 +57,7 @@ class RubricPoint:
 class Card:
     deck: str
     id: str
-    kind: str
+    kind: CardKind
     prompt: str
     minutes: int
     tags: tuple[str, ...]
@@ -209,7 +210,7 @@ def _parse_card(
         problems.add(f"kind {kind!r} is not one of {', '.join(KINDS)}", card=label, key="kind")
     prompt = _text(raw, "prompt", problems, label, required=True)
     answer = _text(raw, "answer", problems, label, required=True)
-    minutes = raw.get("minutes", DEFAULT_MINUTES.get(kind or "", 5))
+    minutes = raw.get("minutes", DEFAULT_MINUTES.get(CardKind(kind), 5) if kind in KINDS else 5)
     if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 120:
         problems.add("minutes must be a whole number from 1 to 120", card=label, key="minutes")
         minutes = 5
@@ -225,7 +226,7 @@ def _parse_card(
     return Card(
         deck=deck_id,
         id=card_id or "",
-        kind=kind or "",
+        kind=CardKind(kind or ""),  # validated above
         prompt=prompt or "",
         minutes=minutes,
         tags=tags,
@@ -241,7 +242,7 @@ def _parse_card(
 def _parse_sql(
     raw: dict[str, Any], kind: str | None, label: str, path: Path, problems: _Problems
 ) -> tuple[str | None, str | None, bool]:
-    if kind != "sql":
+    if kind != CardKind.SQL:
         for key in sorted(SQL_ONLY_KEYS & set(raw)):
             problems.add("only sql cards take this key", card=label, key=key)
         return None, None, False

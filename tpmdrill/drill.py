@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tpmdrill.decks import Card
+from tpmdrill.enums import ReviewMode
 from tpmdrill.errors import BadValue
 from tpmdrill.judging import Judgement, NothingToGrade, judge, with_query_result
 from tpmdrill.scheduler import RATINGS, interval_text, rating_name, rating_value, record_review
@@ -116,7 +117,7 @@ def save(
     suggested = verdict.auto_suggested
     _, memory = record_review(
         store, verdict.card.full_id, rating_value(rating), at,
-        mode="cram" if cram else "drill", reschedule=reschedule,
+        mode=ReviewMode.CRAM if cram else ReviewMode.DRILL, reschedule=reschedule,
         suggested=rating_value(suggested) if suggested else None, score=_auto_score(verdict),
         answer=verdict.answer, seconds=round(seconds, 1), verdicts=verdict.verdict_rows(),
     )
@@ -160,14 +161,14 @@ class Summary:
 def summarize(store: Store, log: SessionLog, now: datetime) -> Summary:
     counts = Counter(r.rating for r in log.reviewed)
     missed = [
-        (card, _point_text(store, card, point), times)
-        for card, point, times in store.missed_points_since(day_start(now), limit=3)
+        (miss.card, _point_text(store, miss.card, miss.point), miss.misses)
+        for miss in store.missed_points_since(day_start(now), limit=3)
     ]
     return Summary(
         cards=len(log.reviewed), skipped=len(log.skipped), seconds=log.seconds,
         ratings={name: counts[name] for name in RATINGS if counts[name]},
         most_missed=missed, due_tomorrow=due_tomorrow(store, now),
-        due_now=store.due_now(now, limit=0)[1],
+        due_now=store.due_now(now, limit=0).total,
     )
 
 
@@ -194,7 +195,7 @@ def last_seen_text(store: Store, card_id: str, now: datetime) -> str:
     seen = store.last_seen(card_id)
     if seen is None:
         return "new card"
-    return f"last seen {since_text(seen[0], now)} ({rating_name(seen[1])})"
+    return f"last seen {since_text(seen.at, now)} ({rating_name(seen.rating)})"
 
 
 def budget_left(minutes: int | None, spent: float) -> timedelta | None:

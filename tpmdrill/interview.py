@@ -14,9 +14,10 @@ from datetime import UTC, date, datetime, timedelta
 from tpmdrill.analytics import Readiness, curve_of, pace_new_cards, readiness
 from tpmdrill.errors import BadValue
 from tpmdrill.scheduler import interview_deadline
+from tpmdrill.settings import value_of
 from tpmdrill.store import Store
 
-SETTING = "interview_date"
+SETTING = "interview_date"  # registered in tpmdrill.settings
 
 
 def parse_day(text: str) -> date:
@@ -27,7 +28,7 @@ def parse_day(text: str) -> date:
 
 
 def interview_day(store: Store) -> date | None:
-    value = store.setting(SETTING)
+    value = value_of(store.settings(), SETTING)
     return date.fromisoformat(value) if value else None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tpmdrill.enums import CardKind
 from tpmdrill.errors import TpmdrillError
 from tpmdrill.ratings import RATINGS
 
@@ -49,10 +50,10 @@ def judge(card: Card, answer: str) -> Judgement:
     """Grade `answer` against the card's rubric and, for sql cards, run it."""
     from tpmdrill.grading import grade
 
-    if not card.rubric and card.kind != "sql":
+    if not card.rubric and card.kind != CardKind.SQL:
         raise NothingToGrade(f"card {card.full_id!r} has no rubric to grade against; rate it yourself")
     graded = grade(card.rubric, answer) if card.rubric else None
-    verdict = _run_sql(card, answer) if card.kind == "sql" else None
+    verdict = _run_sql(card, answer) if card.kind == CardKind.SQL else None
     score = graded.score if graded else (1.0 if verdict and verdict.correct else 0.0)
     suggestion = graded.suggested_rating if graded else ("good" if verdict and verdict.correct else "again")
     if verdict is not None:

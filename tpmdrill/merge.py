@@ -29,11 +29,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from tpmdrill.clock import from_text
 from tpmdrill.errors import BadValue
 from tpmdrill.progress import Progress, quiet
 from tpmdrill.scheduler import SchedulerConfig, interview_deadline, replay_history
-from tpmdrill.store import Memory, Store
+from tpmdrill.store import Memory, Store, memory_from_row
 from tpmdrill.transfer import check_document, review_rows, snapshot, to_row
 
 Choice = Literal["keep", "theirs", "replay"]
@@ -152,7 +151,7 @@ def _settle_memory(
             choice = choose_memory(ours.get(card, set()), theirs.get(card, set()),
                                    our_memory.get(card), their_memory.get(card))
             if choice == "theirs":
-                _put_memory(store, card, _memory_from_row(their_memory.get(card)))
+                _put_memory(store, card, memory_from_row(their_memory.get(card)))
                 copied += 1
             elif choice == "replay":
                 _put_memory(store, card, replay(store, card, kinds[card], config, deadline))
@@ -174,13 +173,3 @@ def _put_memory(store: Store, card_id: str, memory: Memory | None) -> None:
         store.forget_memory(card_id)
     else:
         store.put_memory(card_id, memory)
-
-
-def _memory_from_row(row: dict[str, Any] | None) -> Memory | None:
-    if row is None:
-        return None
-    return Memory(
-        state=row["state"], step=row["step"], stability=row["stability"], difficulty=row["difficulty"],
-        due=from_text(row["due"]), reps=row["reps"], lapses=row["lapses"],
-        last_review=from_text(row["last_review"]) if row["last_review"] is not None else None,
-    )

@@ -121,8 +121,8 @@ def card_weakness(store: Store, now: datetime) -> dict[str, float]:
 def _pools(store: Store) -> dict[str, list[_Slot]]:
     """Active cards per category, in interview order, each pool sorted by id."""
     pools: dict[str, list[_Slot]] = {}
-    for card_id, category, minutes in store.card_minutes():
-        pools.setdefault(category, []).append(_Slot(card_id, category, minutes))
+    for row in store.card_minutes():
+        pools.setdefault(row.category, []).append(_Slot(row.card, row.category, row.minutes))
     rank = {category: index for index, category in enumerate(CATEGORIES)}
     return dict(sorted(pools.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
 

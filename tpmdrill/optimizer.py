@@ -22,7 +22,9 @@ from tpmdrill.clock import from_text
 from tpmdrill.errors import BadValue
 from tpmdrill.progress import Progress, quiet
 from tpmdrill.scheduler import SchedulerConfig, interview_deadline, replay_history
+from tpmdrill.settings import value_of
 from tpmdrill.store import Store
+from tpmdrill.store.rows import CardHistory
 
 if TYPE_CHECKING:
     import fsrs_rs_python
@@ -58,12 +60,12 @@ def default_parameters() -> tuple[float, ...]:
 
 
 def current_parameters(store: Store) -> tuple[float, ...]:
-    stored = store.setting(PARAMETERS_SETTING)
+    stored = value_of(store.settings(), PARAMETERS_SETTING)
     return tuple(float(w) for w in stored) if stored else default_parameters()
 
 
 def training_items(
-    histories: Iterable[tuple[str, str, list[tuple[str, int]]]],
+    histories: Iterable[CardHistory],
 ) -> tuple[list[fsrs_rs_python.FSRSItem], int]:
     """One item per review after a card's first (its reviews up to and including that one),
     and how many of those reviews came a day or more after the previous one."""
@@ -71,10 +73,10 @@ def training_items(
 
     items: list[rs.FSRSItem] = []
     long_term = 0
-    for _card, _kind, reviews in histories:
-        times = [from_text(at) for at, _ in reviews]
+    for history in histories:
+        times = [from_text(review.at) for review in history.reviews]
         gaps = [0] + [(later - earlier).days for earlier, later in pairwise(times)]
-        steps = [rs.FSRSReview(rating, gap) for (_, rating), gap in zip(reviews, gaps, strict=True)]
+        steps = [rs.FSRSReview(review.rating, gap) for review, gap in zip(history.reviews, gaps, strict=True)]
         items.extend(rs.FSRSItem(steps[: i + 1]) for i in range(1, len(steps)))
         long_term += sum(1 for gap in gaps[1:] if gap > 0)
     return items, long_term
@@ -136,10 +138,11 @@ def reschedule(store: Store, parameters: tuple[float, ...], progress: Progress =
     deadline = interview_deadline(settings)
     memories = []
     with progress("Rescheduling cards", len(histories)) as advance:
-        for card, kind, reviews in histories:
-            memory = replay_history(kind, [(from_text(at), rating) for at, rating in reviews], config, deadline)
+        for history in histories:
+            timed = [(from_text(review.at), review.rating) for review in history.reviews]
+            memory = replay_history(history.kind, timed, config, deadline)
             assert memory is not None  # histories are never empty
-            memories.append((card, memory))
+            memories.append((history.card, memory))
             advance(1)
     store.put_setting_and_memories(PARAMETERS_SETTING, list(parameters), memories)
     return len(memories)
@@ -165,9 +168,7 @@ def suggest_retention(store: Store, minutes: float | None = None,
     card remembered; with `minutes` a day, the highest retention that fits in them.
     """
     parameters = current_parameters(store)
-    minutes_per_card = [card_minutes for _id, _category, card_minutes in store.card_minutes()]
-    seconds = store.mean_review_seconds() or 60.0 * _mean(minutes_per_card, default=5.0)
-    config = _simulator_config(max(len(minutes_per_card), 1), seconds, int(store.setting("new_per_day") or 5))
+    config = _simulator_config(simulation_inputs(store))
     workloads = []
     with progress("Simulating a year of reviews", len(RETENTIONS)) as advance:
         for retention in RETENTIONS:
@@ -187,15 +188,32 @@ def _mean(values: Sequence[int], *, default: float) -> float:
     return sum(values) / len(values) if values else default
 
 
-def _simulator_config(cards: int, seconds: float, new_per_day: int) -> Any:
+@dataclass(frozen=True)
+class SimulationInputs:
+    cards: int  # active cards, at least 1
+    seconds: float  # per review
+    new_per_day: int  # the user's setting, 0 included
+
+
+def simulation_inputs(store: Store) -> SimulationInputs:
+    """What the workload simulation takes from the user's database."""
+    minutes_per_card = [row.minutes for row in store.card_minutes()]
+    seconds = store.mean_review_seconds() or 60.0 * _mean(minutes_per_card, default=5.0)
+    new_per_day = int(value_of(store.settings(), "new_per_day"))
+    return SimulationInputs(max(len(minutes_per_card), 1), seconds, new_per_day)
+
+
+def _simulator_config(inputs: SimulationInputs) -> Any:
     import fsrs_rs_python as rs
 
     config = rs.default_simulator_config()
-    config.deck_size = cards
+    config.deck_size = inputs.cards
     config.learn_span = SIMULATED_DAYS
-    config.learn_limit = max(new_per_day, 1)
+    # The simulation needs new cards to have a workload at all; with none a day it
+    # measures the pace of one a day.
+    config.learn_limit = max(inputs.new_per_day, 1)
     config.max_cost_perday = 24 * 3600.0
-    config.state_rating_costs = [[seconds] * 4 for _ in range(3)]
+    config.state_rating_costs = [[inputs.seconds] * 4 for _ in range(3)]
     return config
 
 

@@ -8,45 +8,49 @@ date equals what `fsrs.Scheduler` gives for the same ratings, to the second.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from tpmdrill.enums import CardKind, MemoryState, Rating, ReviewMode
 from tpmdrill.errors import BadValue
 from tpmdrill.ratings import RATINGS as RATINGS  # re-exported: callers think of ratings as scheduling
 from tpmdrill.ratings import rating_name as rating_name
 from tpmdrill.ratings import rating_value as rating_value
+from tpmdrill.settings import SETTINGS, effective
 from tpmdrill.store import Memory, PointVerdictRow, Review, Store
 
 if TYPE_CHECKING:
     import fsrs
 
-STATE_NAMES = {1: "learning", 2: "review", 3: "relearning"}
-STEPLESS_KINDS = frozenset({"design", "trade-off", "sql"})
+STATE_NAMES = {state.value: state.label for state in MemoryState}
+STEPLESS_KINDS = frozenset({CardKind.DESIGN, CardKind.TRADE_OFF, CardKind.SQL})
 
 
 @dataclass(frozen=True)
 class SchedulerConfig:
-    """What shapes every schedule: read once from the user's settings."""
+    """What shapes every schedule: read once from the user's settings (defaults from
+    the settings registry)."""
 
-    desired_retention: float = 0.9
-    fuzz: bool = True
-    parameters: tuple[float, ...] | None = None
+    desired_retention: float = SETTINGS["desired_retention"].default
+    fuzz: bool = SETTINGS["fuzz"].default
+    parameters: tuple[float, ...] | None = SETTINGS["fsrs_parameters"].default
 
     @classmethod
-    def from_settings(cls, settings: dict[str, Any]) -> SchedulerConfig:
-        parameters = settings.get("fsrs_parameters")
+    def from_settings(cls, settings: Mapping[str, Any]) -> SchedulerConfig:
+        values = effective(settings)
+        parameters = values["fsrs_parameters"]
         return cls(
-            desired_retention=float(settings.get("desired_retention", 0.9)),
-            fuzz=bool(settings.get("fuzz", True)),
-            parameters=tuple(parameters) if parameters else None,
+            desired_retention=float(values["desired_retention"]),
+            fuzz=bool(values["fuzz"]),
+            parameters=tuple(float(w) for w in parameters) if parameters else None,
         )
 
 
 def state_name(memory: Memory | None) -> str:
-    return "new" if memory is None else STATE_NAMES[memory.state]
+    return "new" if memory is None else MemoryState(memory.state).label
 
 
 @lru_cache(maxsize=32)
@@ -96,9 +100,9 @@ def next_memory(
         )
     scheduler = fsrs_scheduler(kind, config)
     card, _ = scheduler.review_card(to_fsrs_card(memory, at), fsrs.Rating(rating), at)
-    lapsed = memory is not None and memory.state == fsrs.State.Review and rating == 1
+    lapsed = memory is not None and memory.state == MemoryState.REVIEW and rating == Rating.AGAIN
     return Memory(
-        state=int(card.state),
+        state=MemoryState(int(card.state)),
         step=card.step,
         stability=card.stability,
         difficulty=card.difficulty,
@@ -120,12 +124,12 @@ def retrievability(kind: str, memory: Memory | None, at: datetime, config: Sched
 def record_review(
     store: Store,
     card_id: str,
-    rating: int,
+    rating: Rating,
     at: datetime,
     *,
-    mode: str = "review",
+    mode: ReviewMode = ReviewMode.REVIEW,
     reschedule: bool = True,
-    suggested: int | None = None,
+    suggested: Rating | None = None,
     score: float | None = None,
     answer: str | None = None,
     seconds: float | None = None,
@@ -154,13 +158,14 @@ def record_review(
     return saved, new_memory if reschedule else memory
 
 
-def interview_deadline(settings: dict[str, Any]) -> tuple[datetime, float] | None:
+def interview_deadline(settings: Mapping[str, Any]) -> tuple[datetime, float] | None:
     """The interview instant (the start of its UTC day) and the recall to keep on it,
     when `tpmdrill interview set` has set a date."""
-    day = settings.get("interview_date")
+    values = effective(settings)
+    day = values["interview_date"]
     if not day:
         return None
-    return datetime.combine(date.fromisoformat(day), time.min, UTC), float(settings.get("interview_retention", 0.95))
+    return datetime.combine(date.fromisoformat(day), time.min, UTC), float(values["interview_retention"])
 
 
 def interview_cap(

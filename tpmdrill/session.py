@@ -18,6 +18,7 @@ from tpmdrill.decks import Card
 from tpmdrill.scheduler import SchedulerConfig, retrievability
 from tpmdrill.settings import effective
 from tpmdrill.store import Memory, Store
+from tpmdrill.store.rows import NewCard
 
 WEAK_LIMIT = 10  # cards a cram session takes when no time budget is given
 RECENT_REVIEWS = 3  # how far back "recent trouble" looks, per card
@@ -73,14 +74,12 @@ def skill_priority(card: Card, ratings: Mapping[str, int | None] | None) -> int:
     return min(low, default=5)
 
 
-def order_new(
-    cards: Iterable[tuple[Card, int]], ratings: Mapping[str, int | None] | None
-) -> list[Card]:
+def order_new(cards: Iterable[NewCard], ratings: Mapping[str, int | None] | None) -> list[Card]:
     """Gap skills first (lowest rating first); then deck position, so decks interleave."""
     ranked = sorted(
-        cards, key=lambda cp: (skill_priority(cp[0], ratings), cp[1], cp[0].deck, cp[0].id)
+        cards, key=lambda new: (skill_priority(new.card, ratings), new.position, new.card.deck, new.card.id)
     )
-    return [card for card, _ in ranked]
+    return [new.card for new in ranked]
 
 
 def fit_budget(items: Sequence[QueueItem], minutes: int | None) -> list[QueueItem]:
@@ -120,8 +119,8 @@ def plan_session(
     """Due cards, then new ones up to `new_limit` (default: what is left of today's)."""
     config = SchedulerConfig.from_settings(store.settings())
     due = order_due(
-        QueueItem(card, "due", memory, retrievability(card.kind, memory, now, config))
-        for card, memory in store.due_cards(now, **filters.__dict__)
+        QueueItem(due.card, "due", due.memory, retrievability(due.card.kind, due.memory, now, config))
+        for due in store.due_cards(now, **filters.__dict__)
     )
     new_cards = store.new_cards(**filters.__dict__)
     left = new_left_today(store, now)
@@ -149,10 +148,9 @@ def plan_cram(
     rows = store.recent_trouble(recent=RECENT_REVIEWS, **filters.__dict__)
     scored = []
     for row in rows:
-        memory: Memory | None = row["memory"]
-        score = trouble(row["missed"], row["judged"], row["failed"], memory.lapses if memory else 0)
+        memory, card = row.memory, row.card
+        score = trouble(row.missed, row.judged, row.failed, memory.lapses if memory else 0)
         if score > 0:
-            card: Card = row["card"]
             recall = retrievability(card.kind, memory, now, config) if memory else None
             scored.append((-score, card.full_id, QueueItem(card, "weak", memory, recall)))
     ranked = [item for *_, item in sorted(scored, key=lambda s: (s[0], s[1]))]
@@ -173,19 +171,19 @@ def due_overview(store: Store, now: datetime, *, days: int, limit: int | None) -
     from tpmdrill.clock import from_text
     from tpmdrill.scheduler import STATE_NAMES
 
-    rows, total = store.due_now(now, limit=limit)
+    due = store.due_now(now, limit=limit)
     today = day_start(now)
     dates = [(today + timedelta(days=offset)).date().isoformat() for offset in range(days)]
     counts = store.due_per_day(now, today + timedelta(days=days))
     return {
         "now": now.isoformat(),
-        "total_due": total,
+        "total_due": due.total,
         "new_available": store.new_card_count(),
         "due": [
             {"card": r["card"], "deck": r["deck"], "category": r["category"], "kind": r["kind"],
              "minutes": r["minutes"], "due": from_text(r["due"]).isoformat(), "state": STATE_NAMES[r["state"]],
              "prompt": r["prompt"]}
-            for r in rows
+            for r in due.cards
         ],
         "upcoming": [{"date": date, "count": counts.get(date, 0)} for date in dates],
     }

@@ -1,9 +1,16 @@
-"""The user's settings: names, defaults and how a typed value is read."""
+"""Every setting, registered once: its name, default, type and validation.
+
+Everything that reads a setting goes through `effective` (or `value_of`), so the
+default written here is the one the scheduler, the interview deadline, the drill
+queue and `optimize` use, and the one `config get` shows. Internal settings are set
+by tpmdrill itself (`optimize --apply`, `interview set`) and refused by `config set`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from tpmdrill.errors import BadValue
@@ -32,37 +39,65 @@ def _count(text: str) -> int:
     return value
 
 
+def _day(text: str) -> str:
+    try:
+        return date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise ValueError("must be a date like 2026-12-07") from None
+
+
+def _parameters(text: str) -> list[float]:
+    values = [float(part) for part in text.replace(",", " ").split()]
+    if not values:
+        raise ValueError("must be FSRS parameters, numbers separated by spaces")
+    return values
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
     default: Any
-    parse: Callable[[str], Any]
+    type: type
+    parse: Callable[[str], Any]  # text -> value; raises ValueError saying what it "must" be
     help: str
+    set_by: str | None = None  # the command that sets an internal setting; `config set` refuses those
+
+    @property
+    def internal(self) -> bool:
+        return self.set_by is not None
 
 
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
-        Setting("desired_retention", 0.9, _retention,
+        Setting("desired_retention", 0.9, float, _retention,
                 "probability of recall the scheduler aims for at each review"),
-        Setting("fuzz", True, _boolean,
+        Setting("fuzz", True, bool, _boolean,
                 "spread review dates by a day or so, so cards learnt together drift apart"),
-        Setting("new_per_day", 5, _count, "new cards a drill introduces per day"),
-        Setting("interview_retention", 0.95, _retention,
+        Setting("new_per_day", 5, int, _count, "new cards a drill introduces per day"),
+        Setting("interview_retention", 0.95, float, _retention,
                 "recall to keep every studied card at on the interview day"),
+        Setting("interview_date", None, str, _day, "the interview day (UTC)",
+                set_by="tpmdrill interview set"),
+        Setting("fsrs_parameters", None, list, _parameters, "FSRS parameters fitted to your reviews",
+                set_by="tpmdrill optimize"),
     )
 }
+PUBLIC_SETTINGS = {key: s for key, s in SETTINGS.items() if not s.internal}
 
 
 def known_setting(key: str) -> Setting:
     setting = SETTINGS.get(key)
     if setting is None:
-        raise BadValue(f"unknown setting {key!r}; settings: {', '.join(SETTINGS)}")
+        raise BadValue(f"unknown setting {key!r}; settings: {', '.join(PUBLIC_SETTINGS)}")
     return setting
 
 
 def parse_setting(key: str, text: str) -> Any:
+    """The value `config set KEY TEXT` stores; internal settings are refused."""
     setting = known_setting(key)
+    if setting.internal:
+        raise BadValue(f"{key} is set by '{setting.set_by}', not by 'tpmdrill config set'")
     try:
         return setting.parse(text)
     except ValueError as ex:
@@ -70,6 +105,13 @@ def parse_setting(key: str, text: str) -> Any:
         raise BadValue(f"{key}: {detail}") from None
 
 
-def effective(stored: dict[str, Any]) -> dict[str, Any]:
-    """Every known setting, the user's value where set, the default elsewhere."""
-    return {key: stored.get(key, s.default) for key, s in SETTINGS.items()}
+def effective(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Every registered setting: the user's value where set, the default elsewhere."""
+    return {key: value_of(stored, key) for key in SETTINGS}
+
+
+def value_of(stored: Mapping[str, Any], key: str) -> Any:
+    """One setting's value: the stored one where set (a stored 0 or false counts), else the default."""
+    setting = known_setting(key)
+    value = stored.get(key)
+    return setting.default if value is None else value

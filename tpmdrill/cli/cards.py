@@ -8,6 +8,7 @@ import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store
 from tpmdrill.decks import CATEGORIES, KINDS
+from tpmdrill.enums import CardKind
 
 if TYPE_CHECKING:
     from tpmdrill.decks import Card
@@ -82,7 +83,7 @@ def card(card_id: str, json_: bool) -> None:
         "lapses": memory.lapses if memory else 0,
         "reviews": store.history(card_id),
     }
-    if found.kind == "sql":
+    if found.kind == CardKind.SQL:
         view["solution"] = found.solution
         view["ordered"] = found.ordered
     if json_:

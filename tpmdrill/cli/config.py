@@ -23,11 +23,12 @@ def get(key: str | None, json_: bool) -> None:
     Example:
       tpmdrill config get desired_retention
     """
-    from tpmdrill.settings import SETTINGS, effective, known_setting
+    from tpmdrill.settings import PUBLIC_SETTINGS, effective, known_setting
 
     if key is not None:
         known_setting(key)
-    values = effective(open_store(load_bundled=False).settings())
+    every = effective(open_store(load_bundled=False).settings())
+    values = every if key is not None else {name: every[name] for name in PUBLIC_SETTINGS}
     if key is not None:
         if json_:
             echo_json(values[key])
@@ -38,7 +39,7 @@ def get(key: str | None, json_: bool) -> None:
         echo_json(values)
         return
     for name, value in values.items():
-        click.echo(f"{name} = {echo_value(value)}    # {SETTINGS[name].help}")
+        click.echo(f"{name} = {echo_value(value)}    # {PUBLIC_SETTINGS[name].help}")
 
 
 @config.command(name="set", context_settings=CONTEXT_SETTINGS)

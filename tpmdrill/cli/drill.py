@@ -18,6 +18,7 @@ import click
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, now, open_store
 from tpmdrill.cli.display import Screen, show_model_answer, show_verdict
 from tpmdrill.decks import CATEGORIES, KINDS
+from tpmdrill.enums import CardKind
 
 if TYPE_CHECKING:
 
@@ -221,7 +222,7 @@ def _drill_card(store: Store, screen: Screen, item: QueueItem, plan: Plan,
 
     card = item.card
     start = monotonic()
-    answer = _read_answer(screen, card.kind == "sql")
+    answer = _read_answer(screen, card.kind == CardKind.SQL)
     if answer in (QUIT, SKIP) or answer is None:
         return QUIT if answer is None else answer
     _show_elapsed(screen, monotonic() - start, card.minutes)

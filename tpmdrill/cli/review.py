@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store, read_text_file
+from tpmdrill.enums import CardKind
 from tpmdrill.scheduler import RATINGS
 
 if TYPE_CHECKING:
     from tpmdrill.decks import Card
+    from tpmdrill.enums import Rating
     from tpmdrill.store import PointVerdictRow
 
 
@@ -31,6 +33,7 @@ def review(card_id: str, rating: str, answer_file: str | None, at_text: str | No
       tpmdrill review data/ab-test-design --rating hard --answer-file answer.md
     """
     from tpmdrill.clock import parse_instant
+    from tpmdrill.enums import ReviewMode
     from tpmdrill.scheduler import interval_text, rating_value, record_review, state_name
 
     at = parse_instant(at_text, "--at") if at_text else now()
@@ -39,7 +42,7 @@ def review(card_id: str, rating: str, answer_file: str | None, at_text: str | No
     card = store.card(card_id)
     graded = _grade(card, answer)
     saved, memory = record_review(
-        store, card_id, rating_value(rating), at, mode="review", answer=answer,
+        store, card_id, rating_value(rating), at, mode=ReviewMode.REVIEW, answer=answer,
         suggested=graded[0], score=graded[1], verdicts=graded[2],
     )
     assert memory is not None
@@ -55,9 +58,9 @@ def review(card_id: str, rating: str, answer_file: str | None, at_text: str | No
                f"({memory.due.isoformat(timespec='minutes')}).")
 
 
-def _grade(card: Card, answer: str | None) -> tuple[int | None, float | None, tuple[PointVerdictRow, ...]]:
+def _grade(card: Card, answer: str | None) -> tuple[Rating | None, float | None, tuple[PointVerdictRow, ...]]:
     """The automatic verdicts for an answer given with a review; none without one."""
-    if answer is None or (not card.rubric and card.kind != "sql"):
+    if answer is None or (not card.rubric and card.kind != CardKind.SQL):
         return None, None, ()
     from tpmdrill.judging import judge
     from tpmdrill.scheduler import rating_value

@@ -1,0 +1,201 @@
+"""Aggregates for `weak`, `report`, `mock`, `gaps` and the interview date (`analytics`,
+`mock`, `assess`, `interview`).
+
+In SQL, `rating = 1` is Rating.AGAIN and `state_before = 2` is MemoryState.REVIEW.
+Each method is one query that SQLite groups, so Python only shapes a few result rows.
+Recency weights are 0.5 ** (age in days / half_life); retrievability follows FSRS's
+forgetting curve R = (1 + factor * whole_days / stability) ** decay.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tpmdrill.clock import to_text
+from tpmdrill.store.queue import QueueStore
+from tpmdrill.store.rows import (
+    AssessmentSum,
+    CardMinutes,
+    DayDue,
+    DayReviews,
+    DeckMemory,
+    SkillCard,
+    WeightedMisses,
+    card_from_row,
+    memory_from_row,
+)
+
+# FSRS counts whole days since the last review; the small epsilon keeps an exact
+# multiple of a day from flooring one day short through floating-point rounding.
+_RECALL_SQL = (
+    "pow(1 + :factor * max(0, CAST(:at - julianday(m.last_review) + 1e-8 AS INTEGER))"
+    " / m.stability, :decay)"
+)
+
+# Reviews in [since, now] with their recency weight `w`, read from the covering index;
+# callers drop retired cards after grouping, when there are few rows left to check.
+_RECENT_SQL = (
+    "SELECT x.id, x.card, x.rating, pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w"
+    " FROM reviews x WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
+)
+_ACTIVE_CARD_SQL = "(SELECT retired FROM cards WHERE id = r.card) = 0"
+
+# Driven from the active cards, so reviews arrive grouped by card; cards are summed
+# once, then rolled up into tags and categories.
+_REVIEW_MISSES_SQL = (
+    "WITH per_card AS MATERIALIZED (SELECT c.id AS card, count(*) AS n, sum(r.w) AS w,"
+    " sum(r.w * (r.rating = 1)) AS missed FROM cards c JOIN (SELECT x.card, x.rating,"
+    "  pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w FROM reviews x"
+    "  WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text) r ON r.card = c.id"
+    " WHERE c.retired = 0 GROUP BY c.id)"
+    " SELECT 'card' AS grp, card AS key, n, w, missed FROM per_card"
+    " UNION ALL SELECT 'tag', t.value, sum(p.n), sum(p.w), sum(p.missed)"
+    "  FROM per_card p JOIN cards c ON c.id = p.card, json_each(c.tags) t"
+    "  GROUP BY t.value HAVING sum(p.n) >= :min"
+    " UNION ALL SELECT 'category', d.category, sum(p.n), sum(p.w), sum(p.missed)"
+    "  FROM per_card p JOIN cards c ON c.id = p.card JOIN decks d ON d.id = c.deck"
+    "  GROUP BY d.category HAVING sum(p.n) >= :min"
+)
+
+
+class AggregateStore(QueueStore):
+    """Grouped reads over reviews, memory states and assessments."""
+
+    def _read_fast(self) -> None:
+        """Give SQLite `pow` when it was built without its math functions. (Memory-mapped
+        reads would halve the verdict look-ups but count the mapped file as resident
+        memory, so they are not used.)"""
+        try:
+            self.conn.execute("SELECT pow(2, 3)").fetchone()
+        except sqlite3.OperationalError:
+            self.conn.create_function("pow", 2, _pow, deterministic=True)
+
+    def reviews_by_day(self, start: datetime, end: datetime) -> list[DayReviews]:
+        """Reviews per UTC day in [start, end), with those of graduated cards and how many passed.
+
+        True retention counts only reviews of cards in review state (2), as Anki does:
+        learning steps say little about long-term memory.
+        """
+        return [DayReviews(r[0], int(r[1]), int(r[2]), int(r[3])) for r in self.conn.execute(
+            "SELECT substr(reviewed_at, 1, 10) AS day, count(*), total(state_before = 2),"
+            " total(state_before = 2 AND rating > 1) FROM reviews"
+            " WHERE reviewed_at >= ? AND reviewed_at < ? GROUP BY day ORDER BY day",
+            [to_text(start), to_text(end)],
+        )]
+
+    def forecast_per_day(self, now: datetime, days: int) -> list[DayDue]:
+        """Cards due today and on the next days; overdue cards count today."""
+        today = now.astimezone(UTC).date()
+        end = datetime.combine(today + timedelta(days=days), datetime.min.time(), UTC)
+        return [DayDue(r[0], int(r[1])) for r in self.conn.execute(
+            "SELECT max(substr(m.due, 1, 10), ?) AS day, count(*) FROM memory m"
+            " JOIN cards c ON c.id = m.card WHERE c.retired = 0 AND m.due < ?"
+            " GROUP BY day ORDER BY day",
+            [today.isoformat(), to_text(end)],
+        )]
+
+    def memory_by_deck(self, at: datetime, curve: tuple[float, float], mastered_days: float) -> list[DeckMemory]:
+        """Per deck: active cards, studied ones, their summed recall at `at`, and those
+        with stability above `mastered_days`."""
+        self._read_fast()
+        decay, factor = curve
+        return [DeckMemory(r[0], r[1], r[2], int(r[3]), int(r[4]), float(r[5] or 0.0), int(r[6] or 0))
+                for r in self.conn.execute(
+            "SELECT d.id, d.title, d.category, count(*), count(m.last_review),"  # noqa: S608
+            f" sum({_RECALL_SQL}), sum(m.stability > :mastered)"
+            " FROM cards c JOIN decks d ON d.id = c.deck LEFT JOIN memory m ON m.card = c.id"
+            " WHERE c.retired = 0 GROUP BY d.id ORDER BY d.category, d.id",
+            {"at": _julian(at), "decay": decay, "factor": factor, "mastered": mastered_days},
+        )]
+
+    def card_minutes(self) -> list[CardMinutes]:
+        """Every active card's category and minutes, by id: what a mock set chooses
+        from, without reading rubrics and answers."""
+        return [CardMinutes(r[0], r[1], int(r[2])) for r in self.conn.execute(
+            "SELECT c.id, d.category, c.minutes FROM cards c JOIN decks d ON d.id = c.deck"
+            " WHERE c.retired = 0 ORDER BY c.id"
+        )]
+
+    def recall_by_card(self, at: datetime, curve: tuple[float, float]) -> dict[str, float]:
+        """Predicted recall at `at` of every studied active card."""
+        self._read_fast()
+        decay, factor = curve
+        return {r[0]: float(r[1]) for r in self.conn.execute(
+            f"SELECT m.card, {_RECALL_SQL} FROM memory m JOIN cards c ON c.id = m.card"  # noqa: S608
+            " WHERE c.retired = 0 AND m.last_review IS NOT NULL",
+            {"at": _julian(at), "decay": decay, "factor": factor},
+        )}
+
+    def weighted_point_misses(
+        self, since: datetime, now: datetime, half_life: float, min_evidence: int, limit: int
+    ) -> list[WeightedMisses]:
+        """Rubric points of active cards (group 'point', key = card), highest
+        recency-weighted miss rate first."""
+        self._read_fast()
+        return [WeightedMisses("point", r[0], int(r[2]), float(r[3]), float(r[4]), point=r[1])
+                for r in self.conn.execute(
+            f"SELECT r.card, v.point, count(*), sum(r.w), sum(r.w * (v.hit = 0)) FROM ({_RECENT_SQL}) r"  # noqa: S608
+            " JOIN verdicts v ON v.review = r.id GROUP BY r.card, v.point"
+            f" HAVING count(*) >= :min AND {_ACTIVE_CARD_SQL}"
+            " ORDER BY sum(r.w * (v.hit = 0)) / sum(r.w) DESC, count(*) DESC, r.card, v.point LIMIT :limit",
+            _recent_params(since, now, half_life) | {"min": min_evidence, "limit": limit},
+        )]
+
+    def weighted_review_misses(
+        self, since: datetime, now: datetime, half_life: float, min_evidence: int
+    ) -> list[WeightedMisses]:
+        """Reviews and the weight of Again ratings for every reviewed active card (group
+        'card'), and for tags and categories with at least `min_evidence` reviews."""
+        self._read_fast()
+        return [WeightedMisses(r[0], r[1], int(r[2]), float(r[3]), float(r[4])) for r in self.conn.execute(
+            _REVIEW_MISSES_SQL, _recent_params(since, now, half_life) | {"min": min_evidence},
+        )]
+
+    def assessment_totals(self) -> list[AssessmentSum]:
+        """Per assessment, oldest first: the total of its ratings, skills rated and skipped."""
+        return [AssessmentSum(r[0], int(r[1] or 0), int(r[2]), int(r[3])) for r in self.conn.execute(
+            "SELECT a.taken_at, sum(x.rating), count(x.rating), count(x.skill) - count(x.rating)"
+            " FROM assessments a LEFT JOIN assessment_ratings x ON x.assessment = a.id"
+            " GROUP BY a.id ORDER BY a.taken_at, a.id"
+        )]
+
+    def skill_cards(self, skills: Sequence[str]) -> list[SkillCard]:
+        """Every active card training one of `skills`, with its memory and last rating."""
+        rows = self.cards_with_memory(
+            "JOIN json_each(c.skills) s LEFT JOIN memory m ON m.card = c.id",
+            [f"s.value IN ({', '.join('?' for _ in skills)})"], list(skills),
+            "s.value, d.category, c.deck, c.position",
+            extra=", s.value AS skill, (SELECT r.rating FROM reviews r WHERE r.card = c.id"
+            " ORDER BY r.reviewed_at DESC, r.rowid DESC LIMIT 1) AS last_rating",
+        )
+        return [SkillCard(str(r["skill"]), card_from_row(r), memory_from_row(r), r["last_rating"]) for r in rows]
+
+    def bring_forward(self, interview: datetime, cap: datetime, curve: tuple[float, float], target: float) -> int:
+        """Make studied active cards whose recall on `interview` would fall below `target`
+        due no later than `cap`; return how many moved."""
+        self._read_fast()
+        decay, factor = curve
+        with self.writing():
+            return self.conn.execute(
+                f"UPDATE memory AS m SET due = :cap WHERE m.due > :cap AND m.last_review < :day"  # noqa: S608
+                f" AND {_RECALL_SQL} < :target"
+                " AND m.card IN (SELECT id FROM cards WHERE retired = 0)",
+                {"cap": to_text(cap), "day": to_text(interview), "at": _julian(interview),
+                 "decay": decay, "factor": factor, "target": target},
+            ).rowcount
+
+
+def _recent_params(since: datetime, now: datetime, half_life: float) -> dict[str, Any]:
+    return {"since": to_text(since), "now_text": to_text(now), "now": _julian(now), "half": half_life}
+
+
+def _julian(moment: datetime) -> float:
+    """The Julian day number SQLite's julianday() gives for `moment`."""
+    return moment.timestamp() / 86400 + 2440587.5
+
+
+def _pow(base: float, exponent: float) -> float:
+    return float(base**exponent)

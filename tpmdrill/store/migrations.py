@@ -1,0 +1,129 @@
+"""The schema's history: numbered `sqlite_utils.Migrations`, in the order they apply.
+
+A migration that has shipped is never edited, renamed or reordered: its name is
+recorded in each database once applied. A new one takes the next free number.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    # sqlite-utils imports numpy (and pandas) when they are installed, a third of the
+    # time of `tpmdrill due`; it is imported only to migrate or to load a deck.
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+
+def m001_initial_schema(db: Database) -> None:
+    db.table("decks").create(
+        {"id": str, "title": str, "category": str, "description": str,
+         "source": str, "digest": str, "loaded_at": str},
+        pk="id",
+    )
+    db.table("cards").create(
+        {"id": str, "deck": str, "key": str, "position": int, "kind": str, "prompt": str,
+         "minutes": int, "tags": str, "skills": str, "answer": str, "rubric": str,
+         "fixture": str, "solution": str, "ordered": int, "retired": int},
+        pk="id",
+        foreign_keys=[("deck", "decks", "id")],
+        not_null={"deck", "key", "kind", "prompt", "minutes", "answer", "retired"},
+        defaults={"retired": 0, "ordered": 0, "tags": "[]", "skills": "[]", "rubric": "[]"},
+    )
+    db.table("cards").create_index(["deck", "position"])
+    # One row per card that has been reviewed; a card without a row is new.
+    db.table("memory").create(
+        {"card": str, "state": int, "step": int, "stability": float, "difficulty": float,
+         "due": str, "last_review": str, "reps": int, "lapses": int},
+        pk="card",
+        foreign_keys=[("card", "cards", "id")],
+        not_null={"state", "due", "reps", "lapses"},
+    )
+    db.table("memory").create_index(["due"])
+    # Append-only: a review is never updated or deleted.
+    db.table("reviews").create(
+        {"id": str, "card": str, "reviewed_at": str, "rating": int, "suggested": int,
+         "score": float, "answer": str, "seconds": float, "mode": str, "rescheduled": int,
+         "state_before": int, "due_after": str, "stability_after": float,
+         "difficulty_after": float},
+        pk="id",
+        foreign_keys=[("card", "cards", "id")],
+        not_null={"card", "reviewed_at", "rating", "mode", "rescheduled"},
+    )
+    db.table("reviews").create_index(["card", "reviewed_at"])
+    db.table("reviews").create_index(["reviewed_at"])
+    db.table("verdicts").create(
+        {"review": str, "point": str, "auto_hit": int, "hit": int, "matched": str},
+        pk=("review", "point"),
+        foreign_keys=[("review", "reviews", "id")],
+        not_null={"hit"},
+    )
+    db.table("settings").create({"key": str, "value": str}, pk="key", not_null={"value"})
+    db.table("assessments").create({"id": int, "taken_at": str}, pk="id", not_null={"taken_at"})
+    db.table("assessment_ratings").create(
+        {"assessment": int, "skill": str, "rating": int},
+        pk=("assessment", "skill"),
+        foreign_keys=[("assessment", "assessments", "id")],
+    )
+
+
+def m002_covering_indexes_for_the_queue(db: Database) -> None:
+    # `due` counts and lists due cards and checks each is active; with these the
+    # work is index-only and proportional to the cards due, never to history.
+    db.table("memory").create_index(["due", "card"], index_name="memory_due_card")
+    db.table("cards").create_index(["id", "retired"], index_name="cards_id_retired")
+    db.table("cards").create_index(["retired", "id"], index_name="cards_retired_id")
+
+
+def m003_covering_index_for_reports(db: Database) -> None:
+    # Reports, `weak` and mocks read every review in a time window for its day, state,
+    # rating, card and id (to reach its verdicts); covered by one index, they never
+    # touch the review rows, which carry whole answers.
+    db.table("reviews").create_index(
+        ["reviewed_at", "state_before", "rating", "card", "id"], index_name="reviews_report_covering"
+    )
+
+
+# In the order they apply. A name is recorded once applied: never rename, reorder or
+# edit a migration that has shipped.
+MIGRATIONS = (m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports)
+MIGRATION_SET = "tpmdrill"
+
+
+@lru_cache(maxsize=1)
+def migration_set() -> Migrations:
+    """The sqlite-utils migration set, built on first use."""
+    from sqlite_utils.migrations import Migrations
+
+    registry = Migrations(MIGRATION_SET)
+    for migration in MIGRATIONS:
+        registry()(migration)
+    return registry
+
+
+def migrations_pending(conn: sqlite3.Connection) -> bool:
+    """Whether a migration is missing, read without sqlite-utils (see `migration_set`)."""
+    try:
+        applied = {row[0] for row in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+        )}
+    except sqlite3.OperationalError:  # no such table: a new database
+        return True
+    return any(migration.__name__ not in applied for migration in MIGRATIONS)
+
+
+# The migration set's own calls, so `from tpmdrill.store import migrations` reads as one.
+
+
+def apply(db: Database, *, stop_before: str | None = None) -> None:
+    migration_set().apply(db, stop_before=stop_before)
+
+
+def pending(db: Database) -> list[Migrations._Migration]:
+    return migration_set().pending(db)
+
+
+def applied(db: Database) -> list[Migrations._AppliedMigration]:
+    return migration_set().applied(db)

@@ -1,0 +1,243 @@
+"""What the store hands back: small frozen records, never positional tuples.
+
+Every row the store reads becomes one of these, through the converters here (one per
+kind of row), so a column's meaning is written down once.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple, Protocol
+
+from tpmdrill.clock import from_text
+from tpmdrill.decks import Card, RubricPoint
+from tpmdrill.enums import CardKind, MemoryState, Rating, ReviewMode
+
+
+@dataclass(frozen=True)
+class Memory:
+    """A card's FSRS memory state, as stored."""
+
+    state: MemoryState
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int
+    lapses: int
+
+
+@dataclass(frozen=True)
+class PointVerdictRow:
+    point: str
+    auto_hit: bool | None  # None when the review was recorded without grading
+    hit: bool
+    matched: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Review:
+    """One review as it is recorded; `id` is a UUID so merged histories never collide."""
+
+    card: str
+    reviewed_at: datetime
+    rating: Rating
+    mode: ReviewMode
+    rescheduled: bool = True
+    suggested: Rating | None = None
+    score: float | None = None
+    answer: str | None = None
+    seconds: float | None = None
+    verdicts: tuple[PointVerdictRow, ...] = ()
+    id: str = ""
+
+    def with_id(self) -> Review:
+        if self.id:
+            return self
+        return Review(**{**self.__dict__, "id": uuid.uuid4().hex})
+
+
+@dataclass(frozen=True)
+class DeckSync:
+    deck: str
+    added: int
+    updated: int
+    retired: int
+    unchanged: int
+
+
+# ---- the queue -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueCard:
+    card: Card
+    memory: Memory
+
+
+@dataclass(frozen=True)
+class NewCard:
+    card: Card
+    position: int  # in its deck
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """A reviewed card's trouble over its last few reviews."""
+
+    card: Card
+    memory: Memory | None
+    missed: int  # rubric points missed
+    judged: int  # rubric points judged
+    failed: int  # Again ratings
+
+
+class DueNow(NamedTuple):
+    """The cards due now (at most the limit asked for) and how many are due in all."""
+
+    cards: list[dict[str, Any]]
+    total: int
+
+
+@dataclass(frozen=True)
+class LastSeen:
+    at: datetime
+    rating: int
+
+
+@dataclass(frozen=True)
+class MissedPoint:
+    card: str
+    point: str
+    misses: int
+
+
+# ---- aggregates ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayReviews:
+    """One UTC day's reviews; `graduated` counts reviews of cards in review state."""
+
+    day: str
+    reviews: int
+    graduated: int
+    passed: int  # of the graduated ones
+
+
+@dataclass(frozen=True)
+class DayDue:
+    day: str
+    due: int
+
+
+@dataclass(frozen=True)
+class DeckMemory:
+    deck: str
+    title: str
+    category: str
+    cards: int  # active
+    studied: int
+    recall_sum: float
+    mastered: int  # cards with stability above the mastered threshold
+
+
+@dataclass(frozen=True)
+class CardMinutes:
+    card: str
+    category: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class WeightedMisses:
+    """Recency-weighted misses of one group: `key` is a card, tag, category or (with
+    `point`) a rubric point; `count` is the evidence (verdicts or reviews)."""
+
+    group: str
+    key: str
+    count: int
+    weight: float
+    missed: float
+    point: str = ""
+
+
+@dataclass(frozen=True)
+class AssessmentSum:
+    taken_at: str
+    total: int
+    rated: int
+    skipped: int
+
+
+class Assessment(NamedTuple):
+    id: int
+    taken_at: datetime
+    ratings: dict[str, int | None]  # None = skipped
+
+
+@dataclass(frozen=True)
+class SkillCard:
+    skill: str
+    card: Card
+    memory: Memory | None
+    last_rating: int | None
+
+
+# ---- whole tables ----------------------------------------------------------------
+
+
+class TimedRating(NamedTuple):
+    at: str  # stored time text
+    rating: int
+
+
+@dataclass(frozen=True)
+class CardHistory:
+    """A card's scheduled reviews, oldest first."""
+
+    card: str
+    kind: str
+    reviews: list[TimedRating]
+
+
+# ---- converters ------------------------------------------------------------------
+
+
+class RowLike(Protocol):
+    """A row read by column name: a `sqlite3.Row`, or a dict from `table_rows`."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+CARD_COLUMNS = (
+    "c.deck, c.key, c.kind, c.prompt, c.minutes, c.tags, c.skills, c.answer, c.rubric,"
+    " c.fixture, c.solution, c.ordered"
+)
+MEMORY_COLUMNS = "m.state, m.step, m.stability, m.difficulty, m.due, m.last_review, m.reps, m.lapses"
+
+
+def card_from_row(row: RowLike) -> Card:
+    """A Card from a row holding the `CARD_COLUMNS`."""
+    rubric = tuple(RubricPoint.from_json(p) for p in json.loads(row["rubric"]))
+    return Card(
+        deck=row["deck"], id=row["key"], kind=CardKind(row["kind"]), prompt=row["prompt"], minutes=row["minutes"],
+        tags=tuple(json.loads(row["tags"])), skills=tuple(json.loads(row["skills"])), answer=row["answer"],
+        rubric=rubric, fixture=row["fixture"], solution=row["solution"], ordered=bool(row["ordered"]),
+    )
+
+
+def memory_from_row(row: RowLike | None) -> Memory | None:
+    """A Memory from a row holding the memory table's columns; None for a new card
+    (no row, or a LEFT JOIN that found none)."""
+    if row is None or row["state"] is None:
+        return None
+    return Memory(
+        state=MemoryState(row["state"]), step=row["step"], stability=row["stability"], difficulty=row["difficulty"],
+        due=from_text(row["due"]), reps=row["reps"], lapses=row["lapses"],
+        last_review=from_text(row["last_review"]) if row["last_review"] is not None else None,
+    )
