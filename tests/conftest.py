@@ -38,7 +38,8 @@ def run() -> Invoke:
 
     def invoke(*args: str, **kwargs: object) -> Result:
         runner = CliRunner()
-        return runner.invoke(cli, list(args), prog_name="tpmdrill", **kwargs)  # type: ignore[arg-type]
+        options: dict[str, object] = {"catch_exceptions": False, **kwargs}
+        return runner.invoke(cli, list(args), prog_name="tpmdrill", **options)  # type: ignore[arg-type]
 
     return invoke
 

@@ -14,7 +14,7 @@ from tpmdrill.assess import (
     gap_skills,
     parse_ratings,
     record_assessment,
-    summarize,
+    summarize_ratings,
 )
 from tpmdrill.decks import Card, Deck
 from tpmdrill.errors import BadValue
@@ -46,7 +46,7 @@ def ratings_with_total(total: int) -> dict[str, int | None]:
      (80, "already a technical PM"), (140, "already a technical PM")],
 )
 def test_band_boundaries(total: int, band: str) -> None:
-    summary = summarize(ratings_with_total(total))
+    summary = summarize_ratings(ratings_with_total(total))
     assert summary.total == total
     assert summary.band.name == band
     assert band_for(total).name == band
@@ -61,7 +61,7 @@ def test_skipped_skills_count_zero_and_subtotals_add_up() -> None:
     ratings: dict[str, int | None] = dict.fromkeys(SKILLS, 3)
     ratings["sql"] = None
     ratings["caching"] = None
-    summary = summarize(ratings)
+    summary = summarize_ratings(ratings)
     assert summary.rated == 26
     assert summary.total == 78
     assert summary.subtotals["Data & Analytics"] == 18
@@ -72,7 +72,7 @@ def test_skipped_skills_count_zero_and_subtotals_add_up() -> None:
 
 @given(st.lists(st.one_of(st.none(), st.integers(1, 5)), min_size=28, max_size=28))
 def test_total_is_sum_of_subtotals_and_within_bounds(values: list[int | None]) -> None:
-    summary = summarize(dict(zip(ORDER, values, strict=True)))
+    summary = summarize_ratings(dict(zip(ORDER, values, strict=True)))
     assert summary.total == sum(summary.subtotals.values()) == sum(v or 0 for v in values)
     assert summary.band.low <= summary.total <= summary.band.high
     assert set(summary.subtotals) == set(DIMENSIONS)

@@ -28,6 +28,8 @@ def bundled_store() -> Store:
 
 
 STORE = bundled_store()  # read-only for every test in this module
+# The categories that have cards: issue 14 adds three categories whose decks come on their own branches.
+STOCKED = [c for c in CATEGORIES if c in {row["category"] for row in STORE.decks() if row["cards"]}]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -50,7 +52,7 @@ def test_different_seeds_give_different_sets() -> None:
 
 def test_even_focus_covers_every_category_given_time() -> None:
     mock = choose(STORE, NOW, minutes=90, seed=1, focus="even")
-    assert [s.category for s in mock.sections] == list(CATEGORIES)
+    assert [s.category for s in mock.sections] == STOCKED
 
 
 @pytest.mark.parametrize("focus", ["weak", "even"])
@@ -58,7 +60,7 @@ def test_no_category_is_crowded_out_of_a_45_minute_mock(focus: str) -> None:
     """A long first question in one category must not eat the time of the ones after it."""
     for seed in range(20):
         mock = choose(STORE, NOW, minutes=45, seed=seed, focus=focus)
-        assert [s.category for s in mock.sections] == list(CATEGORIES), seed
+        assert [s.category for s in mock.sections] == STOCKED, seed
 
 
 def test_weak_focus_draws_failed_cards_far_more_often() -> None:

@@ -13,6 +13,7 @@ from tpmdrill.session import (
     QueueItem,
     day_start,
     due_tomorrow,
+    extra_new_cards,
     fit_budget,
     order_new,
     plan_cram,
@@ -150,3 +151,13 @@ def test_due_tomorrow_counts_the_next_utc_day() -> None:
     assert memory is not None
     assert due_tomorrow(store, memory.due - timedelta(days=1)) == 1
     assert due_tomorrow(store, memory.due) == 0
+
+
+def test_extra_new_cards_offer_one_more_days_worth_at_most_what_is_left() -> None:
+    store = store_with(("d", "api-design", tuple(card(f"c{n}") for n in range(7))))
+    plan = plan_session(store, T0)
+    assert (plan.new_available, extra_new_cards(store, plan)) == (7, 5)
+    store.put_setting("new_per_day", 1)
+    assert extra_new_cards(store, plan) == 1
+    store.put_setting("new_per_day", 20)
+    assert extra_new_cards(store, plan) == 7

@@ -20,9 +20,10 @@ NOW = datetime(2026, 11, 25, 8, tzinfo=UTC)
 
 
 def test_every_consumer_defaults_to_the_registry() -> None:
-    store = Store.memory()
+    store = Store.in_memory()
     defaults = {key: setting.default for key, setting in SETTINGS.items()}
-    for config in (SchedulerConfig(), SchedulerConfig.from_settings({}), SchedulerConfig.from_settings(store.settings())):
+    configs = (SchedulerConfig(), SchedulerConfig.from_settings({}), SchedulerConfig.from_settings(store.settings()))
+    for config in configs:
         assert (config.desired_retention, config.fuzz, config.parameters) == (
             defaults["desired_retention"], defaults["fuzz"], defaults["fsrs_parameters"])
     deadline = interview_deadline({"interview_date": "2027-01-04"})
@@ -34,7 +35,7 @@ def test_every_consumer_defaults_to_the_registry() -> None:
 
 
 def test_a_stored_zero_or_false_is_kept_not_replaced_by_the_default() -> None:
-    store = Store.memory()
+    store = Store.in_memory()
     store.put_setting("new_per_day", 0)
     store.put_setting("fuzz", False)
     assert simulation_inputs(store).new_per_day == 0
@@ -50,7 +51,7 @@ def test_every_setting_has_a_default_of_its_type_and_validates_text() -> None:
     for key, setting in SETTINGS.items():
         assert setting.default is None or isinstance(setting.default, setting.type), key
         assert isinstance(setting.parse(samples[key]), setting.type), key
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"must|could not convert|invalid literal"):
             setting.parse("nonsense")
 
 

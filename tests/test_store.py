@@ -130,3 +130,25 @@ def test_bad_database_paths(tmp_path: Path, make: object, message: str) -> None:
         Store.open(path)
     assert message.format(parent=path.parent) in str(info.value)
     assert (path.read_bytes() if path.exists() else None) == before
+
+
+def test_due_and_new_counts_leave_retired_cards_out(tmp_path: Path) -> None:
+    """The counts subtract retired cards' memory instead of checking every card; they
+    must agree with counting active cards one by one."""
+    store = Store.open(tmp_path / "s.db")
+    deck_file = tmp_path / "mini.toml"
+    shutil.copy(MINI_DECKS / "mini.toml", deck_file)
+    store.sync_deck(load_deck(deck_file), T0)
+    record_review(store, "mini/ride-sharing", 1, T0)
+    record_review(store, "mini/idempotency", 3, T0)
+    text = deck_file.read_text()
+    deck_file.write_text(text[:text.index('[[card]]\nid = "ride-sharing"')])
+    store.sync_deck(load_deck(deck_file), T0)  # ride-sharing retired, its memory kept
+    later = datetime(2030, 1, 1, tzinfo=UTC)
+    active = {c.full_id for c in store.cards()}
+    due = [m for m in (store.memory_of(c) for c in active) if m is not None]
+    assert store.memory_of("mini/ride-sharing") is not None
+    assert store.due_now(later).total == sum(m.due <= later for m in due) == 1
+    assert store.due_count_between(T0, later) == 1
+    assert sum(store.due_per_day(T0, later).values()) == 1
+    assert store.new_card_count() == len(active) - len(due) == 0

@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from tpmdrill.decks import CATEGORIES
 from tpmdrill.errors import BadValue
 from tpmdrill.scheduler import SchedulerConfig, interview_deadline
+from tpmdrill.skills import SKILLS
 from tpmdrill.store import Store
 from tpmdrill.store.rows import DayReviews, WeightedMisses
 
@@ -100,7 +101,7 @@ def weak_areas(store: Store, now: datetime, *, since: datetime | None = None, li
     """The weakest rubric points, cards, tags and categories, by recency-weighted miss rate."""
     start = since if since is not None else now - timedelta(days=WINDOW_DAYS)
     points = _weak_points(store, start, now, limit)
-    grouped = _weak_groups(store, start, now)
+    grouped = _weak_groups(store, start, now, cards=limit)
     cards = _ranked(grouped["card"], "card", MIN_EVIDENCE["card"])[:limit]
     tags = _ranked(grouped["tag"], "tag", 0)[:limit]
     categories = _ranked(grouped["category"], "category", 0)
@@ -128,14 +129,19 @@ def _weak_points(store: Store, start: datetime, now: datetime, limit: int) -> tu
 def _point_texts(store: Store, card_ids: Iterable[str]) -> dict[tuple[str, str], str]:
     texts: dict[tuple[str, str], str] = {}
     for card_id in card_ids:
-        for point in store.card(card_id).rubric:
+        for point in store.card(card_id).all_points:
             texts[(card_id, point.id)] = point.point
     return texts
 
 
-def _weak_groups(store: Store, start: datetime, now: datetime) -> dict[str, list[WeightedMisses]]:
+def _weak_groups(
+    store: Store, start: datetime, now: datetime, *, cards: int | None = None
+) -> dict[str, list[WeightedMisses]]:
+    """Cards (all, or the `cards` most missed with enough evidence), tags and categories."""
     grouped: dict[str, list[WeightedMisses]] = defaultdict(list)
-    for row in store.weighted_review_misses(start, now, HALF_LIFE_DAYS, MIN_EVIDENCE["tag"]):
+    rows = store.weighted_review_misses(start, now, HALF_LIFE_DAYS, MIN_EVIDENCE["tag"],
+                                        cards=cards, min_card_evidence=MIN_EVIDENCE["card"])
+    for row in rows:
         grouped[row.group].append(row)
     return grouped
 
@@ -347,6 +353,20 @@ class Report:
     @property
     def reviews(self) -> int:
         return sum(day.reviews for day in self.activity)
+
+    @property
+    def forecast_days(self) -> int:
+        return len(self.forecast)
+
+    @property
+    def mastered_days(self) -> int:
+        """The stability, in days, above which a card counts as mastered."""
+        return round(MASTERED_STABILITY_DAYS)
+
+    @property
+    def skill_count(self) -> int:
+        """How many skills the self-assessment rates."""
+        return len(SKILLS)
 
     @property
     def due_today(self) -> int:

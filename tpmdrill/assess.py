@@ -8,6 +8,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from tpmdrill.errors import BadValue, TpmdrillError
 from tpmdrill.scheduler import SchedulerConfig, retrievability, state_name
@@ -52,7 +53,9 @@ def band_for(total: int) -> Band:
 
 
 @dataclass(frozen=True)
-class Summary:
+class AssessmentSummary:
+    """A self-assessment's ratings summed: per dimension, in total, and the band."""
+
     ratings: Ratings
     subtotals: dict[str, int]
     total: int
@@ -68,7 +71,7 @@ class Summary:
         }
 
 
-def summarize(ratings: Mapping[str, int | None]) -> Summary:
+def summarize_ratings(ratings: Mapping[str, int | None]) -> AssessmentSummary:
     """Subtotals per dimension, the total and its band; a skipped skill counts 0."""
     complete = {skill: ratings.get(skill) for skill in SKILLS}
     subtotals = {
@@ -77,7 +80,7 @@ def summarize(ratings: Mapping[str, int | None]) -> Summary:
     }
     total = sum(subtotals.values())
     rated = sum(1 for value in complete.values() if value is not None)
-    return Summary(complete, subtotals, total, rated, band_for(total))
+    return AssessmentSummary(complete, subtotals, total, rated, band_for(total))
 
 
 def check_rating(skill: str, value: object) -> int | None:
@@ -125,7 +128,7 @@ class Change:
         }
 
 
-def change_between(before: Summary, after: Summary, previous_taken_at: datetime) -> Change:
+def change_between(before: AssessmentSummary, after: AssessmentSummary, previous_taken_at: datetime) -> Change:
     moved = {
         skill: (before.ratings[skill], after.ratings[skill])
         for skill in SKILLS
@@ -139,7 +142,7 @@ def change_between(before: Summary, after: Summary, previous_taken_at: datetime)
 class Outcome:
     id: int
     taken_at: datetime
-    summary: Summary
+    summary: AssessmentSummary
     change: Change | None
 
     def to_json(self) -> dict[str, object]:
@@ -149,12 +152,12 @@ class Outcome:
 
 def record_assessment(store: Store, ratings: Mapping[str, int | None], at: datetime) -> Outcome:
     """Store an assessment and compare it with the one before it."""
-    summary = summarize(ratings)
+    summary = summarize_ratings(ratings)
     previous = store.assessments(limit=1)
     assessment = store.save_assessment(at, dict(summary.ratings))
     change = None
     if previous:
-        change = change_between(summarize(previous[0].ratings), summary, previous[0].taken_at)
+        change = change_between(summarize_ratings(previous[0].ratings), summary, previous[0].taken_at)
     return Outcome(assessment, at, summary, change)
 
 
@@ -216,7 +219,17 @@ def gap_skills(ratings: Mapping[str, int | None]) -> list[str]:
     return sorted(low, key=lambda s: (ratings[s], order.index(s)))
 
 
-def find_gaps(store: Store, at: datetime) -> tuple[datetime, list[Gap]]:
+class GapReport(NamedTuple):
+    """What `gaps` shows: the latest assessment's date and its gaps."""
+
+    assessed_at: datetime
+    gaps: list[Gap]
+
+    def to_json(self) -> dict[str, object]:
+        return {"assessed_at": self.assessed_at.isoformat(), "gaps": [gap.to_json() for gap in self.gaps]}
+
+
+def find_gaps(store: Store, at: datetime) -> GapReport:
     """The latest assessment's date and its gaps, each with the cards that train it."""
     latest = store.assessments(limit=1)
     if not latest:
@@ -237,4 +250,4 @@ def find_gaps(store: Store, at: datetime) -> tuple[datetime, list[Gap]]:
             tuple(by_skill[skill]))
         for skill in skills
     ]
-    return taken_at, gaps
+    return GapReport(taken_at, gaps)

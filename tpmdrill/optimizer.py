@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tpmdrill.clock import from_text
 from tpmdrill.errors import BadValue
@@ -160,8 +160,19 @@ class Workload:
         return self.minutes_per_day * SIMULATED_DAYS / max(self.memorized, 1e-9)
 
 
-def suggest_retention(store: Store, minutes: float | None = None,
-                      progress: Progress = quiet) -> tuple[list[Workload], float]:
+class RetentionAdvice(NamedTuple):
+    """What `optimize --retention` shows: the simulated workloads and the retention suggested."""
+
+    workloads: list[Workload]
+    suggested: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"suggested": self.suggested, "workloads": [
+            {"retention": w.retention, "reviews_per_day": w.reviews_per_day, "minutes_per_day": w.minutes_per_day,
+             "memorized": w.memorized} for w in self.workloads]}
+
+
+def suggest_retention(store: Store, minutes: float | None = None, progress: Progress = quiet) -> RetentionAdvice:
     """Workloads at several desired retentions, and the one suggested.
 
     Without a budget the suggestion is the retention that costs the fewest minutes per
@@ -174,7 +185,7 @@ def suggest_retention(store: Store, minutes: float | None = None,
         for retention in RETENTIONS:
             workloads.append(_simulate(parameters, retention, config))
             advance(1)
-    return workloads, _suggest(workloads, minutes)
+    return RetentionAdvice(workloads, _suggest(workloads, minutes))
 
 
 def _suggest(workloads: list[Workload], minutes: float | None) -> float:

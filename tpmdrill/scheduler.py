@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import fsrs
 
 STATE_NAMES = {state.value: state.label for state in MemoryState}
-STEPLESS_KINDS = frozenset({CardKind.DESIGN, CardKind.TRADE_OFF, CardKind.SQL})
+STEPLESS_KINDS = frozenset({CardKind.DESIGN, CardKind.TRADE_OFF, CardKind.SQL, CardKind.ESTIMATE, CardKind.STORY})
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,22 @@ def record_review(
             new_memory = interview_cap(card.kind, new_memory, at, config, *deadline)
         saved = store.save_review(review, new_memory)
     return saved, new_memory if reschedule else memory
+
+
+@dataclass(frozen=True)
+class RecordedReview:
+    """What `review --json` prints: the review just recorded and the schedule it set."""
+
+    review: Review
+    memory: Memory
+
+    def to_json(self) -> dict[str, Any]:
+        review, memory = self.review, self.memory
+        return {
+            "review": review.id, "card": review.card, "rating": Rating.of(review.rating).label,
+            "reviewed_at": review.reviewed_at.isoformat(), "state": state_name(memory),
+            "due": memory.due.isoformat(), "stability": memory.stability, "difficulty": memory.difficulty,
+        }
 
 
 def interview_deadline(settings: Mapping[str, Any]) -> tuple[datetime, float] | None:

@@ -29,6 +29,7 @@ class Filters:
     deck: str | None = None
     category: str | None = None
     kind: str | None = None
+    difficulty: int | None = None  # 1 foundation, 2 core, 3 senior
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,13 @@ def skill_priority(card: Card, ratings: Mapping[str, int | None] | None) -> int:
 
 
 def order_new(cards: Iterable[NewCard], ratings: Mapping[str, int | None] | None) -> list[Card]:
-    """Gap skills first (lowest rating first); then deck position, so decks interleave."""
-    ranked = sorted(
-        cards, key=lambda new: (skill_priority(new.card, ratings), new.position, new.card.deck, new.card.id)
-    )
+    """The user's own new stories first (they just wrote them); then gap skills (lowest
+    rating first); then deck position, so decks interleave."""
+    from tpmdrill.stories import STORY_DECK_ID
+
+    ranked = sorted(cards, key=lambda new: (
+        new.card.deck != STORY_DECK_ID, skill_priority(new.card, ratings), new.position, new.card.deck, new.card.id,
+    ))
     return [new.card for new in ranked]
 
 
@@ -138,6 +142,11 @@ def new_left_today(store: Store, now: datetime) -> int:
 
     per_day = max(int(effective(store.settings())["new_per_day"]), new_cards_per_day_needed(store, now))
     return max(0, per_day - store.cards_started_since(day_start(now)))
+
+
+def extra_new_cards(store: Store, plan: Plan) -> int:
+    """New cards to offer beyond today's allowance when it is used up: one more day's worth."""
+    return min(plan.new_available, int(effective(store.settings())["new_per_day"]))
 
 
 def plan_cram(

@@ -23,7 +23,9 @@ FORMAT = "tpmdrill-export"
 VERSION = 1
 LISTS = ("decks", "cards", "memory", "reviews", "assessments")
 
-_JSON_COLUMNS = {"cards": ("tags", "skills", "rubric"), "verdicts": ("matched",)}
+_JSON_COLUMNS = {
+    "cards": ("tags", "skills", "rubric", "prompts", "follow_ups", "estimate"), "verdicts": ("matched",),
+}
 _FLAG_COLUMNS = {"cards": ("ordered", "retired"), "reviews": ("rescheduled",), "verdicts": ("auto_hit", "hit")}
 
 

@@ -114,9 +114,10 @@ def gaps(json_: bool) -> None:
     from tpmdrill.assess import find_gaps
 
     moment = now()
-    taken_at, found = find_gaps(open_store(), moment)
+    report = find_gaps(open_store(), moment)
+    taken_at, found = report
     if json_:
-        echo_json({"assessed_at": taken_at.isoformat(), "gaps": [gap.to_json() for gap in found]})
+        echo_json(report.to_json())
         return
     click.echo(f"Gaps in your self-assessment of {taken_at.date().isoformat()} (rated below 4, lowest first):")
     if not found:

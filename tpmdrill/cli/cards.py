@@ -2,47 +2,42 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store
+from tpmdrill.cli.common import (
+    CONTEXT_SETTINGS,
+    db_option,
+    difficulty_option,
+    echo_json,
+    json_option,
+    now,
+    open_store,
+)
 from tpmdrill.decks import CATEGORIES, KINDS
-from tpmdrill.enums import CardKind
-
-if TYPE_CHECKING:
-    from tpmdrill.decks import Card
-
-
-def card_summary(card: Card, category: str) -> dict[str, Any]:
-    return {
-        "id": card.full_id, "deck": card.deck, "category": category, "kind": card.kind,
-        "prompt": card.prompt, "minutes": card.minutes, "tags": list(card.tags),
-        "skills": list(card.skills),
-    }
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--deck", help="Only this deck (an id from 'tpmdrill decks list').")
 @click.option("--category", type=click.Choice(CATEGORIES), help="Only this category.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind of card.")
+@difficulty_option
 @json_option
 @db_option
-def cards(deck: str | None, category: str | None, kind: str | None, json_: bool) -> None:
+def cards(deck: str | None, category: str | None, kind: str | None, difficulty: int | None, json_: bool) -> None:
     """List active cards: id, deck, category, kind, minutes and prompt.
 
     \b
     Examples:
       tpmdrill cards --deck api-design
       tpmdrill cards --kind sql --json
+      tpmdrill cards --difficulty 3
     """
-    store = open_store()
-    categories = {row["id"]: row["category"] for row in store.decks()}
-    if deck is not None and deck not in categories:
-        from tpmdrill.errors import UnknownDeck
+    from tpmdrill.browse import card_list
 
-        raise UnknownDeck(f"no deck {deck!r}; 'tpmdrill decks list' lists decks")
-    found = [card_summary(c, categories[c.deck]) for c in store.cards(deck=deck, category=category, kind=kind)]
+    selected = card_list(open_store(), deck=deck, category=category, kind=kind, difficulty=difficulty)
+    found = [entry.to_json() for entry in selected]
     if json_:
         echo_json(found)
         return
@@ -60,32 +55,11 @@ def card(card_id: str, json_: bool) -> None:
 
     \b
     Example:
-      tpmdrill card api-design/idempotency --json
+      tpmdrill card api-design/idempotency-keys --json
     """
-    from tpmdrill.scheduler import SchedulerConfig, retrievability, state_name
+    from tpmdrill.browse import card_detail
 
-    store = open_store()
-    found = store.card(card_id)
-    memory = store.memory_of(card_id)
-    moment = now()
-    config = SchedulerConfig.from_settings(store.settings())
-    view = card_summary(found, store.category_of(found.deck)) | {
-        "answer": found.answer,
-        "rubric": [p.to_json() for p in found.rubric],
-        "retired": store.is_retired(card_id),
-        "state": state_name(memory),
-        "due": memory.due.isoformat() if memory else None,
-        "last_review": memory.last_review.isoformat() if memory and memory.last_review else None,
-        "stability": memory.stability if memory else None,
-        "difficulty": memory.difficulty if memory else None,
-        "retrievability": round(retrievability(found.kind, memory, moment, config), 4),
-        "reps": memory.reps if memory else 0,
-        "lapses": memory.lapses if memory else 0,
-        "reviews": store.history(card_id),
-    }
-    if found.kind == CardKind.SQL:
-        view["solution"] = found.solution
-        view["ordered"] = found.ordered
+    view = card_detail(open_store(), card_id, now()).to_json()
     if json_:
         echo_json(view)
         return
@@ -99,6 +73,7 @@ def _print_card(view: dict[str, Any]) -> None:
     for index, point in enumerate(view["rubric"], start=1):
         flags = " (required)" if point["required"] else ""
         click.echo(f"  {index}. {point['point']}{flags}")
+    _print_card_extras(view)
     if view["state"] == "new":
         click.echo("\nNot studied yet.")
     else:
@@ -108,3 +83,18 @@ def _print_card(view: dict[str, Any]) -> None:
         )
     for review in view["reviews"][-10:]:
         click.echo(f"  {review['reviewed_at'][:16]}  {review['mode']:<6} rating {review['rating']}")
+
+
+def _print_card_extras(view: dict[str, Any]) -> None:
+    """Issue 14: the card's level, its estimate's reference and its follow-ups."""
+    from tpmdrill.decks import DIFFICULTIES
+
+    click.echo(f"\nDifficulty {view['card_difficulty']} ({DIFFICULTIES[view['card_difficulty']]}).")
+    if view["estimate"]:
+        estimate = view["estimate"]
+        click.echo(f"Reference estimate: {estimate['value']:,.6g} {estimate['unit']} "
+                   f"(right within ×/÷ {estimate['tolerance']:g}).")
+    for follow_up in view["follow_ups"]:
+        click.echo(f"\nFollow-up: {follow_up['prompt']}")
+        for point in follow_up["rubric"]:
+            click.echo(f"  - {point['point']}{' (required)' if point['required'] else ''}")

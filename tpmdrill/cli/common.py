@@ -40,6 +40,12 @@ def db_option(command: F) -> F:
     )(command)
 
 
+def difficulty_option(command: F) -> F:
+    return click.option(
+        "--difficulty", type=click.IntRange(1, 3), help="Only cards of this level: 1 foundation, 2 core, 3 senior."
+    )(command)
+
+
 def json_option(command: F) -> F:
     return click.option("json_", "--json", is_flag=True, help="Print JSON for scripts.")(command)
 

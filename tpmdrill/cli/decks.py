@@ -24,7 +24,9 @@ def list_(json_: bool) -> None:
     Example:
       tpmdrill decks list --json
     """
-    rows = open_store().decks()
+    from tpmdrill.browse import deck_list
+
+    rows = [entry.to_json() for entry in deck_list(open_store())]
     if json_:
         echo_json(rows)
         return

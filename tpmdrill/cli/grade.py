@@ -22,8 +22,8 @@ def grade(card_id: str, answer_file: str, json_: bool) -> None:
 
     \b
     Examples:
-      tpmdrill grade api-design/idempotency --answer-file answer.md
-      echo "SELECT 1" | tpmdrill grade data/conversion-by-variant --answer-file - --json
+      tpmdrill grade api-design/idempotency-keys --answer-file answer.md
+      echo "SELECT 1" | tpmdrill grade data/sql-experiment-conversion --answer-file - --json
     """
     from tpmdrill.cli.display import Screen, show_model_answer, show_verdict
     from tpmdrill.drill import under_confirmation

@@ -10,7 +10,7 @@ from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_opt
 from tpmdrill.cli.portability import progress_bar
 
 if TYPE_CHECKING:
-    from tpmdrill.optimizer import Fit, Workload
+    from tpmdrill.optimizer import Fit, RetentionAdvice
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -37,9 +37,9 @@ def optimize(retention: bool, minutes: float | None, json_: bool) -> None:
     if retention:
         from tpmdrill.optimizer import suggest_retention
 
-        workloads, suggested = suggest_retention(store, minutes, progress_bar)
-        _show_retention(workloads, suggested, json_)
-        if minutes is not None and not json_ and all(w.minutes_per_day > minutes for w in workloads):
+        advice = suggest_retention(store, minutes, progress_bar)
+        _show_retention(advice, json_)
+        if minutes is not None and not json_ and all(w.minutes_per_day > minutes for w in advice.workloads):
             click.echo(f"No retention fits in {minutes:g} minutes a day; the lightest is shown.", err=True)
         return
     from tpmdrill.optimizer import optimize as fit
@@ -62,14 +62,13 @@ def _show_fit(fit: Fit, json_: bool) -> None:
         click.echo("The new parameters predict no better; kept the current ones.")
 
 
-def _show_retention(workloads: list[Workload], suggested: float, json_: bool) -> None:
+def _show_retention(advice: RetentionAdvice, json_: bool) -> None:
     if json_:
-        echo_json({"suggested": suggested, "workloads": [
-            {"retention": w.retention, "reviews_per_day": w.reviews_per_day, "minutes_per_day": w.minutes_per_day,
-             "memorized": w.memorized} for w in workloads]})
+        echo_json(advice.to_json())
         return
+    suggested = advice.suggested
     click.echo("retention  reviews/day  minutes/day  cards known after a year")
-    for w in workloads:
+    for w in advice.workloads:
         mark = "  <- suggested" if w.retention == suggested else ""
         click.echo(f"{w.retention:>9.2f} {w.reviews_per_day:>12.1f} {w.minutes_per_day:>12.1f}"
                    f" {w.memorized:>12.0f}{mark}")

@@ -29,12 +29,12 @@ def review(card_id: str, rating: str, answer_file: str | None, at_text: str | No
 
     \b
     Examples:
-      tpmdrill review api-design/idempotency --rating good
-      tpmdrill review data/ab-test-design --rating hard --answer-file answer.md
+      tpmdrill review api-design/idempotency-keys --rating good
+      tpmdrill review data/ab-test-checkout-redesign --rating hard --answer-file answer.md
     """
     from tpmdrill.clock import parse_instant
     from tpmdrill.enums import ReviewMode
-    from tpmdrill.scheduler import interval_text, rating_value, record_review, state_name
+    from tpmdrill.scheduler import RecordedReview, interval_text, rating_value, record_review
 
     at = parse_instant(at_text, "--at") if at_text else now()
     answer = read_text_file(answer_file) if answer_file else None
@@ -46,13 +46,8 @@ def review(card_id: str, rating: str, answer_file: str | None, at_text: str | No
         suggested=graded[0], score=graded[1], verdicts=graded[2],
     )
     assert memory is not None
-    result = {
-        "review": saved.id, "card": card_id, "rating": rating.lower(),
-        "reviewed_at": at.isoformat(), "state": state_name(memory), "due": memory.due.isoformat(),
-        "stability": memory.stability, "difficulty": memory.difficulty,
-    }
     if json_:
-        echo_json(result)
+        echo_json(RecordedReview(saved, memory).to_json())
         return
     click.echo(f"Recorded {rating.lower()} for {card_id}; next review {interval_text(memory.due - at)} "
                f"({memory.due.isoformat(timespec='minutes')}).")
@@ -60,7 +55,7 @@ def review(card_id: str, rating: str, answer_file: str | None, at_text: str | No
 
 def _grade(card: Card, answer: str | None) -> tuple[Rating | None, float | None, tuple[PointVerdictRow, ...]]:
     """The automatic verdicts for an answer given with a review; none without one."""
-    if answer is None or (not card.rubric and card.kind != CardKind.SQL):
+    if answer is None or (not card.rubric and card.kind not in (CardKind.SQL, CardKind.ESTIMATE)):
         return None, None, ()
     from tpmdrill.judging import judge
     from tpmdrill.scheduler import rating_value

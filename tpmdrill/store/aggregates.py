@@ -35,29 +35,42 @@ _RECALL_SQL = (
     " / m.stability, :decay)"
 )
 
-# Reviews in [since, now] with their recency weight `w`, read from the covering index;
-# callers drop retired cards after grouping, when there are few rows left to check.
+# Reviews in [since, now] with their recency weight `w`, read from the covering index
+# reviews_report_covering. Sorted by id, so the verdict look-ups that follow walk the
+# verdicts index in order instead of jumping about it (a review id is a random UUID).
 _RECENT_SQL = (
-    "SELECT x.id, x.card, x.rating, pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w"
-    " FROM reviews x WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
+    "recent AS MATERIALIZED (SELECT x.id, x.card, x.rating,"
+    " pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w FROM reviews x"
+    " WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text ORDER BY x.id)"
 )
-_ACTIVE_CARD_SQL = "(SELECT retired FROM cards WHERE id = r.card) = 0"
+# Retired cards are dropped after grouping, against the few retired ones.
+_ACTIVE_CARD_SQL = "r.card NOT IN (SELECT id FROM cards WHERE retired = 1)"
 
-# Driven from the active cards, so reviews arrive grouped by card; cards are summed
-# once, then rolled up into tags and categories.
+_POINT_MISSES_SQL = (
+    f"WITH {_RECENT_SQL}"  # noqa: S608 (constant fragments)
+    " SELECT r.card, v.point, count(*), sum(r.w), sum(r.w * (v.hit = 0)) FROM recent r"
+    " CROSS JOIN verdicts v ON v.review = r.id GROUP BY r.card, v.point"
+    f" HAVING count(*) >= :min AND {_ACTIVE_CARD_SQL}"
+    " ORDER BY sum(r.w * (v.hit = 0)) / sum(r.w) DESC, count(*) DESC, r.card, v.point LIMIT :limit"
+)
+
+# Reviews are summed per active card once, then rolled up into tags and categories.
+# Active cards in id order (cards_active_deck_tags), each with its window of reviews
+# (reviews_card_time_rating): both index-only, and already grouped by card.
+# Cards come back all, or (with :cards >= 0) only the most missed with enough evidence.
+_WEIGHT_SQL = "pow(0.5, (:now - julianday(x.reviewed_at)) / :half)"
 _REVIEW_MISSES_SQL = (
-    "WITH per_card AS MATERIALIZED (SELECT c.id AS card, count(*) AS n, sum(r.w) AS w,"
-    " sum(r.w * (r.rating = 1)) AS missed FROM cards c JOIN (SELECT x.card, x.rating,"
-    "  pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w FROM reviews x"
-    "  WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text) r ON r.card = c.id"
+    f"WITH active AS MATERIALIZED (SELECT c.id AS card, c.tags, c.deck, count(*) AS n,"  # noqa: S608
+    f" sum({_WEIGHT_SQL}) AS w, sum({_WEIGHT_SQL} * (x.rating = 1)) AS missed"
+    " FROM cards c CROSS JOIN reviews x ON x.card = c.id AND x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
     " WHERE c.retired = 0 GROUP BY c.id)"
-    " SELECT 'card' AS grp, card AS key, n, w, missed FROM per_card"
+    " SELECT * FROM (SELECT 'card' AS grp, card AS key, n, w, missed FROM active"
+    "  WHERE :cards < 0 OR (n >= :min_card AND missed > 0 AND w > 0)"
+    "  ORDER BY missed / w DESC, n DESC, card LIMIT :cards)"
     " UNION ALL SELECT 'tag', t.value, sum(p.n), sum(p.w), sum(p.missed)"
-    "  FROM per_card p JOIN cards c ON c.id = p.card, json_each(c.tags) t"
-    "  GROUP BY t.value HAVING sum(p.n) >= :min"
+    "  FROM active p, json_each(p.tags) t GROUP BY t.value HAVING sum(p.n) >= :min"
     " UNION ALL SELECT 'category', d.category, sum(p.n), sum(p.w), sum(p.missed)"
-    "  FROM per_card p JOIN cards c ON c.id = p.card JOIN decks d ON d.id = c.deck"
-    "  GROUP BY d.category HAVING sum(p.n) >= :min"
+    "  FROM active p JOIN decks d ON d.id = p.deck GROUP BY d.category HAVING sum(p.n) >= :min"
 )
 
 
@@ -137,21 +150,22 @@ class AggregateStore(QueueStore):
         self._read_fast()
         return [WeightedMisses("point", r[0], int(r[2]), float(r[3]), float(r[4]), point=r[1])
                 for r in self.conn.execute(
-            f"SELECT r.card, v.point, count(*), sum(r.w), sum(r.w * (v.hit = 0)) FROM ({_RECENT_SQL}) r"  # noqa: S608
-            " JOIN verdicts v ON v.review = r.id GROUP BY r.card, v.point"
-            f" HAVING count(*) >= :min AND {_ACTIVE_CARD_SQL}"
-            " ORDER BY sum(r.w * (v.hit = 0)) / sum(r.w) DESC, count(*) DESC, r.card, v.point LIMIT :limit",
-            _recent_params(since, now, half_life) | {"min": min_evidence, "limit": limit},
+            _POINT_MISSES_SQL, _recent_params(since, now, half_life) | {"min": min_evidence, "limit": limit},
         )]
 
     def weighted_review_misses(
-        self, since: datetime, now: datetime, half_life: float, min_evidence: int
+        self, since: datetime, now: datetime, half_life: float, min_evidence: int,
+        *, cards: int | None = None, min_card_evidence: int = 0,
     ) -> list[WeightedMisses]:
         """Reviews and the weight of Again ratings for every reviewed active card (group
-        'card'), and for tags and categories with at least `min_evidence` reviews."""
+        'card'), and for tags and categories with at least `min_evidence` reviews.
+
+        With `cards`, only that many cards come back: those with at least
+        `min_card_evidence` reviews and some misses, highest miss rate first."""
         self._read_fast()
+        limits = {"cards": -1 if cards is None else cards, "min_card": min_card_evidence}
         return [WeightedMisses(r[0], r[1], int(r[2]), float(r[3]), float(r[4])) for r in self.conn.execute(
-            _REVIEW_MISSES_SQL, _recent_params(since, now, half_life) | {"min": min_evidence},
+            _REVIEW_MISSES_SQL, _recent_params(since, now, half_life) | {"min": min_evidence} | limits,
         )]
 
     def assessment_totals(self) -> list[AssessmentSum]:

@@ -59,11 +59,17 @@ class StoreBase:
             raise DatabaseProblem(_explain(path, ex)) from None
 
     @classmethod
-    def memory(cls) -> Self:
-        """A throw-away in-memory store, for tests and sandboxes."""
+    def in_memory(cls) -> Self:
+        """A throw-away store in an in-memory database, for tests and sandboxes (not to be
+        confused with a card's FSRS memory state, `Memory`)."""
         conn = sqlite3.connect(":memory:")
         conn.execute("PRAGMA foreign_keys = ON")
         return cls(conn)
+
+    @classmethod
+    def memory(cls) -> Self:
+        """The older name of `in_memory`, which tests written before the rename still use."""
+        return cls.in_memory()
 
     def close(self) -> None:
         self.conn.close()

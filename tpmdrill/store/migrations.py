@@ -86,9 +86,42 @@ def m003_covering_index_for_reports(db: Database) -> None:
     )
 
 
+def m004_covering_index_for_verdicts(db: Database) -> None:
+    # `weak`, reports and mocks read every verdict of the reviews in a time window: with
+    # the point and the hit in the index, each review costs one index probe, never a
+    # look-up of the verdict rows.
+    db.table("verdicts").create_index(["review", "point", "hit"], index_name="verdicts_review_point_hit")
+
+
+def m005_covering_indexes_for_weak_areas(db: Database) -> None:
+    # `weak` and reports sum each active card's recent reviews, then roll the sums up
+    # into tags and decks: walking the active cards in id order through the first index
+    # and each card's window of reviews through the second, nothing is sorted and no
+    # card or review row (with its answer text) is read. The second index subsumes
+    # (card, reviewed_at), which goes.
+    db.table("cards").create_index(["retired", "id", "deck", "tags"], index_name="cards_active_deck_tags")
+    db.table("reviews").create_index(["card", "reviewed_at", "rating"], index_name="reviews_card_time_rating")
+    db.execute("DROP INDEX IF EXISTS idx_reviews_card_reviewed_at")
+
+
+def m010_add_card_format_columns(db: Database) -> None:
+    # issue 14: difficulty, rotating prompts, follow-up questions and an estimate's
+    # reference value, as a deck file sets them. Existing cards take the defaults until
+    # their deck is loaded again.
+    cards = db.table("cards")
+    cards.add_column("difficulty", int, not_null_default=2)
+    cards.add_column("prompts", str, not_null_default="[]")
+    cards.add_column("follow_ups", str, not_null_default="[]")
+    cards.add_column("estimate", str)
+
+
 # In the order they apply. A name is recorded once applied: never rename, reorder or
 # edit a migration that has shipped.
-MIGRATIONS = (m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports)
+MIGRATIONS = (
+    m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports,
+    m004_covering_index_for_verdicts, m005_covering_indexes_for_weak_areas,
+    m010_add_card_format_columns,
+)
 MIGRATION_SET = "tpmdrill"
 
 

@@ -1,7 +1,9 @@
 """What is due, new or troubled: the reads behind `due`, `drill` and `drill --cram`
 (`session`, `drill`, `interview`).
 
-CROSS JOIN pins memory as the outer loop where it is used: the due-range scan on
+Counts are taken over the memory table alone, less the memory of retired cards (found
+from the few retired cards), so they cost index scans, not a look-up per card. CROSS
+JOIN pins memory as the outer loop where cards are listed: the due-range scan on
 memory_due_card is small, while SQLite would otherwise walk every active card and
 probe memory.
 """
@@ -26,6 +28,9 @@ from tpmdrill.store.rows import (
     card_from_row,
     memory_from_row,
 )
+
+# Memory rows of retired cards, driven from cards_retired_id: few, however large the history.
+_RETIRED_MEMORY_SQL = "FROM cards c JOIN memory m ON m.card = c.id WHERE c.retired = 1"
 
 # `rating = 1`: Rating.AGAIN.
 _TROUBLE_SQL = (
@@ -55,10 +60,11 @@ class QueueStore(StoreBase):
         return self._rows(sql, params).fetchall()
 
     def due_cards(
-        self, now: datetime, *, deck: str | None = None, category: str | None = None, kind: str | None = None
+        self, now: datetime, *, deck: str | None = None, category: str | None = None, kind: str | None = None,
+        difficulty: int | None = None,
     ) -> list[DueCard]:
         """Active cards due at `now`, with their memory states, earliest due first."""
-        where, params = card_filter(deck=deck, category=category, kind=kind)
+        where, params = card_filter(deck=deck, category=category, kind=kind, difficulty=difficulty)
         rows = self.cards_with_memory(
             "JOIN memory m ON m.card = c.id", [*where, "m.due <= ?"], [*params, to_text(now)], "m.due, c.id"
         )
@@ -66,10 +72,11 @@ class QueueStore(StoreBase):
         return [DueCard(card, memory) for card, memory in pairs if memory is not None]
 
     def new_cards(
-        self, *, deck: str | None = None, category: str | None = None, kind: str | None = None
+        self, *, deck: str | None = None, category: str | None = None, kind: str | None = None,
+        difficulty: int | None = None,
     ) -> list[NewCard]:
         """Active cards never reviewed, with their position in their deck."""
-        where, params = card_filter(deck=deck, category=category, kind=kind)
+        where, params = card_filter(deck=deck, category=category, kind=kind, difficulty=difficulty)
         rows = self.cards_with_memory(
             "LEFT JOIN memory m ON m.card = c.id", [*where, "m.card IS NULL"], params,
             "c.position, d.category, c.deck",
@@ -77,11 +84,12 @@ class QueueStore(StoreBase):
         return [NewCard(card_from_row(r), int(r["position"])) for r in rows]
 
     def recent_trouble(
-        self, *, recent: int = 3, deck: str | None = None, category: str | None = None, kind: str | None = None
+        self, *, recent: int = 3, deck: str | None = None, category: str | None = None, kind: str | None = None,
+        difficulty: int | None = None,
     ) -> list[Trouble]:
         """Reviewed active cards with the rubric points missed, the points judged and the
         Agains given over their last `recent` reviews, and their memory (for lapses)."""
-        where, params = card_filter(deck=deck, category=category, kind=kind)
+        where, params = card_filter(deck=deck, category=category, kind=kind, difficulty=difficulty)
         rows = self.cards_with_memory(
             _TROUBLE_SQL, where, [recent, *params], "c.id", extra=", t.missed, t.judged, t.failed",
         )
@@ -114,9 +122,9 @@ class QueueStore(StoreBase):
         """Active cards whose due time has come, earliest first, and how many there are."""
         moment = to_text(now)
         total = self._value(
-            "SELECT count(*) FROM memory m CROSS JOIN cards c ON c.id = m.card"
-            " WHERE m.due <= ? AND c.retired = 0",
-            [moment],
+            "SELECT (SELECT count(*) FROM memory WHERE due <= :moment)"  # noqa: S608
+            f" - (SELECT count(*) {_RETIRED_MEMORY_SQL} AND m.due <= :moment)",
+            {"moment": moment},
         )
         sql = (
             "SELECT c.id AS card, c.deck, d.category, c.kind, c.prompt, c.minutes, m.due, m.state,"
@@ -132,21 +140,23 @@ class QueueStore(StoreBase):
     def due_count_between(self, start: datetime, end: datetime) -> int:
         """How many active cards fall due in [start, end)."""
         return int(self._value(
-            "SELECT count(*) FROM memory m CROSS JOIN cards c ON c.id = m.card"
-            " WHERE m.due >= ? AND m.due < ? AND c.retired = 0",
-            [to_text(start), to_text(end)],
+            "SELECT (SELECT count(*) FROM memory WHERE due >= :start AND due < :end)"  # noqa: S608
+            f" - (SELECT count(*) {_RETIRED_MEMORY_SQL} AND m.due >= :start AND m.due < :end)",
+            {"start": to_text(start), "end": to_text(end)},
         ))
 
     def due_per_day(self, start: datetime, end: datetime) -> dict[str, int]:
         """How many active cards fall due on each UTC date in [start, end)."""
-        return {
-            row[0]: row[1]
-            for row in self.conn.execute(
-                "SELECT substr(m.due, 1, 10), count(*) FROM memory m CROSS JOIN cards c ON c.id = m.card"
-                " WHERE m.due >= ? AND m.due < ? AND c.retired = 0 GROUP BY 1",
-                [to_text(start), to_text(end)],
-            )
-        }
+        params = {"start": to_text(start), "end": to_text(end)}
+        counts = dict(self.conn.execute(
+            "SELECT substr(due, 1, 10), count(*) FROM memory WHERE due >= :start AND due < :end GROUP BY 1", params
+        ).fetchall())
+        for day, retired in self.conn.execute(
+            f"SELECT substr(m.due, 1, 10), count(*) {_RETIRED_MEMORY_SQL}"
+            " AND m.due >= :start AND m.due < :end GROUP BY 1", params,
+        ):
+            counts[day] -= retired
+        return {day: count for day, count in counts.items() if count}
 
     def next_due(self, after: datetime) -> str | None:
         due = self._value(
@@ -158,6 +168,6 @@ class QueueStore(StoreBase):
 
     def new_card_count(self) -> int:
         return int(self._value(
-            "SELECT (SELECT count(*) FROM cards WHERE retired = 0)"
-            " - (SELECT count(*) FROM memory m CROSS JOIN cards c ON c.id = m.card WHERE c.retired = 0)"
+            "SELECT (SELECT count(*) FROM cards WHERE retired = 0) - (SELECT count(*) FROM memory)"  # noqa: S608
+            f" + (SELECT count(*) {_RETIRED_MEMORY_SQL})"
         ))

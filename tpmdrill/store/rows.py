@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
 from tpmdrill.clock import from_text
-from tpmdrill.decks import Card, RubricPoint
+from tpmdrill.decks import Card, EstimateTarget, FollowUp, RubricPoint
 from tpmdrill.enums import CardKind, MemoryState, Rating, ReviewMode
 
 
@@ -216,7 +216,9 @@ class RowLike(Protocol):
 
 CARD_COLUMNS = (
     "c.deck, c.key, c.kind, c.prompt, c.minutes, c.tags, c.skills, c.answer, c.rubric,"
-    " c.fixture, c.solution, c.ordered"
+    " c.fixture, c.solution, c.ordered,"
+    # issue 14; aliased, as memory has a `difficulty` of its own (FSRS's)
+    " c.difficulty AS card_difficulty, c.prompts, c.follow_ups, c.estimate"
 )
 MEMORY_COLUMNS = "m.state, m.step, m.stability, m.difficulty, m.due, m.last_review, m.reps, m.lapses"
 
@@ -228,6 +230,9 @@ def card_from_row(row: RowLike) -> Card:
         deck=row["deck"], id=row["key"], kind=CardKind(row["kind"]), prompt=row["prompt"], minutes=row["minutes"],
         tags=tuple(json.loads(row["tags"])), skills=tuple(json.loads(row["skills"])), answer=row["answer"],
         rubric=rubric, fixture=row["fixture"], solution=row["solution"], ordered=bool(row["ordered"]),
+        difficulty=row["card_difficulty"], prompts=tuple(json.loads(row["prompts"])),
+        follow_ups=tuple(FollowUp.from_json(f) for f in json.loads(row["follow_ups"])),
+        estimate=EstimateTarget.from_json(json.loads(row["estimate"])) if row["estimate"] is not None else None,
     )
 
 

@@ -1,0 +1,120 @@
+"""Every command has help, every leaf command an `Example:` block, and every example runs.
+
+Commands are found by walking the CLI, so a new command is covered without editing
+this file. The examples run in a shell (they use pipes, `~` and `$(date)`) in the
+order `tpmdrill --help` lists commands, against one fresh database (holding a
+synthetic history long enough for `optimize`), in a folder that holds the files they
+name; each must exit 0. Interactive ones read "s" (skip) lines, then end of input.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from tpmdrill.cli import cli
+from tpmdrill.store import Store
+
+from .conftest import MINI_DECKS, Invoke
+from .synthetic_history import fill, histories
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = "2026-11-25T08:00:00+00:00"  # before the interview date the examples set
+
+
+def command_paths(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command below `group`, groups included, in the order help lists them."""
+    context = click.Context(group)
+    paths: list[tuple[str, ...]] = []
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
+        paths.append((*prefix, name))
+        if isinstance(command, click.Group):
+            paths.extend(command_paths(command, (*prefix, name)))
+    return paths
+
+
+def help_text(path: tuple[str, ...]) -> str:
+    result = subprocess.run(  # the installed command, as a user sees it
+        [sys.executable, "-m", "tpmdrill", *path, "--help"], capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+def examples(text: str) -> list[str]:
+    """The commands of a help text's `Example:`/`Examples:` block (an aside after two
+    spaces, as in `tpmdrill report     writes ...`, is not part of the command)."""
+    found: list[str] = []
+    in_block = False
+    for line in text.splitlines():
+        if re.match(r"^\s*Examples?:\s*$", line):
+            in_block = True
+        elif in_block and line.strip().startswith(("tpmdrill ", "echo ")):
+            found.append(re.split(r"\s{2,}", line.strip())[0])
+        elif in_block and line.strip():
+            in_block = False
+    return found
+
+
+def test_the_walk_finds_every_command_and_group() -> None:
+    paths = command_paths()
+    assert len(paths) >= 20
+    assert ("interview", "set") in paths and ("decks", "validate") in paths and ("config",) in paths
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=" ".join)
+def test_every_command_has_help_and_every_leaf_an_example(run: Invoke, path: tuple[str, ...]) -> None:
+    result = run(*path, "--help")
+    assert result.exit_code == 0
+    context = click.Context(cli)
+    command: click.Command | None = cli
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.get_command(context, name)
+    assert command is not None and command.help, f"{' '.join(path)} has no help"
+    if not isinstance(command, click.Group):
+        assert examples(result.stdout), f"{' '.join(path)} --help has no Example: block"
+
+
+def sandbox(root: Path) -> dict[str, str]:
+    """A home and a working folder holding what the examples name; their environment."""
+    home, work = root / "home", root / "work"
+    (home / "Backups").mkdir(parents=True)
+    (work / "decks").mkdir(parents=True)
+    shutil.copytree(MINI_DECKS, work / "my-decks")
+    shutil.copy(REPO / "decks" / "api-design.toml", work / "decks")
+    (work / "answer.md").write_text("Same result on retry: an idempotency key, a control group and a metric.\n")
+    (work / "ratings.toml").write_text('sql = 2\napi-design = 4\ncaching = "skip"\n')
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    env = {**os.environ, "HOME": str(home), "TPMDRILL_NOW": NOW, "TPMDRILL_DB": str(root / "fresh.db"),
+           "PATH": path, "NO_COLOR": "1"}
+    store = Store.open(root / "fresh.db")
+    fill(store, histories(120, 6, seed=4))
+    for other in (home / "laptop2-tpmdrill.db", home / "Backups" / "tpmdrill-2026-01-31.db"):
+        store.backup_to(other)  # what `merge` and `restore` read: the same history
+    store.close()
+    env["SANDBOX"] = str(work)
+    return env
+
+
+@pytest.mark.e2e
+def test_every_example_in_every_help_runs(tmp_path: Path) -> None:
+    env = sandbox(tmp_path)
+    if shutil.which("tpmdrill", path=env["PATH"]) is None:
+        pytest.fail("the tpmdrill command is not installed next to this Python")
+    failures = []
+    for path in command_paths():
+        for line in examples(help_text(path)):
+            done = subprocess.run(["bash", "-c", line], env=env, cwd=env["SANDBOX"], capture_output=True,
+                                  text=True, input="s\n" * 40, timeout=300)
+            if done.returncode != 0:
+                failures.append(f"{line}: exit {done.returncode}: {done.stderr.strip()[-300:]}")
+    assert not failures, "\n".join(failures)
