@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from tests.conftest import FIXTURES, Invoke
 from tpmdrill.decks import load_deck
 from tpmdrill.grading import grade
+from tpmdrill.paths import bundled_decks_dir
 from tpmdrill.store import Store
 from tpmdrill.stories import Story, StoryProblems, new_card_id, parse_story, story_card, story_text, template
 from tpmdrill.story_deck import coverage, deck_toml, save_story, stories_path
@@ -184,6 +186,18 @@ def editor(monkeypatch: pytest.MonkeyPatch) -> Editor:
     return fake
 
 
+@pytest.fixture
+def no_bundled_behavioural(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bundled decks without the behavioural one, for exact counts of the test deck's prompts."""
+    folder = tmp_path_factory.mktemp("bundled")
+    for path in bundled_decks_dir().glob("*.toml"):
+        if load_deck(path).category != "behavioural":
+            shutil.copy(path, folder / path.name)
+    shutil.copytree(bundled_decks_dir() / "fixtures", folder / "fixtures")
+    monkeypatch.setattr("tpmdrill.library.bundled_decks_dir", lambda: folder)
+
+
+@pytest.mark.usefixtures("no_bundled_behavioural")
 def test_story_new_saves_a_card_that_story_list_shows(run: Invoke, db_path: Path, editor: Editor) -> None:
     assert run("decks", "add", str(BEHAVIOURAL)).exit_code == 0
     editor.script += [STORY]
@@ -264,6 +278,7 @@ def test_only_your_stories_can_be_edited(mini: Invoke) -> None:
     assert result.stderr == "Error: 'mini/idempotency' is not one of your stories; 'tpmdrill story list' lists them\n"
 
 
+@pytest.mark.usefixtures("no_bundled_behavioural")
 def test_story_list_without_a_behavioural_deck(run: Invoke) -> None:
     result = run("story", "list", catch_exceptions=False)
     assert result.stdout == (
