@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from tpmdrill.decks import CATEGORIES
 from tpmdrill.errors import BadValue
@@ -27,6 +28,9 @@ from tpmdrill.scheduler import SchedulerConfig, interview_deadline
 from tpmdrill.skills import SKILLS
 from tpmdrill.store import Store
 from tpmdrill.store.rows import DayReviews, WeightedMisses
+
+if TYPE_CHECKING:
+    from tpmdrill.mocksheets import MockResult
 
 HALF_LIFE_DAYS = 30.0
 WINDOW_DAYS = 180
@@ -129,7 +133,7 @@ def _weak_points(store: Store, start: datetime, now: datetime, limit: int) -> tu
 def _point_texts(store: Store, card_ids: Iterable[str]) -> dict[tuple[str, str], str]:
     texts: dict[tuple[str, str], str] = {}
     for card_id in card_ids:
-        for point in store.card(card_id).rubric:
+        for point in store.card(card_id).all_points:
             texts[(card_id, point.id)] = point.point
     return texts
 
@@ -349,6 +353,7 @@ class Report:
     weak: WeakAreas
     assessments: list[AssessmentTotal]
     readiness: Readiness | None
+    mocks: tuple[MockResult, ...] = ()  # issue 15: recorded mock interviews, oldest first
 
     @property
     def reviews(self) -> int:
@@ -393,4 +398,11 @@ def build_report(store: Store, now: datetime, *, since: date | None = None) -> R
         forecast=due_forecast(store, now), decks=decks, categories=by_category(decks),
         weak=weak_areas(store, now, since=start_of_day(start) if since is not None else None),
         assessments=assessment_history(store), readiness=readiness(store, now),
+        mocks=_mocks(store, start),
     )
+
+
+def _mocks(store: Store, start: date) -> tuple[MockResult, ...]:
+    from tpmdrill.mocksheets import mock_history  # mocksheets builds on mock, which reads analytics
+
+    return tuple(mock_history(store, start_of_day(start)))
