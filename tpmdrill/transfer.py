@@ -117,14 +117,10 @@ def review_rows(reviews: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]]
 
 def write_json(data: dict[str, Any], path: Path) -> None:
     """Write the document through a temporary file, so a failed write leaves no half file."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8") as file:
-            json.dump(data, file, ensure_ascii=False, indent=1)
-        partial.replace(path)
-    except OSError as ex:
-        partial.unlink(missing_ok=True)
-        raise BadValue(f"cannot write {path}: {ex.strerror or ex}") from None
+    from tpmdrill.paths import atomic_output
+
+    with atomic_output(path) as temporary, temporary.open("w", encoding="utf-8") as file:
+        json.dump(data, file, ensure_ascii=False, indent=1)
 
 
 def read_json(path: Path) -> dict[str, Any]:

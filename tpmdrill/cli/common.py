@@ -106,8 +106,5 @@ def write_output(text: str, path: Path | None) -> None:
         return
     from tpmdrill.paths import write_atomically
 
-    try:
-        write_atomically(path, text)
-    except OSError as ex:
-        raise click.ClickException(f"cannot write {path}: {ex.strerror or ex}") from None
+    write_atomically(path, text)
     click.echo(str(path.resolve()))

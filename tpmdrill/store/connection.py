@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from tpmdrill.errors import DatabaseProblem
+from tpmdrill.paths import protect_database
 from tpmdrill.store.migrations import migration_set, migrations_pending
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class StoreBase:
             raise DatabaseProblem(f"database path {path} is a folder")
         try:
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
+            protect_database(path)
         except sqlite3.DatabaseError as ex:
             raise DatabaseProblem(_explain(path, ex)) from None
         try:
