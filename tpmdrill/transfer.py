@@ -139,7 +139,9 @@ def check_document(data: Any, name: str) -> None:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BadValue(f"{name} is not a tpmdrill JSON export (no \"format\": \"{FORMAT}\")")
     version = data.get("version")
-    if not isinstance(version, int) or version > VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise BadValue(f"{name} has export format version {version!r}; versions are whole numbers from 1")
+    if version > VERSION:
         raise BadValue(f"{name} has export format version {version!r}; this tpmdrill reads up to {VERSION},"
                        " upgrade tpmdrill to import it")
     for key in LISTS:
@@ -149,3 +151,6 @@ def check_document(data: Any, name: str) -> None:
         raise BadValue(f"{name}: 'mock_sheets' must be a list")
     if not isinstance(data.get("settings"), dict):
         raise BadValue(f"{name}: 'settings' must be an object")
+    from tpmdrill.rowcheck import check_rows
+
+    check_rows(data, name)

@@ -86,7 +86,9 @@ class TpmdrillGroup(click.Group):
         except click.UsageError as ex:
             raise _one_line(ex) from None
         except TpmdrillError as ex:
-            raise click.ClickException(str(ex)) from None
+            from tpmdrill.terminal import visible
+
+            raise click.ClickException(visible(str(ex))) from None
         except sqlite3.OperationalError as ex:
             raise click.ClickException(f"database error: {ex}") from None
         except sqlite3.DatabaseError as ex:

@@ -99,6 +99,16 @@ def read_text_file(path: str) -> str:
         raise click.ClickException(f"{source} is not UTF-8 text") from None
 
 
+def echo(text: str = "", *, err: bool = False, **style: Any) -> None:
+    """Print a line of deck or user text, its control characters made visible."""
+    from tpmdrill.terminal import visible
+
+    if style:
+        click.secho(visible(text), err=err, **style)
+    else:
+        click.echo(visible(text), err=err)
+
+
 def write_output(text: str, path: Path | None) -> None:
     """Write to `path` and print where, or to stdout when there is no path (or '-')."""
     if path is None or str(path) == "-":

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store
+from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo, echo_json, json_option, now, open_store
 
 if TYPE_CHECKING:
     from tpmdrill.analytics import Readiness
@@ -42,7 +42,7 @@ def due(days: int, limit: int, json_: bool) -> None:
     if ready is not None:
         from tpmdrill.interview import countdown_text
 
-        click.echo(countdown_text(ready))
+        echo(countdown_text(ready))
     _print(report)
 
 
@@ -57,9 +57,9 @@ def _interview(store: Store, moment: datetime) -> Readiness | None:
 
 def _print(report: dict[str, object]) -> None:
     total = report["total_due"]
-    click.echo(f"{total} card{'s' if total != 1 else ''} due now, {report['new_available']} new available.")
+    echo(f"{total} card{'s' if total != 1 else ''} due now, {report['new_available']} new available.")
     for row in report["due"]:  # type: ignore[attr-defined]
-        click.echo(f"  {row['card']:<42} {row['kind']:<9} {row['minutes']:>3} min  due {row['due'][:16]}")
-    click.echo("Coming days:")
+        echo(f"  {row['card']:<42} {row['kind']:<9} {row['minutes']:>3} min  due {row['due'][:16]}")
+    echo("Coming days:")
     for day in report["upcoming"]:  # type: ignore[attr-defined]
-        click.echo(f"  {day['date']}  {day['count']}")
+        echo(f"  {day['date']}  {day['count']}")
