@@ -126,11 +126,13 @@ def write_json(data: dict[str, Any], path: Path) -> None:
 def read_json(path: Path) -> dict[str, Any]:
     """Read and check an export document; raise BadValue naming what is wrong."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte-order mark is fine
     except OSError as ex:
         raise BadValue(f"cannot read {path}: {ex.strerror or ex}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except ValueError:  # not UTF-8, not JSON
         raise BadValue(f"{path} is not a tpmdrill JSON export (not valid JSON)") from None
+    except RecursionError:
+        raise BadValue(f"{path} is not a tpmdrill JSON export (nested too deeply)") from None
     check_document(data, str(path))
     return data  # type: ignore[no-any-return]
 

@@ -91,6 +91,9 @@ class TpmdrillGroup(click.Group):
             raise click.ClickException(visible(str(ex))) from None
         except sqlite3.OperationalError as ex:
             raise click.ClickException(f"database error: {ex}") from None
+        except sqlite3.IntegrityError as ex:
+            # A row-check trigger (m014) or a constraint refused a write: nothing was written.
+            raise click.ClickException(f"refused by the database's checks: {ex}; nothing was written") from None
         except sqlite3.DatabaseError as ex:
             # A file that opens but has damaged pages fails only when a query reaches them.
             raise click.ClickException(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from tpmdrill.errors import DatabaseProblem
 from tpmdrill.paths import protect_database
-from tpmdrill.store.migrations import migration_set, migrations_pending
+from tpmdrill.store.migrations import migration_set, migrations_pending, unknown_migrations
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -77,6 +77,12 @@ class StoreBase:
         self.conn.close()
 
     def _migrate(self) -> None:
+        newer = unknown_migrations(self.conn)
+        if newer:
+            raise DatabaseProblem(
+                f"this database was upgraded by a newer tpmdrill (it has {newer[0]}, unknown here);"
+                " upgrade tpmdrill to use it (it was left unchanged)"
+            )
         if not migrations_pending(self.conn):
             return
         # IMMEDIATE takes the write lock first, so two processes opening a fresh

@@ -134,12 +134,49 @@ def m010_add_card_format_columns(db: Database) -> None:
     cards.add_column("estimate", str)
 
 
+# issue 17: what SQLite can enforce on every write, whoever writes (import, merge, a
+# future bug). Triggers rather than CHECK clauses: they hold the same rules without
+# rebuilding the tables, so every existing row and index stays as it is.
+_ROW_RULES = {
+    "reviews": (
+        ("NEW.rating NOT BETWEEN 1 AND 4 OR typeof(NEW.rating) != 'integer'", "rating must be 1-4"),
+        ("NEW.suggested IS NOT NULL AND NEW.suggested NOT BETWEEN 1 AND 4", "suggested rating must be 1-4"),
+        ("NEW.mode NOT IN ('review', 'drill', 'cram', 'mock', 'anki')", "unknown review mode"),
+        ("NEW.reviewed_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*[+-][0-9][0-9]:[0-9][0-9]'",
+         "review time needs its UTC offset"),
+    ),
+    "memory": (
+        ("NEW.state NOT IN (1, 2, 3)", "memory state must be 1-3"),
+        ("NEW.due NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*[+-][0-9][0-9]:[0-9][0-9]'",
+         "due time needs its UTC offset"),
+        ("NEW.reps < 0 OR NEW.lapses < 0", "reps and lapses cannot be negative"),
+    ),
+    "cards": (
+        ("typeof(NEW.minutes) != 'integer' OR NEW.minutes < 1", "minutes must be a whole number from 1"),
+        ("NEW.kind NOT IN ('concept', 'design', 'trade-off', 'sql', 'estimate', 'story')", "unknown card kind"),
+        ("json_valid(NEW.rubric) = 0 OR json_type(NEW.rubric) != 'array'", "rubric must be a JSON list"),
+    ),
+    "decks": (("NEW.title IS NULL OR NEW.category IS NULL", "a deck needs a title and a category"),),
+}
+
+
+def m014_add_row_checks(db: Database) -> None:
+    for table, rules in _ROW_RULES.items():
+        condition = " OR ".join(f"({rule})" for rule, _ in rules)
+        cases = " ".join(f"WHEN {rule} THEN RAISE(ABORT, '{message}')" for rule, message in rules)
+        for event in ("INSERT", "UPDATE"):
+            db.execute(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_checked_{event.lower()} BEFORE {event} ON {table}"
+                f" WHEN {condition} BEGIN SELECT CASE {cases} END; END"
+            )
+
+
 # In the order they apply. A name is recorded once applied: never rename, reorder or
 # edit a migration that has shipped.
 MIGRATIONS = (
     m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports,
     m004_covering_index_for_verdicts, m005_covering_indexes_for_weak_areas,
-    m006_create_mock_sheets, m010_add_card_format_columns,
+    m006_create_mock_sheets, m010_add_card_format_columns, m014_add_row_checks,
 )
 MIGRATION_SET = "tpmdrill"
 
@@ -164,6 +201,18 @@ def migrations_pending(conn: sqlite3.Connection) -> bool:
     except sqlite3.OperationalError:  # no such table: a new database
         return True
     return any(migration.__name__ not in applied for migration in MIGRATIONS)
+
+
+def unknown_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Migrations the database has that this tpmdrill does not know: a newer tpmdrill made it."""
+    known = {migration.__name__ for migration in MIGRATIONS}
+    try:
+        applied = [row[0] for row in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+        )]
+    except sqlite3.OperationalError:
+        return []
+    return [name for name in applied if name not in known]
 
 
 # The migration set's own calls, so `from tpmdrill.store import migrations` reads as one.
