@@ -77,6 +77,8 @@ class TpmdrillGroup(click.Group):
             raise
         except click.UsageError as ex:
             raise _one_line(ex) from None
+        except ValueError as ex:
+            raise _nul_in_path(ex) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -85,6 +87,8 @@ class TpmdrillGroup(click.Group):
             raise
         except click.UsageError as ex:
             raise _one_line(ex) from None
+        except ValueError as ex:
+            raise _nul_in_path(ex) from None
         except TpmdrillError as ex:
             from tpmdrill.terminal import visible
 
@@ -99,6 +103,14 @@ class TpmdrillGroup(click.Group):
             raise click.ClickException(
                 f"database error: {ex}; 'tpmdrill restore FILE' brings back a backup"
             ) from None
+
+
+def _nul_in_path(ex: ValueError) -> Exception:
+    """A NUL in a path argument is the user's typo (click's path checks meet it first);
+    any other ValueError is a bug and stays one."""
+    if "null byte" in str(ex) or "NUL" in str(ex):
+        return click.UsageError("a path contains a NUL character")
+    return ex
 
 
 def _available(name: str) -> bool:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 365),
               help="How many coming days to count.")
-@click.option("--limit", default=100, show_default=True, type=click.IntRange(0),
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(0, 1_000_000),
               help="List at most this many due cards (0: all).")
 @json_option
 @db_option
