@@ -32,6 +32,7 @@ from itertools import zip_longest
 from tpmdrill.errors import TpmdrillError
 
 TIME_LIMIT_S = 2.0
+MAX_FIXTURE_BYTES = 1_000_000  # as decks.MAX_FIXTURE_BYTES
 ROW_CAP = 10_000
 VALUE_BYTES_CAP = 100_000  # any string or blob, including intermediate ones
 RESULT_BYTES_CAP = 16_000_000  # what the answer's rows may occupy in Python
@@ -324,6 +325,11 @@ def _load_fixture(conn: sqlite3.Connection, fixture: str) -> None:
     conn.set_authorizer(_fixture_authorizer)
     deadline = time.monotonic() + TIME_LIMIT_S
     conn.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_EVERY)
+    # The progress handler stops one long statement; a script of millions of short ones
+    # never reaches it (and sqlite3_interrupt is lost between statements), so the script
+    # itself is bounded: a fixture within the deck parser's size limit loads in about 1 s.
+    if len(fixture.encode("utf-8", "replace")) > MAX_FIXTURE_BYTES:
+        raise BrokenCard(f"the card's fixture does not load: it is larger than {MAX_FIXTURE_BYTES:,} bytes")
     try:
         conn.executescript(fixture)
     except (sqlite3.Error, sqlite3.Warning, MemoryError, ValueError) as exc:
