@@ -67,6 +67,9 @@ def validate(paths: tuple[Path, ...]) -> None:
       tpmdrill decks validate decks/api-design.toml
     """
     from tpmdrill.decks import load_decks
+    from tpmdrill.library import check_sql_cards
 
-    for deck in load_decks(paths):
+    found = load_decks(paths)
+    check_sql_cards(found)  # every fixture built, every solution run
+    for deck in found:
         echo(f"{deck.source}: ok, deck {deck.id!r} with {len(deck.cards)} cards")

@@ -92,13 +92,21 @@ class StoreBase:
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        """One write transaction that holds the write lock from its start."""
+        """One write transaction that holds the write lock from its start; inside another
+        `writing()` it is part of that one (all of it commits or none)."""
+        if getattr(self, "_writing", False):
+            yield
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as ex:
             raise DatabaseProblem(f"cannot write to the database: {ex}") from None
         try:
-            yield
+            self._writing = True
+            try:
+                yield
+            finally:
+                self._writing = False
             self.conn.execute("COMMIT")
         except BaseException:
             # Some errors (a full disk, an I/O error) have already ended the transaction;
