@@ -92,9 +92,6 @@ CASES: dict[str, Case] = {
         "f.sql": "CREATE TABLE t (x);"}, {}, 1),
     "validate failing fixture": (["decks", "validate", "{tmp}/d.toml"],
                                  {"d.toml": HEADER + SQL_CARD.format("f.sql"), "f.sql": "CREATE TABLE"}, {}, 1),
-    "add failing fixture": (["decks", "add", "{tmp}/d.toml"],
-                            {"d.toml": HEADER + SQL_CARD.format("f.sql"), "f.sql": "INSERT INTO nowhere VALUES (1);"},
-                            {}, 1),
     "deck FIFO in folder": (["decks", "add", "{tmp}/d"], {"d/x.toml": "FIFO"}, {}, 1),
     "deck /dev/zero": (["decks", "add", "{tmp}/z.toml"], {"z.toml": "->/dev/zero"}, {}, 1),
     "deck not UTF-8": (["decks", "add", "{tmp}/d.toml"], {"d.toml": b"\xff\xfe" + HEADER.encode()}, {}, 1),
@@ -139,6 +136,10 @@ CASES: dict[str, Case] = {
     "restore empty SQLite": (["restore", "{tmp}/b.db"], {"b.db": "SQLITE:"}, {}, 1),
     "merge not SQLite": (["merge", "{tmp}/b.db"], {"b.db": "not a database"}, {}, 1),
     "merge itself": (["merge", "{db}"], {}, {}, 1),
+    "restore right table names only": (["restore", "{tmp}/b.db"], {"b.db": "TABLES:"}, {}, 1),
+    "--db /dev/null": (["--db", "/dev/null", "due"], {}, {}, 1),
+    "--db FIFO": (["--db", "{tmp}/p", "due"], {"p": "FIFO"}, {}, 1),
+    "--db folder": (["--db", "{tmp}", "due"], {}, {}, 2),
 }
 
 
@@ -150,8 +151,14 @@ def _make(tmp: Path, db: Path, files: dict[str, Any]) -> None:
             os.mkfifo(path)
         elif isinstance(content, str) and content.startswith("->"):
             path.symlink_to(content[2:].replace("{db}", str(db)))
-        elif content == "SQLITE:":
-            sqlite3.connect(path).execute("CREATE TABLE reviews (x)").connection.close()
+        elif content in ("SQLITE:", "TABLES:"):
+            conn = sqlite3.connect(path)
+            names = ["reviews"] if content == "SQLITE:" else ["_sqlite_migrations", "decks", "cards", "memory",
+                                                                "reviews", "verdicts"]
+            for table in names:
+                conn.execute(f"CREATE TABLE {table} (x)")
+            conn.commit()
+            conn.close()
         elif isinstance(content, bytes):
             path.write_bytes(content)
         else:
@@ -259,3 +266,13 @@ def test_the_row_checks_migrate_the_first_release_database_keeping_every_row(tmp
 
 def test_the_mini_deck_still_loads(mini: Invoke) -> None:
     assert mini("decks", "validate", str(MINI_DECKS)).exit_code == 0
+
+
+def test_an_empty_tpmdrill_db_means_the_default_location_on_a_fresh_install(
+    run: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TPMDRILL_DB", "")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "fresh"))
+    result = run("due")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "fresh" / "tpmdrill" / "tpmdrill.db").is_file()

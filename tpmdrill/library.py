@@ -44,7 +44,6 @@ def add_decks(store: Store, paths: Iterable[Path], now: datetime) -> list[DeckSy
     ]
     if taken:
         raise DeckError(taken)
-    check_sql_cards(decks)
     with store.writing():  # several files: all of them load, or none
         return [store.sync_deck(deck, now) for deck in decks]
 

@@ -68,7 +68,7 @@ def open_store(*, load_bundled: bool = True) -> Store:
     from tpmdrill.store import Store
 
     path = db_path()
-    if path == default_db_path() and "TPMDRILL_DB" not in os.environ:
+    if path == default_db_path() and not os.environ.get("TPMDRILL_DB"):  # unset or empty: the default
         path.parent.mkdir(parents=True, exist_ok=True)
     moment = now()
     store = Store.open(path)

@@ -46,6 +46,8 @@ class StoreBase:
             raise DatabaseProblem(f"cannot create database {path}: folder {path.parent} does not exist")
         if path.is_dir():
             raise DatabaseProblem(f"database path {path} is a folder")
+        if path.exists() and not path.is_file():  # /dev/null, a FIFO: SQLite would add files beside it
+            raise DatabaseProblem(f"database path {path} is not a regular file")
         try:
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
             protect_database(path)
