@@ -48,8 +48,17 @@ class Screen:
 
         self.console.print(Text(visible(prompt), style="bold cyan"), end="")
         self.console.file.flush()
-        line = sys.stdin.readline()
+        line = _read_line()
         return None if line == "" else line.rstrip("\r\n")
+
+
+def _read_line() -> str:
+    """One line of stdin; bytes that are not UTF-8 become U+FFFD instead of failing
+    the read (and losing the answer around them)."""
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None and getattr(sys.stdin, "errors", "strict") == "strict":
+        reconfigure(errors="replace")
+    return sys.stdin.readline()
 
 
 def show_verdict(screen: Screen, verdict: CardVerdict) -> None:
