@@ -148,7 +148,7 @@ def _answer_text(query: str | bytes) -> str:
 
 def _decoded(query: str | bytes) -> str:
     try:
-        text = query.decode("utf-8-sig") if isinstance(query, bytes) else query
+        text = query.decode("utf-8-sig") if isinstance(query, bytes) else query.removeprefix("\ufeff")
         text.encode("utf-8")  # lone surrogates cannot reach SQLite
     except UnicodeError:
         raise SqlRejected("the query is not valid UTF-8 text") from None
@@ -365,6 +365,10 @@ class _AnswerGate:
         self.refused: str | None = None
 
     def __call__(self, action: int, arg1: str | None, arg2: str | None, _db: str | None, _src: str | None) -> int:
+        if action == sqlite3.SQLITE_UPDATE and arg1 in _SCHEMA_TABLES and _src is None:
+            # SQLite preparing a table-valued function (json_each, json_tree) checks an
+            # update of the schema table it never makes; PRAGMA query_only forbids it anyway.
+            return sqlite3.SQLITE_OK
         refusal = _refusal(action, arg1, arg2)
         if refusal is None:
             return sqlite3.SQLITE_OK
