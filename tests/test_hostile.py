@@ -136,6 +136,17 @@ CASES: dict[str, Case] = {
     "restore empty SQLite": (["restore", "{tmp}/b.db"], {"b.db": "SQLITE:"}, {}, 1),
     "merge not SQLite": (["merge", "{tmp}/b.db"], {"b.db": "not a database"}, {}, 1),
     "merge itself": (["merge", "{db}"], {}, {}, 1),
+    "merge rating 99": (["merge", "{tmp}/o.db"], {"o.db": "POISON:UPDATE reviews SET rating = 99"}, {}, 1),
+    "merge rating abc": (["merge", "{tmp}/o.db"], {"o.db": "POISON:UPDATE reviews SET rating = 'abc'"}, {}, 1),
+    "merge time no offset": (["merge", "{tmp}/o.db"],
+                             {"o.db": "POISON:UPDATE reviews SET reviewed_at = '2026-01-01T00:00:00'"}, {}, 1),
+    "merge deck null title": (["merge", "{tmp}/o.db"], {"o.db": "POISON:UPDATE decks SET title = NULL"}, {}, 1),
+    "merge minutes many": (["merge", "{tmp}/o.db"], {"o.db": "POISON:UPDATE cards SET minutes = 'many'"}, {}, 1),
+    "merge rubric not JSON": (["merge", "{tmp}/o.db"], {"o.db": "POISON:UPDATE cards SET rubric = 'oops'"}, {}, 1),
+    "merge memory state 9": (["merge", "{tmp}/o.db"], {"o.db": "POISON:INSERT INTO memory (card, state, due, reps,"
+                             " lapses) VALUES ('mini/idempotency', 9, '2026-01-02T00:00:00+00:00', 1, 0)"}, {}, 1),
+    "merge fsrs_parameters text": (["merge", "{tmp}/o.db"], {"o.db": "POISON:INSERT INTO settings (key, value)"
+                                   " VALUES ('fsrs_parameters', '[\"a\"]')"}, {}, 1),
     "restore right table names only": (["restore", "{tmp}/b.db"], {"b.db": "TABLES:"}, {}, 1),
     "--db /dev/null": (["--db", "/dev/null", "due"], {}, {}, 1),
     "--db FIFO": (["--db", "{tmp}/p", "due"], {"p": "FIFO"}, {}, 1),
@@ -151,6 +162,8 @@ def _make(tmp: Path, db: Path, files: dict[str, Any]) -> None:
             os.mkfifo(path)
         elif isinstance(content, str) and content.startswith("->"):
             path.symlink_to(content[2:].replace("{db}", str(db)))
+        elif isinstance(content, str) and content.startswith("POISON:"):
+            _poisoned_copy(db, path, content.removeprefix("POISON:"))
         elif content in ("SQLITE:", "TABLES:"):
             conn = sqlite3.connect(path)
             names = ["reviews"] if content == "SQLITE:" else ["_sqlite_migrations", "decks", "cards", "memory",
@@ -163,6 +176,22 @@ def _make(tmp: Path, db: Path, files: dict[str, Any]) -> None:
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
+
+
+def _poisoned_copy(db: Path, path: Path, sql: str) -> None:
+    """A copy of the live database with one bad row, written past the row checks (as an
+    older tpmdrill or another tool could have)."""
+    source = sqlite3.connect(db)
+    copy = sqlite3.connect(path)
+    source.backup(copy)
+    source.close()
+    for (name,) in copy.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        copy.execute(f"DROP TRIGGER {name}")
+    copy.execute("INSERT INTO reviews (id, card, reviewed_at, rating, mode, rescheduled) VALUES"
+                 " ('good1', 'mini/idempotency', '2026-01-01T00:00:00.000000+00:00', 3, 'review', 1)")
+    copy.execute(sql)
+    copy.commit()
+    copy.close()
 
 
 def content_hash(db: Path) -> str:

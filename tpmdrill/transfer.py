@@ -85,7 +85,11 @@ def _to_json(table: str, row: dict[str, Any]) -> dict[str, Any]:
     converted = dict(row)
     for column in _JSON_COLUMNS.get(table, ()):
         if converted.get(column) is not None:
-            converted[column] = json.loads(converted[column])
+            try:
+                converted[column] = json.loads(converted[column])
+            except (TypeError, ValueError, RecursionError):
+                where = converted.get("id", converted.get("review", "?"))
+                raise BadValue(f"{table} row {where!r}: {column} is not valid JSON; nothing was written") from None
     for column in _FLAG_COLUMNS.get(table, ()):
         if converted.get(column) is not None:
             converted[column] = bool(converted[column])
