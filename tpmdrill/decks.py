@@ -16,6 +16,7 @@ from typing import Any
 
 from tpmdrill.enums import CardKind
 from tpmdrill.errors import DeckError
+from tpmdrill.paths import read_regular_file
 from tpmdrill.skills import SKILLS
 
 CATEGORIES = (
@@ -160,27 +161,6 @@ MAX_DECK_BYTES = 4_000_000
 MAX_FIXTURE_BYTES = 1_000_000
 MAX_RUBRIC_CHARS = 20_000  # all of a card's rubric text: its points and keywords
 MAX_WEIGHT = 1000  # a rubric point's weight (inf and 400-digit numbers are refused)
-
-
-def read_regular_file(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; ValueError saying why not.
-    A FIFO, a device (/dev/zero) or a folder is refused before it is opened, so
-    nothing hangs or fills memory."""
-    import stat
-
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError("not a regular file")
-        if info.st_size > limit:
-            raise ValueError(f"larger than the limit of {limit:,} bytes")
-        with path.open("rb") as file:
-            data = file.read(limit + 1)
-    except OSError as ex:
-        raise ValueError(f"{ex.strerror or ex}") from None
-    if len(data) > limit:
-        raise ValueError(f"larger than the limit of {limit:,} bytes")
-    return data
 
 
 def load_deck(path: Path) -> Deck:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -136,3 +137,22 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; ValueError saying why not.
+    A FIFO, a device (/dev/zero) or a folder is refused before it is opened, so
+    nothing hangs or fills memory."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file")
+        if info.st_size > limit:
+            raise ValueError(f"larger than the limit of {limit:,} bytes")
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
+    except OSError as ex:
+        raise ValueError(f"{ex.strerror or ex}") from None
+    if len(data) > limit:
+        raise ValueError(f"larger than the limit of {limit:,} bytes")
+    return data
