@@ -30,6 +30,9 @@ WORDS = [
 RATING_WEIGHTS = (0.10, 0.15, 0.65, 0.10)
 
 
+HISTORY_SPAN = timedelta(days=3650)
+
+
 def make_decks(cards: int, rng: random.Random) -> list[Deck]:
     per_deck = 1000
     decks = []
@@ -65,11 +68,15 @@ def history(card: Card, count: int, now: datetime, rng: random.Random) -> list[t
     at = datetime(2020, 1, 1, 9, tzinfo=UTC)
     memory: Memory | None = None
     steps = []
+    # However many reviews a card gets, its timeline spans at most HISTORY_SPAN, so no
+    # date leaves the calendar (long easy streaks would otherwise pass year 9999).
+    longest_gap = HISTORY_SPAN / count if count else HISTORY_SPAN
     for _ in range(count):
         rating = rng.choices((1, 2, 3, 4), RATING_WEIGHTS)[0]
         memory = next_memory(card.kind, memory, rating, at, config)
         steps.append((at, rating, memory))
-        at = memory.due + timedelta(hours=rng.randint(0, 72))
+        gap = memory.due - at + timedelta(hours=rng.randint(0, 72))
+        at += min(gap, longest_gap)
     # Shift the whole timeline so its last review falls in the 30 days before now.
     shift = (now - timedelta(days=rng.uniform(0, 30))) - steps[-1][0]
     return [

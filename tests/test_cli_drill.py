@@ -571,3 +571,37 @@ def test_an_interview_plan_decides_todays_cards(pinned: Invoke) -> None:
     result = pinned("drill", input="\nq\n")
     assert result.exit_code == 0, result.output
     assert "Card 1/" in result.output
+
+
+def test_a_failing_editor_does_not_end_the_session(
+    pinned: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import click
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise click.ClickException("nano: Editing failed")
+
+    monkeypatch.setattr("click.edit", broken)
+    result = drill(pinned, input="\ne\n" + POOR_ANSWER + "\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "The editor failed (nano: Editing failed); type the answer here instead." in result.output
+    [review] = history(db_path, "mini/idempotency")
+    assert review["answer"] == "It is about retries."
+
+
+def test_an_answer_over_the_limit_is_refused_and_the_session_goes_on(pinned: Invoke, db_path: Path) -> None:
+    from tpmdrill.grading import MAX_ANSWER_CHARS
+
+    huge = "x" * (MAX_ANSWER_CHARS + 1)
+    result = drill(pinned, input=f"\n{huge}\n.\n{POOR_ANSWER}\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "over the limit" in result.output
+    [review] = history(db_path, "mini/idempotency")
+    assert review["answer"] == "It is about retries."
+
+
+def test_bytes_that_are_not_utf8_are_kept_as_replacement_characters(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input=b"\nSame result on retry, caf\xe9 key\n.\n\nq\n")
+    assert result.exit_code == 0, result.output
+    [review] = history(db_path, "mini/idempotency")
+    assert review["answer"] == "Same result on retry, caf\ufffd key"

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
+import time as time_module
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from tests.conftest import Invoke
 from tests.synthetic_history import TRUE_PARAMETERS, fill, histories
-from tpmdrill.clock import from_text
+from tpmdrill.clock import from_text, to_text
+from tpmdrill.enums import Rating
 from tpmdrill.merge import replay
 from tpmdrill.optimizer import (
     MIN_REVIEWS,
@@ -23,8 +28,9 @@ from tpmdrill.optimizer import (
     suggest_retention,
     training_items,
 )
-from tpmdrill.scheduler import SchedulerConfig, retrievability
+from tpmdrill.scheduler import SchedulerConfig, record_review, retrievability
 from tpmdrill.store import Store
+from tpmdrill.store.rows import CardHistory, TimedRating
 
 
 def test_fitted_parameters_predict_held_out_reviews_better_than_the_defaults() -> None:
@@ -119,3 +125,62 @@ def test_rescheduling_keeps_the_interview_date_rule() -> None:
     assert all(m.due <= day - timedelta(days=1) or retrievability("design", m, day, config) >= 0.95
                for m in memories)
     assert any(m.due == day - timedelta(days=1) for m in memories)  # some were capped
+
+
+def _with_learning_steps(generated: list[CardHistory]) -> list[CardHistory]:
+    """Each card's first review followed, as a concept card's learning steps go, by
+    reviews 1 and 10 minutes later on the same day."""
+    stepped = []
+    for history in generated:
+        first = from_text(history.reviews[0].at)
+        same_day = [TimedRating(to_text(first + timedelta(minutes=m)), 3) for m in (1, 11)]
+        stepped.append(dataclasses.replace(history, reviews=[history.reviews[0], *same_day, *history.reviews[1:]]))
+    return stepped
+
+
+def test_same_day_learning_steps_are_kept_inside_items_and_never_panic() -> None:
+    generated = _with_learning_steps(histories(120, 6, seed=5))
+    items, eligible = training_items(generated)
+    assert eligible == len(items)
+    assert 120 * 4 < eligible <= 120 * 5  # the 2 same-day steps of each card end no item
+    assert all(item.long_term_review_cnt() >= 1 for item in items)  # what FSRS-rs requires
+    assert all(len(item.reviews) >= 4 for item in items)  # the same-day steps stay inside
+    store = Store.memory()
+    fill(store, generated)
+    fit = optimize(store)
+    assert fit.reviews == eligible
+    assert fit.log_loss_after <= fit.log_loss_before or not fit.adopted
+
+
+def test_an_item_without_a_review_a_day_later_is_never_made() -> None:
+    start = "2026-01-01T09:00:00.000000+00:00"
+    later = start.replace("09:00", "09:01")
+    only_same_day = CardHistory("x/y", "concept", [TimedRating(start, 1), TimedRating(later, 3)])
+    assert training_items([only_same_day]) == ([], 0)
+
+
+def test_a_review_recorded_while_rescheduling_is_not_overwritten(db_path: Path) -> None:
+    store = Store.open(db_path)
+    fill(store, histories(60, 6, seed=9))
+    card = "synthetic/card-00007"
+    late = from_text(store.history(card)[-1]["reviewed_at"]) + timedelta(days=30)
+    writer: list[threading.Thread] = []
+
+    def review_meanwhile() -> None:
+        other = Store.open(db_path)
+        record_review(other, card, Rating.GOOD, late)
+        other.close()
+
+    @contextmanager
+    def progress(label: str, _total: int) -> Iterator[Callable[[int], None]]:
+        if label.startswith("Rescheduling") and not writer:
+            writer.append(threading.Thread(target=review_meanwhile))
+            writer[0].start()
+            time_module.sleep(0.3)  # the other process is now waiting for the write lock
+        yield lambda _n: None
+
+    reschedule(store, default_parameters(), progress)
+    writer[0].join()
+    memory = store.memory_of(card)
+    assert memory is not None and memory.last_review == late
+    store.close()

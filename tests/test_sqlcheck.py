@@ -323,3 +323,27 @@ def test_printf_padding_cannot_outrun_the_time_limit(query: str) -> None:
 def test_printf_still_formats() -> None:
     query = "SELECT printf('%5.2f|%-4d|%s|%%|%*d|%.*c', amount, id, customer, 3, id, 2, 'z') FROM orders WHERE id = 2"
     assert run_query(FIXTURE, query) == ((" 3.00|2   |bob|%|  2|zz",),)
+
+
+def test_json_each_and_json_tree_are_allowed_in_an_answer() -> None:
+    from tpmdrill.sqlcheck import run_query
+
+    fixture = "CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('[1,2]');"
+    assert run_query(fixture, "SELECT value FROM t, json_each(t.x)") == ((1,), (2,))
+    assert len(run_query(fixture, "SELECT key FROM json_tree('{\"a\":1}')")) == 2
+
+
+def test_a_byte_order_mark_before_an_answer_is_ignored() -> None:
+    from tpmdrill.sqlcheck import run_query
+
+    fixture = "CREATE TABLE t (x); INSERT INTO t VALUES (1);"
+    assert run_query(fixture, "\ufeffSELECT x FROM t") == ((1,),)
+    assert run_query(fixture, b"\xef\xbb\xbfSELECT x FROM t") == ((1,),)
+
+
+def test_a_fixture_over_the_size_limit_is_a_broken_card_at_once() -> None:
+    from tpmdrill.sqlcheck import MAX_FIXTURE_BYTES, BrokenCard, check
+
+    fixture = "CREATE TABLE t (x);\n" + "INSERT INTO t VALUES (1);\n" * (MAX_FIXTURE_BYTES // 20)
+    with pytest.raises(BrokenCard, match="larger than"):
+        check(fixture, "SELECT 1", "SELECT 1")

@@ -386,12 +386,18 @@ class Report:
         return sum(week.passed for week in self.weeks) / mature if mature else None
 
 
+MAX_REPORT_DAYS = 20 * 365  # a report spans at most 20 years: each day is a heatmap cell
+
+
 def build_report(store: Store, now: datetime, *, since: date | None = None) -> Report:
     """Everything the review report shows, from `since` (default: 52 weeks) to today."""
     until = now.astimezone(UTC).date()
     start = since if since is not None else until - timedelta(days=HEATMAP_DAYS - 1)
     if start > until:
         raise BadValue(f"--since {start.isoformat()} is after today ({until.isoformat()})")
+    if (until - start).days > MAX_REPORT_DAYS:
+        raise BadValue(
+            f"--since {start.isoformat()} is more than {MAX_REPORT_DAYS // 365} years ago; give a later one")
     decks = mastery_by_deck(store, now)
     rows = daily_rows(store, start, until)
     weak = weak_areas(store, now, since=start_of_day(start) if since is not None else None)

@@ -78,11 +78,11 @@ def _note(genanki: Any, model: Any, card: Card) -> Any:
 
 
 def _write(package: Any, path: Path, now: datetime) -> None:
-    try:
+    from tpmdrill.paths import atomic_output
+
+    with atomic_output(path) as temporary:
         # Anki updates a note on import only when the package's copy is newer.
-        package.write_to_file(str(path), timestamp=now.timestamp())
-    except OSError as ex:
-        raise BadValue(f"cannot write {path}: {ex.strerror or ex}") from None
+        package.write_to_file(str(temporary), timestamp=now.timestamp())
 
 
 def schema_html(card: Card) -> str:

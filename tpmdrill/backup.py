@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tpmdrill.errors import BadValue, DatabaseProblem
+from tpmdrill.paths import atomic_output
 from tpmdrill.progress import Progress, quiet
 from tpmdrill.store import Store, check_database_file, checkpoint_database_file, copy_database_file
 
@@ -30,9 +31,8 @@ def backup(store: Store, target: Path, *, overwrite: bool = False, progress: Pro
         raise BadValue(f"{target} exists; pass --force to replace it")
     if not target.parent.is_dir():
         raise BadValue(f"cannot write {target}: folder {target.parent} does not exist")
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    try:
+    # A uniquely named temporary copy: a user's own FILE.partial is never touched.
+    with atomic_output(target) as partial:
         with progress("Copying the database", store.page_count()) as advance:
             done = [0]
 
@@ -40,13 +40,9 @@ def backup(store: Store, target: Path, *, overwrite: bool = False, progress: Pro
                 advance(copied - done[0])
                 done[0] = copied
 
+            partial.unlink()  # SQLite's backup writes a fresh file
             store.backup_to(partial, on_pages)
         check_database_file(partial)
-        partial.replace(target)
-    except OSError as ex:
-        raise BadValue(f"cannot write {target}: {ex.strerror or ex}") from None
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def restore(database: Path, source: Path, now: datetime) -> Path | None:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from tpmdrill.errors import BadValue
+
+# Instants a user may give (TPMDRILL_NOW, --at): far enough from the calendar's ends
+# that a century of intervals added to them still is a date.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 
 def parse_instant(text: str, what: str = "time") -> datetime:
@@ -18,7 +23,13 @@ def parse_instant(text: str, what: str = "time") -> datetime:
         raise BadValue(
             f"{what} {text!r} has no UTC offset; add one, e.g. {text.strip()}+00:00"
         )
-    return value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:
+        value = EARLIEST - timedelta(days=1)
+    if not EARLIEST <= value <= LATEST:
+        raise BadValue(f"{what} {text!r} is outside the years {EARLIEST.year} to {LATEST.year}")
+    return value
 
 
 def now() -> datetime:

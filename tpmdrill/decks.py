@@ -16,6 +16,7 @@ from typing import Any
 
 from tpmdrill.enums import CardKind
 from tpmdrill.errors import DeckError
+from tpmdrill.paths import read_regular_file
 from tpmdrill.skills import SKILLS
 
 CATEGORIES = (
@@ -160,6 +161,12 @@ class _Problems:
         self.items.append(f"{': '.join(where)}: {message}")
 
 
+MAX_DECK_BYTES = 4_000_000
+MAX_FIXTURE_BYTES = 1_000_000
+MAX_RUBRIC_CHARS = 20_000  # all of a card's rubric text: its points and keywords
+MAX_WEIGHT = 1000  # a rubric point's weight (inf and 400-digit numbers are refused)
+
+
 def load_deck(path: Path, *, self_check: bool = True) -> Deck:
     """Parse and validate one deck file; raise DeckError listing every problem.
 
@@ -168,15 +175,17 @@ def load_deck(path: Path, *, self_check: bool = True) -> Deck:
     checks them, and a user is never locked out by a grading-quality check."""
     problems = _Problems(path)
     try:
-        raw = path.read_bytes()
-    except OSError as ex:
-        raise DeckError([f"{path}: cannot read: {ex.strerror or ex}"]) from None
+        raw = read_regular_file(path, MAX_DECK_BYTES)
+    except ValueError as ex:
+        raise DeckError([f"{path}: cannot read: {ex}"]) from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8-sig"))  # a byte-order mark is fine
     except UnicodeDecodeError:
         raise DeckError([f"{path}: not UTF-8 text"]) from None
     except tomllib.TOMLDecodeError as ex:
         raise DeckError([f"{path}: malformed TOML: {ex}"]) from None
+    except RecursionError:
+        raise DeckError([f"{path}: malformed TOML: nested too deeply"]) from None
     deck = _parse_deck(data, path, problems, hashlib.sha256(raw).hexdigest())
     if problems.items or deck is None:
         raise DeckError(problems.items)
@@ -315,6 +324,9 @@ def _parse_card(
             problems.add(f"unknown skill {skill!r}", card=label, key="skills")
     seen_points: set[str] = set()
     rubric = _parse_rubric(raw.get("rubric", []), label, problems, seen_points)
+    if sum(len(p.point) + sum(map(len, p.keywords)) for p in rubric) > MAX_RUBRIC_CHARS:
+        problems.add(f"rubric text is longer than the limit of {MAX_RUBRIC_CHARS:,} characters", card=label,
+                     key="rubric")
     fixture, solution, ordered = _parse_sql(raw, kind, label, path, problems)
     extras = _parse_extras(raw, kind, label, problems, seen_points)
     if len(problems.items) > before:
@@ -357,12 +369,26 @@ def _parse_sql(
         ordered = False
     fixture = None
     if fixture_name:
-        fixture_path = path.parent / fixture_name
-        try:
-            fixture = fixture_path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            problems.add(f"cannot read fixture file {fixture_path}", card=label, key="fixture")
+        fixture = _read_fixture(path, fixture_name, label, problems)
     return fixture, solution, ordered
+
+
+def _read_fixture(deck_path: Path, name: str, label: str, problems: _Problems) -> str | None:
+    """A fixture file's text: inside the deck's folder (no '..', absolute path or symlink
+    out), a regular file under the size limit, UTF-8."""
+    folder = deck_path.parent.resolve()
+    try:
+        if "\0" in name or Path(name).is_absolute():
+            raise ValueError("must be a file name relative to the deck's folder")
+        resolved = (folder / name).resolve()
+        if not resolved.is_relative_to(folder):
+            raise ValueError("must stay inside the deck's folder")
+        return read_regular_file(resolved, MAX_FIXTURE_BYTES).decode("utf-8-sig")
+    except (ValueError, OSError) as ex:
+        problems.add(f"cannot read fixture file {name!r}: {ex}", card=label, key="fixture")
+    except UnicodeDecodeError:
+        problems.add(f"cannot read fixture file {name!r}: not UTF-8 text", card=label, key="fixture")
+    return None
 
 
 def _parse_estimate(raw: dict[str, Any], kind: str | None, label: str, problems: _Problems) -> EstimateTarget | None:
@@ -452,8 +478,8 @@ def _parse_point(entry: dict[str, Any], where: str, label: str, problems: _Probl
             f"min_hits {min_hits} exceeds the {len(keywords)} keywords", card=label, key=f"{where}.min_hits"
         )
     weight = entry.get("weight", 1)
-    if not isinstance(weight, int | float) or isinstance(weight, bool) or not weight > 0:
-        problems.add("weight must be a positive number", card=label, key=f"{where}.weight")
+    if not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight <= MAX_WEIGHT:
+        problems.add(f"weight must be a positive number up to {MAX_WEIGHT}", card=label, key=f"{where}.weight")
         weight = 1
     required = entry.get("required", False)
     if not isinstance(required, bool):

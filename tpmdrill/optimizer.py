@@ -13,10 +13,10 @@ desired retentions and reports the daily workload and the knowledge each implies
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from tpmdrill.clock import from_text
 from tpmdrill.errors import BadValue
@@ -33,6 +33,7 @@ MIN_REVIEWS = 400  # long-term reviews (a day or more after the previous one) ne
 PARAMETERS_SETTING = "fsrs_parameters"
 RETENTIONS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
 SIMULATED_DAYS = 365
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -67,25 +68,39 @@ def current_parameters(store: Store) -> tuple[float, ...]:
 def training_items(
     histories: Iterable[CardHistory],
 ) -> tuple[list[fsrs_rs_python.FSRSItem], int]:
-    """One item per review after a card's first (its reviews up to and including that one),
-    and how many of those reviews came a day or more after the previous one."""
+    """One item per long-term review (a day or more after the card's previous one) with
+    the card's reviews up to and including it, and how many such items there are.
+
+    Same-day reviews (learning steps) stay inside the items as steps with an interval of
+    0 days, as FSRS-rs (and Anki) expect; an item ending on one is not made, because
+    FSRS-rs accepts only items with a review a day or more after the one before.
+    """
     import fsrs_rs_python as rs
 
     items: list[rs.FSRSItem] = []
-    long_term = 0
     for history in histories:
         times = [from_text(review.at) for review in history.reviews]
-        gaps = [0] + [(later - earlier).days for earlier, later in pairwise(times)]
+        gaps = [0] + [max((later - earlier).days, 0) for earlier, later in pairwise(times)]
         steps = [rs.FSRSReview(review.rating, gap) for review, gap in zip(history.reviews, gaps, strict=True)]
-        items.extend(rs.FSRSItem(steps[: i + 1]) for i in range(1, len(steps)))
-        long_term += sum(1 for gap in gaps[1:] if gap > 0)
-    return items, long_term
+        items.extend(rs.FSRSItem(steps[: i + 1]) for i in range(1, len(steps)) if gaps[i] > 0)
+    return items, len(items)
+
+
+def _fsrs_rs(action: str, call: Callable[[], T]) -> T:
+    """Run an FSRS-rs call; a panic in the Rust code becomes one clear line."""
+    try:
+        return call()
+    except BaseException as ex:  # pyo3_runtime.PanicException derives from BaseException
+        if isinstance(ex, KeyboardInterrupt | SystemExit | GeneratorExit):
+            raise
+        first = (str(ex).splitlines() or [type(ex).__name__])[0]
+        raise BadValue(f"the FSRS optimizer failed while {action}: {first[:200]}") from None
 
 
 def fit_parameters(items: Sequence[fsrs_rs_python.FSRSItem]) -> tuple[float, ...]:
     import fsrs_rs_python as rs
 
-    fitted = rs.FSRS(rs.DEFAULT_PARAMETERS).compute_parameters(list(items))
+    fitted = _fsrs_rs("fitting", lambda: rs.FSRS(rs.DEFAULT_PARAMETERS).compute_parameters(list(items)))
     return tuple(round(float(w), 4) for w in fitted)
 
 
@@ -93,7 +108,7 @@ def log_loss(parameters: Sequence[float], items: Sequence[fsrs_rs_python.FSRSIte
     """How well `parameters` predict recall on `items`: mean log loss, lower is better."""
     import fsrs_rs_python as rs
 
-    return float(rs.FSRS(list(parameters)).evaluate(list(items)).log_loss)
+    return float(_fsrs_rs("evaluating", lambda: rs.FSRS(list(parameters)).evaluate(list(items)).log_loss))
 
 
 def optimize(store: Store, progress: Progress = quiet) -> Fit:
@@ -131,20 +146,23 @@ def _usable(parameters: tuple[float, ...]) -> bool:
 
 
 def reschedule(store: Store, parameters: tuple[float, ...], progress: Progress = quiet) -> int:
-    """Store `parameters` and every card's memory state replayed with them, in one transaction."""
-    histories = list(store.scheduling_histories())
-    settings = store.settings()
-    config = dataclasses.replace(SchedulerConfig.from_settings(settings), parameters=parameters)
-    deadline = interview_deadline(settings)
-    memories = []
-    with progress("Rescheduling cards", len(histories)) as advance:
-        for history in histories:
-            timed = [(from_text(review.at), review.rating) for review in history.reviews]
-            memory = replay_history(history.kind, timed, config, deadline)
-            assert memory is not None  # histories are never empty
-            memories.append((history.card, memory))
-            advance(1)
-    store.put_setting_and_memories(PARAMETERS_SETTING, list(parameters), memories)
+    """Store `parameters` and every card's memory state replayed with them, in one write
+    transaction that also reads the histories: a review recorded meanwhile waits for it
+    and then lands on the new state, never overwritten by a state replayed without it."""
+    with store.writing():
+        histories = list(store.scheduling_histories())
+        settings = store.settings()
+        config = dataclasses.replace(SchedulerConfig.from_settings(settings), parameters=parameters)
+        deadline = interview_deadline(settings)
+        memories = []
+        with progress("Rescheduling cards", len(histories)) as advance:
+            for history in histories:
+                timed = [(from_text(review.at), review.rating) for review in history.reviews]
+                memory = replay_history(history.kind, timed, config, deadline)
+                assert memory is not None  # histories are never empty
+                memories.append((history.card, memory))
+                advance(1)
+        store.put_setting_and_memories(PARAMETERS_SETTING, list(parameters), memories, in_transaction=True)
     return len(memories)
 
 

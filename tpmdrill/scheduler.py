@@ -135,24 +135,27 @@ def record_review(
     seconds: float | None = None,
     verdicts: tuple[PointVerdictRow, ...] = (),
     attempts: int | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> tuple[Review, Memory | None]:
     """Record one review: the review row, its point verdicts and the new memory state.
 
     All in one transaction that reads the old state under the write lock, so reviews
     from concurrent processes are applied one after the other and none is lost.
     A review with `reschedule=False` (cram) is kept but leaves the schedule alone.
+    With `clock`, the review's time is read from it once the lock is held (not `at`).
     """
     review = Review(
         card=card_id, reviewed_at=at, rating=rating, mode=mode, rescheduled=reschedule,
         suggested=suggested, score=score, answer=answer, seconds=seconds, verdicts=verdicts,
         attempts=attempts,
     )
-    [(saved, memory)] = record_reviews(store, [review])
+    [(saved, memory)] = record_reviews(store, [review], clock=clock)
     return saved, memory
 
 
 def record_reviews(
     store: Store, reviews: Sequence[Review], *, also: Callable[[list[Review]], None] | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> list[tuple[Review, Memory | None]]:
     """Record several reviews the way `record_review` records one, all in one transaction;
     `also` runs inside it with the saved reviews (to tie them to what they belong to),
@@ -164,6 +167,8 @@ def record_reviews(
     results: list[tuple[Review, Memory | None]] = []
     with store.writing():
         for review in reviews:
+            if clock is not None:  # "now" after waiting for the lock: after any review it waited for
+                review = replace(review, reviewed_at=clock())
             memory = store.memory_of(review.card)
             new_memory = next_memory(kinds[review.card], memory, review.rating, review.reviewed_at, config) \
                 if review.rescheduled else None
@@ -174,6 +179,20 @@ def record_reviews(
         if also is not None:
             also([saved for saved, _ in results])
     return results
+
+
+FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little; a review further ahead is a typo
+
+
+def check_review_time(at: datetime, now: datetime, *, force: bool = False) -> datetime:
+    """`at`, unless it is more than a few minutes in the future (and not forced): one
+    typo there (2062 for 2026) would lock the card, every later review being earlier."""
+    if at - now > FUTURE_SLACK and not force:
+        raise BadValue(
+            f"review time {at.isoformat()} is in the future (now is {now.isoformat(timespec='seconds')});"
+            " pass --force to record a deliberate replay"
+        )
+    return at
 
 
 @dataclass(frozen=True)

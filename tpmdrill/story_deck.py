@@ -7,8 +7,6 @@ Cards keep their ids across edits, so a story's reviews survive every rewrite of
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -91,18 +89,14 @@ def _q(value: Any) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename it over: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write through the one atomic-output helper, creating the folder first."""
+    from tpmdrill.paths import write_atomically as write
+
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as ex:
-        Path(temporary).unlink(missing_ok=True)
         raise TpmdrillError(f"cannot write {path}: {ex.strerror or ex}") from None
+    write(path, text)
 
 
 # ---- coverage ------------------------------------------------------------------------

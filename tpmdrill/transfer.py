@@ -89,7 +89,11 @@ def _to_json(table: str, row: dict[str, Any]) -> dict[str, Any]:
     converted = dict(row)
     for column in _JSON_COLUMNS.get(table, ()):
         if converted.get(column) is not None:
-            converted[column] = json.loads(converted[column])
+            try:
+                converted[column] = json.loads(converted[column])
+            except (TypeError, ValueError, RecursionError):
+                where = converted.get("id", converted.get("review", "?"))
+                raise BadValue(f"{table} row {where!r}: {column} is not valid JSON; nothing was written") from None
     for column in _FLAG_COLUMNS.get(table, ()):
         if converted.get(column) is not None:
             converted[column] = bool(converted[column])
@@ -121,24 +125,22 @@ def review_rows(reviews: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]]
 
 def write_json(data: dict[str, Any], path: Path) -> None:
     """Write the document through a temporary file, so a failed write leaves no half file."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8") as file:
-            json.dump(data, file, ensure_ascii=False, indent=1)
-        partial.replace(path)
-    except OSError as ex:
-        partial.unlink(missing_ok=True)
-        raise BadValue(f"cannot write {path}: {ex.strerror or ex}") from None
+    from tpmdrill.paths import atomic_output
+
+    with atomic_output(path) as temporary, temporary.open("w", encoding="utf-8") as file:
+        json.dump(data, file, ensure_ascii=False, indent=1)
 
 
 def read_json(path: Path) -> dict[str, Any]:
     """Read and check an export document; raise BadValue naming what is wrong."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte-order mark is fine
     except OSError as ex:
         raise BadValue(f"cannot read {path}: {ex.strerror or ex}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except ValueError:  # not UTF-8, not JSON
         raise BadValue(f"{path} is not a tpmdrill JSON export (not valid JSON)") from None
+    except RecursionError:
+        raise BadValue(f"{path} is not a tpmdrill JSON export (nested too deeply)") from None
     check_document(data, str(path))
     return data  # type: ignore[no-any-return]
 
@@ -147,7 +149,9 @@ def check_document(data: Any, name: str) -> None:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BadValue(f"{name} is not a tpmdrill JSON export (no \"format\": \"{FORMAT}\")")
     version = data.get("version")
-    if not isinstance(version, int) or version > VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise BadValue(f"{name} has export format version {version!r}; versions are whole numbers from 1")
+    if version > VERSION:
         raise BadValue(f"{name} has export format version {version!r}; this tpmdrill reads up to {VERSION},"
                        " upgrade tpmdrill to import it")
     for key in LISTS:
@@ -159,3 +163,6 @@ def check_document(data: Any, name: str) -> None:
         raise BadValue(f"{name}: 'voids' must be a list")
     if not isinstance(data.get("settings"), dict):
         raise BadValue(f"{name}: 'settings' must be an object")
+    from tpmdrill.rowcheck import check_rows
+
+    check_rows(data, name)

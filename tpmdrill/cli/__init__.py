@@ -79,6 +79,8 @@ class TpmdrillGroup(click.Group):
             raise
         except click.UsageError as ex:
             raise _one_line(ex) from None
+        except ValueError as ex:
+            raise _nul_in_path(ex) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -87,15 +89,30 @@ class TpmdrillGroup(click.Group):
             raise
         except click.UsageError as ex:
             raise _one_line(ex) from None
+        except ValueError as ex:
+            raise _nul_in_path(ex) from None
         except TpmdrillError as ex:
-            raise click.ClickException(str(ex)) from None
+            from tpmdrill.terminal import visible
+
+            raise click.ClickException(visible(str(ex))) from None
         except sqlite3.OperationalError as ex:
             raise click.ClickException(f"database error: {ex}") from None
+        except sqlite3.IntegrityError as ex:
+            # A row-check trigger (m014) or a constraint refused a write: nothing was written.
+            raise click.ClickException(f"refused by the database's checks: {ex}; nothing was written") from None
         except sqlite3.DatabaseError as ex:
             # A file that opens but has damaged pages fails only when a query reaches them.
             raise click.ClickException(
                 f"database error: {ex}; 'tpmdrill restore FILE' brings back a backup"
             ) from None
+
+
+def _nul_in_path(ex: ValueError) -> Exception:
+    """A NUL in a path argument is the user's typo (click's path checks meet it first);
+    any other ValueError is a bug and stays one."""
+    if "null byte" in str(ex) or "NUL" in str(ex):
+        return click.UsageError("a path contains a NUL character")
+    return ex
 
 
 def _available(name: str) -> bool:

@@ -10,6 +10,7 @@ from tpmdrill.cli.common import (
     CONTEXT_SETTINGS,
     db_option,
     difficulty_option,
+    echo,
     echo_json,
     json_option,
     now,
@@ -46,8 +47,8 @@ def cards(deck: str | None, category: str | None, kind: str | None, difficulty: 
         echo_json(found)
         return
     for row in found:
-        click.echo(f"{row['id']:<42} {row['kind']:<9} {row['minutes']:>3} min  {row['prompt']}")
-    click.echo(f"{len(found)} cards", err=True)
+        echo(f"{row['id']:<42} {row['kind']:<9} {row['minutes']:>3} min  {row['prompt']}")
+    echo(f"{len(found)} cards", err=True)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -72,37 +73,37 @@ def card(card_id: str, json_: bool) -> None:
 
 
 def _print_card(view: dict[str, Any], schema: Schema | None) -> None:
-    click.secho(view["id"], bold=True)
-    click.echo(f"{view['category']} · {view['kind']} · {view['minutes']} min · tags: {', '.join(view['tags'])}")
-    click.echo(f"\n{view['prompt']}\n")
+    echo(view["id"], bold=True)
+    echo(f"{view['category']} · {view['kind']} · {view['minutes']} min · tags: {', '.join(view['tags'])}")
+    echo(f"\n{view['prompt']}\n")
     if schema is not None:
-        click.echo("\n".join(schema.text_lines()) + "\n")
+        echo("\n".join(schema.text_lines()) + "\n")
     for index, point in enumerate(view["rubric"], start=1):
         flags = " (required)" if point["required"] else ""
-        click.echo(f"  {index}. {point['point']}{flags}")
+        echo(f"  {index}. {point['point']}{flags}")
     _print_card_extras(view)
     if view["state"] == "new":
-        click.echo("\nNot studied yet.")
+        echo("\nNot studied yet.")
     else:
-        click.echo(
+        echo(
             f"\nState {view['state']}, due {view['due']}, stability {view['stability']:.1f} days, "
             f"recall now {view['retrievability']:.0%}, {view['reps']} reviews, {view['lapses']} lapses."
         )
     for review in view["reviews"][-10:]:
         voided = "  (undone)" if review.get("voided") else ""
-        click.echo(f"  {review['reviewed_at'][:16]}  {review['mode']:<6} rating {review['rating']}{voided}")
+        echo(f"  {review['reviewed_at'][:16]}  {review['mode']:<6} rating {review['rating']}{voided}")
 
 
 def _print_card_extras(view: dict[str, Any]) -> None:
     """Issue 14: the card's level, its estimate's reference and its follow-ups."""
     from tpmdrill.decks import DIFFICULTIES
 
-    click.echo(f"\nDifficulty {view['card_difficulty']} ({DIFFICULTIES[view['card_difficulty']]}).")
+    echo(f"\nDifficulty {view['card_difficulty']} ({DIFFICULTIES[view['card_difficulty']]}).")
     if view["estimate"]:
         estimate = view["estimate"]
-        click.echo(f"Reference estimate: {estimate['value']:,.6g} {estimate['unit']} "
+        echo(f"Reference estimate: {estimate['value']:,.6g} {estimate['unit']} "
                    f"(right within ×/÷ {estimate['tolerance']:g}).")
     for follow_up in view["follow_ups"]:
-        click.echo(f"\nFollow-up: {follow_up['prompt']}")
+        echo(f"\nFollow-up: {follow_up['prompt']}")
         for point in follow_up["rubric"]:
-            click.echo(f"  - {point['point']}{' (required)' if point['required'] else ''}")
+            echo(f"  - {point['point']}{' (required)' if point['required'] else ''}")

@@ -68,7 +68,7 @@ def open_store(*, load_bundled: bool = True) -> Store:
     from tpmdrill.store import Store
 
     path = db_path()
-    if path == default_db_path() and "TPMDRILL_DB" not in os.environ:
+    if path == default_db_path() and not os.environ.get("TPMDRILL_DB"):  # unset or empty: the default
         path.parent.mkdir(parents=True, exist_ok=True)
     moment = now()
     store = Store.open(path)
@@ -99,6 +99,16 @@ def read_text_file(path: str) -> str:
         raise click.ClickException(f"{source} is not UTF-8 text") from None
 
 
+def echo(text: str = "", *, err: bool = False, **style: Any) -> None:
+    """Print a line of deck or user text, its control characters made visible."""
+    from tpmdrill.terminal import visible
+
+    if style:
+        click.secho(visible(text), err=err, **style)
+    else:
+        click.echo(visible(text), err=err)
+
+
 def write_output(text: str, path: Path | None) -> None:
     """Write to `path` and print where, or to stdout when there is no path (or '-')."""
     if path is None or str(path) == "-":
@@ -106,8 +116,5 @@ def write_output(text: str, path: Path | None) -> None:
         return
     from tpmdrill.paths import write_atomically
 
-    try:
-        write_atomically(path, text)
-    except OSError as ex:
-        raise click.ClickException(f"cannot write {path}: {ex.strerror or ex}") from None
+    write_atomically(path, text)
     click.echo(str(path.resolve()))

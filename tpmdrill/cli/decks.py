@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store
+from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo, echo_json, json_option, now, open_store
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -31,7 +31,7 @@ def list_(json_: bool) -> None:
         echo_json(rows)
         return
     for row in rows:
-        click.echo(f"{row['id']:<20} {row['category']:<14} {row['cards']:>4} cards  {row['title']}")
+        echo(f"{row['id']:<20} {row['category']:<14} {row['cards']:>4} cards  {row['title']}")
 
 
 @decks.command(context_settings=CONTEXT_SETTINGS)
@@ -51,7 +51,7 @@ def add(paths: tuple[Path, ...]) -> None:
 
     store = open_store()
     for sync in add_decks(store, paths, now()):
-        click.echo(
+        echo(
             f"{sync.deck}: {sync.added} added, {sync.updated} updated, "
             f"{sync.retired} retired, {sync.unchanged} unchanged"
         )
@@ -70,12 +70,9 @@ def validate(paths: tuple[Path, ...]) -> None:
       tpmdrill decks validate decks/api-design.toml
     """
     from tpmdrill.decks import load_decks
-    from tpmdrill.errors import DeckError
-    from tpmdrill.sqlschema import sql_problems
+    from tpmdrill.library import check_sql_cards
 
     found = load_decks(paths)
-    problems = [problem for deck in found for problem in sql_problems(deck)]
-    if problems:
-        raise DeckError(problems)
+    check_sql_cards(found)  # every fixture built, every solution run
     for deck in found:
-        click.echo(f"{deck.source}: ok, deck {deck.id!r} with {len(deck.cards)} cards")
+        echo(f"{deck.source}: ok, deck {deck.id!r} with {len(deck.cards)} cards")

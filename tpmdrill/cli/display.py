@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from tpmdrill.terminal import visible
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -30,24 +32,24 @@ class Screen:
     def say(self, text: str = "", style: str | None = None) -> None:
         from rich.text import Text
 
-        self.console.print(Text(text, style=style or ""))
+        self.console.print(Text(visible(text), style=style or ""))
 
     def markdown(self, text: str) -> None:
         """Rendered on a terminal; as written (already readable Markdown) when piped."""
         if not self.console.is_terminal:
-            self.console.print(text, markup=False)
+            self.console.print(visible(text), markup=False)
             return
         from rich.markdown import Markdown
 
-        self.console.print(Markdown(text), soft_wrap=False)
+        self.console.print(Markdown(visible(text)), soft_wrap=False)
 
     def ask(self, prompt: str) -> str | None:
         """One line of input without its newline; None at end of input."""
         from rich.text import Text
 
-        self.console.print(Text(prompt, style="bold cyan"), end="")
+        self.console.print(Text(visible(prompt), style="bold cyan"), end="")
         self.console.file.flush()
-        line = sys.stdin.readline()
+        line = _read_line()
         return None if line == "" else line.rstrip("\r\n")
 
     def ask_line(self, prompt: str) -> str | None:
@@ -63,6 +65,15 @@ class Screen:
             return input(prompt)
         except EOFError:
             return None
+
+
+def _read_line() -> str:
+    """One line of stdin; bytes that are not UTF-8 become U+FFFD instead of failing
+    the read (and losing the answer around them)."""
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None and getattr(sys.stdin, "errors", "strict") == "strict":
+        reconfigure(errors="replace")
+    return sys.stdin.readline()
 
 
 def show_verdict(screen: Screen, verdict: CardVerdict) -> None:

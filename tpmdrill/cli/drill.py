@@ -411,20 +411,41 @@ def _read_answer(screen: Screen, sql: bool, previous: str = "") -> str | None:
         if not lines and line.strip() in {"q", "s", "e"}:
             command = line.strip()
             if command == "e":
-                edited = _edit(sql, previous)
-                if edited is not None:
+                edited, failure = _edit(sql, previous)
+                if edited is not None and _within_limit(screen, edited):
                     return edited
-                screen.say("Nothing saved in the editor; type the answer here instead.", "yellow")
+                if edited is None:
+                    screen.say(f"{failure}; type the answer here instead.", "yellow")
                 continue
             return QUIT if command == "q" else SKIP
         if line.strip() == ".":
-            return "\n".join(lines)
+            if _within_limit(screen, "\n".join(lines)):
+                return "\n".join(lines)
+            lines = []
+            continue
         lines.append(line)
 
 
-def _edit(sql: bool, previous: str = "") -> str | None:
-    text = click.edit(previous, extension=".sql" if sql else ".md")
-    return text.strip() if text and text.strip() else None
+def _within_limit(screen: Screen, answer: str) -> bool:
+    """Whether the answer can be graded; if not, say so and let the session go on."""
+    from tpmdrill.grading import MAX_ANSWER_CHARS
+
+    if len(answer) <= MAX_ANSWER_CHARS:
+        return True
+    screen.say(f"That answer has {len(answer):,} characters, over the limit of {MAX_ANSWER_CHARS:,};"
+               " write a shorter one.", "yellow")
+    return False
+
+
+def _edit(sql: bool, previous: str = "") -> tuple[str | None, str]:
+    """The answer written in $EDITOR, or None and why there is none."""
+    try:
+        text = click.edit(previous, extension=".sql" if sql else ".md")
+    except click.ClickException as ex:  # the editor is missing or exited with an error
+        return None, f"The editor failed ({ex.format_message()})"
+    if not (text and text.strip()):
+        return None, "Nothing saved in the editor"
+    return text.strip(), ""
 
 
 def _show_elapsed(screen: Screen, seconds: float, minutes: int) -> None:

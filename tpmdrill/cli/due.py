@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store
+from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo, echo_json, json_option, now, open_store
 
 if TYPE_CHECKING:
     from tpmdrill.analytics import Readiness
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 365),
               help="How many coming days to count.")
-@click.option("--limit", default=100, show_default=True, type=click.IntRange(0),
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(0, 1_000_000),
               help="List at most this many due cards (0: all).")
 @json_option
 @db_option
@@ -42,7 +42,7 @@ def due(days: int, limit: int, json_: bool) -> None:
     if ready is not None:
         from tpmdrill.interview import countdown_text
 
-        click.echo(countdown_text(ready))
+        echo(countdown_text(ready))
     _print(report)
 
 
@@ -60,10 +60,10 @@ def _print(report: dict[str, object]) -> None:
 
     total = report["total_due"]
     need = f" (about {duration_text(report['minutes_due'])} at your pace)" if total else ""  # type: ignore[arg-type]
-    click.echo(f"{total} card{'s' if total != 1 else ''} due now{need}, {report['new_available']} new available.")
+    echo(f"{total} card{'s' if total != 1 else ''} due now{need}, {report['new_available']} new available.")
     for row in report["due"]:  # type: ignore[attr-defined]
-        click.echo(f"  {row['card']:<42} {row['kind']:<9} {row['minutes']:>3} min  due {row['due'][:16]}")
-    click.echo("Coming days:")
+        echo(f"  {row['card']:<42} {row['kind']:<9} {row['minutes']:>3} min  due {row['due'][:16]}")
+    echo("Coming days:")
     for day in report["upcoming"]:  # type: ignore[attr-defined]
         need = f"  about {duration_text(day['minutes'])}" if day["count"] else ""
-        click.echo(f"  {day['date']}  {day['count']}{need}")
+        echo(f"  {day['date']}  {day['count']}{need}")

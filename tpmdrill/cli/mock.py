@@ -22,7 +22,7 @@ EXTENSION_FORMATS = {".md": "md", ".markdown": "md", ".json": "json", ".html": "
               help="Time budget; question time boxes add up to at most this.")
 @click.option("--round", "round_", type=click.Choice(ROUND_NAMES), default="mixed", show_default=True,
               help="The kind of round to rehearse: its mix of questions.")
-@click.option("--seed", type=click.IntRange(0),
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1),
               help="Same seed and data, same questions (default: a random seed, shown on the sheet).")
 @click.option("--focus", type=click.Choice(["weak", "even"]), default="weak", show_default=True,
               help="Weight toward weak areas, or spread evenly over the categories.")

@@ -22,9 +22,12 @@ if TYPE_CHECKING:
               help="How well you answered.")
 @click.option("--answer-file", help="Your answer, kept with the review and graded against the rubric ('-': stdin).")
 @click.option("--at", "at_text", metavar="ISO", help="When the review happened (ISO 8601 with offset; default now).")
+@click.option("--force", is_flag=True, help="Accept an --at in the future (a deliberate replay).")
 @json_option
 @db_option
-def review(card_id: str, rating: str, answer_file: str | None, at_text: str | None, json_: bool) -> None:
+def review(
+    card_id: str, rating: str, answer_file: str | None, at_text: str | None, force: bool, json_: bool
+) -> None:
     """Record one review of CARD_ID and schedule its next one.
 
     \b
@@ -34,17 +37,19 @@ def review(card_id: str, rating: str, answer_file: str | None, at_text: str | No
     """
     from tpmdrill.clock import parse_instant
     from tpmdrill.enums import ReviewMode
-    from tpmdrill.scheduler import RecordedReview, interval_text, rating_value, record_review
+    from tpmdrill.scheduler import RecordedReview, check_review_time, interval_text, rating_value, record_review
 
-    at = parse_instant(at_text, "--at") if at_text else now()
+    at = check_review_time(parse_instant(at_text, "--at"), now(), force=force) if at_text else None
     answer = read_text_file(answer_file) if answer_file else None
     store = open_store()
     card = store.card(card_id)
     graded = _grade(card, answer)
+    # Without --at the review's time is read once the write lock is held.
     saved, memory = record_review(
-        store, card_id, rating_value(rating), at, mode=ReviewMode.REVIEW, answer=answer,
-        suggested=graded[0], score=graded[1], verdicts=graded[2],
+        store, card_id, rating_value(rating), at or now(), mode=ReviewMode.REVIEW, answer=answer,
+        suggested=graded[0], score=graded[1], verdicts=graded[2], clock=None if at else now,
     )
+    at = saved.reviewed_at
     assert memory is not None
     if json_:
         echo_json(RecordedReview(saved, memory).to_json())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import click
@@ -22,12 +21,11 @@ if TYPE_CHECKING:
     from tpmdrill.decks import Card
     from tpmdrill.store import Store
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _plain(text: str) -> str:
-    """User text for the terminal, without control sequences."""
-    return CONTROL.sub("", text)
+    """User text for the terminal, its control sequences made visible."""
+    from tpmdrill.terminal import visible
+
+    return visible(text)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from tpmdrill.errors import DatabaseProblem
-from tpmdrill.store.migrations import migration_set, migrations_pending
+from tpmdrill.paths import protect_database
+from tpmdrill.store.migrations import migration_set, migrations_pending, unknown_migrations
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -45,8 +46,11 @@ class StoreBase:
             raise DatabaseProblem(f"cannot create database {path}: folder {path.parent} does not exist")
         if path.is_dir():
             raise DatabaseProblem(f"database path {path} is a folder")
+        if path.exists() and not path.is_file():  # /dev/null, a FIFO: SQLite would add files beside it
+            raise DatabaseProblem(f"database path {path} is not a regular file")
         try:
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
+            protect_database(path)
         except sqlite3.DatabaseError as ex:
             raise DatabaseProblem(_explain(path, ex)) from None
         try:
@@ -75,6 +79,12 @@ class StoreBase:
         self.conn.close()
 
     def _migrate(self) -> None:
+        newer = unknown_migrations(self.conn)
+        if newer:
+            raise DatabaseProblem(
+                f"this database was upgraded by a newer tpmdrill (it has {newer[0]}, unknown here);"
+                " upgrade tpmdrill to use it (it was left unchanged)"
+            )
         if not migrations_pending(self.conn):
             return
         # IMMEDIATE takes the write lock first, so two processes opening a fresh
@@ -84,13 +94,21 @@ class StoreBase:
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        """One write transaction that holds the write lock from its start."""
+        """One write transaction that holds the write lock from its start; inside another
+        `writing()` it is part of that one (all of it commits or none)."""
+        if getattr(self, "_writing", False):
+            yield
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as ex:
             raise DatabaseProblem(f"cannot write to the database: {ex}") from None
         try:
-            yield
+            self._writing = True
+            try:
+                yield
+            finally:
+                self._writing = False
             self.conn.execute("COMMIT")
         except BaseException:
             # Some errors (a full disk, an I/O error) have already ended the transaction;

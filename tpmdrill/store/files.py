@@ -85,6 +85,41 @@ def check_database_file(path: Path) -> None:
     missing = _REQUIRED_TABLES - tables
     if missing:
         raise DatabaseProblem(f"{path} is not a tpmdrill database (no {', '.join(sorted(missing))} table)")
+    _check_schema(path)
+
+
+# Columns every tpmdrill database has had since its first migration.
+_REQUIRED_COLUMNS = {
+    "decks": {"id", "title", "category"}, "cards": {"id", "deck", "kind", "prompt", "rubric"},
+    "memory": {"card", "state", "due", "stability", "difficulty"},
+    "reviews": {"id", "card", "reviewed_at", "rating", "mode"}, "verdicts": {"review", "point", "hit"},
+}
+
+
+def _check_schema(path: Path) -> None:
+    """More than table names: the columns tpmdrill reads, and migrations it knows."""
+    from tpmdrill.store.migrations import MIGRATIONS, unknown_migrations
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for table, needed in _REQUIRED_COLUMNS.items():
+            have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            if not needed <= have:
+                lacking = ", ".join(sorted(needed - have))
+                raise DatabaseProblem(f"{path} is not a tpmdrill database (table {table} has no {lacking})")
+        newer = unknown_migrations(conn)
+        applied = conn.execute(
+            "SELECT count(*) FROM _sqlite_migrations WHERE migration_set = 'tpmdrill' AND name = ?",
+            [MIGRATIONS[0].__name__],
+        ).fetchone()[0]
+    except sqlite3.DatabaseError as ex:
+        raise DatabaseProblem(f"{path} is not a tpmdrill database ({ex})") from None
+    finally:
+        conn.close()
+    if newer:
+        raise DatabaseProblem(f"{path} was written by a newer tpmdrill ({newer[0]}); upgrade tpmdrill to use it")
+    if not applied:
+        raise DatabaseProblem(f"{path} is not a tpmdrill database (no record of its schema)")
 
 
 def copy_database_file(source: Path, target: Path) -> None:

@@ -123,17 +123,6 @@ def m006_create_mock_sheets(db: Database) -> None:
     )
 
 
-def m010_add_card_format_columns(db: Database) -> None:
-    # issue 14: difficulty, rotating prompts, follow-up questions and an estimate's
-    # reference value, as a deck file sets them. Existing cards take the defaults until
-    # their deck is loaded again.
-    cards = db.table("cards")
-    cards.add_column("difficulty", int, not_null_default=2)
-    cards.add_column("prompts", str, not_null_default="[]")
-    cards.add_column("follow_ups", str, not_null_default="[]")
-    cards.add_column("estimate", str)
-
-
 def m007_void_reviews(db: Database) -> None:
     # Undo: reviews stay append-only; an undone review gets a voiding entry, and each
     # review keeps the memory row it replaced (JSON; NULL for reviews recorded before
@@ -148,10 +137,58 @@ def m007_void_reviews(db: Database) -> None:
     db.table("cards").create_index(["id", "retired", "kind", "minutes"], index_name="cards_due_load")
 
 
-def m008_add_review_attempts(db: Database) -> None:
+def m008_add_card_format_columns(db: Database) -> None:
+    # issue 14: difficulty, rotating prompts, follow-up questions and an estimate's
+    # reference value, as a deck file sets them. Existing cards take the defaults until
+    # their deck is loaded again.
+    cards = db.table("cards")
+    cards.add_column("difficulty", int, not_null_default=2)
+    cards.add_column("prompts", str, not_null_default="[]")
+    cards.add_column("follow_ups", str, not_null_default="[]")
+    cards.add_column("estimate", str)
+
+
+def m009_add_review_attempts(db: Database) -> None:
     # issue 13: how many queries a sql answer took (revised in the drill, submitted in
     # `tpmdrill sql`); NULL for reviews of other cards and for older reviews.
     db.table("reviews").add_column("attempts", int)
+
+
+# issue 17: what SQLite can enforce on every write, whoever writes (import, merge, a
+# future bug). Triggers rather than CHECK clauses: they hold the same rules without
+# rebuilding the tables, so every existing row and index stays as it is.
+_ROW_RULES = {
+    "reviews": (
+        ("NEW.rating NOT BETWEEN 1 AND 4 OR typeof(NEW.rating) != 'integer'", "rating must be 1-4"),
+        ("NEW.suggested IS NOT NULL AND NEW.suggested NOT BETWEEN 1 AND 4", "suggested rating must be 1-4"),
+        ("NEW.mode NOT IN ('review', 'drill', 'cram', 'mock', 'anki')", "unknown review mode"),
+        ("NEW.reviewed_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*[+-][0-9][0-9]:[0-9][0-9]'",
+         "review time needs its UTC offset"),
+    ),
+    "memory": (
+        ("NEW.state NOT IN (1, 2, 3)", "memory state must be 1-3"),
+        ("NEW.due NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*[+-][0-9][0-9]:[0-9][0-9]'",
+         "due time needs its UTC offset"),
+        ("NEW.reps < 0 OR NEW.lapses < 0", "reps and lapses cannot be negative"),
+    ),
+    "cards": (
+        ("typeof(NEW.minutes) != 'integer' OR NEW.minutes < 1", "minutes must be a whole number from 1"),
+        ("NEW.kind NOT IN ('concept', 'design', 'trade-off', 'sql', 'estimate', 'story')", "unknown card kind"),
+        ("json_valid(NEW.rubric) = 0 OR json_type(NEW.rubric) != 'array'", "rubric must be a JSON list"),
+    ),
+    "decks": (("NEW.title IS NULL OR NEW.category IS NULL", "a deck needs a title and a category"),),
+}
+
+
+def m010_add_row_checks(db: Database) -> None:
+    for table, rules in _ROW_RULES.items():
+        condition = " OR ".join(f"({rule})" for rule, _ in rules)
+        cases = " ".join(f"WHEN {rule} THEN RAISE(ABORT, '{message}')" for rule, message in rules)
+        for event in ("INSERT", "UPDATE"):
+            db.execute(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_checked_{event.lower()} BEFORE {event} ON {table}"
+                f" WHEN {condition} BEGIN SELECT CASE {cases} END; END"
+            )
 
 
 # In the order they apply. A name is recorded once applied: never rename, reorder or
@@ -159,7 +196,8 @@ def m008_add_review_attempts(db: Database) -> None:
 MIGRATIONS = (
     m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports,
     m004_covering_index_for_verdicts, m005_covering_indexes_for_weak_areas,
-    m006_create_mock_sheets, m007_void_reviews, m010_add_card_format_columns, m008_add_review_attempts,
+    m006_create_mock_sheets, m007_void_reviews, m008_add_card_format_columns, m009_add_review_attempts,
+    m010_add_row_checks,
 )
 MIGRATION_SET = "tpmdrill"
 
@@ -184,6 +222,18 @@ def migrations_pending(conn: sqlite3.Connection) -> bool:
     except sqlite3.OperationalError:  # no such table: a new database
         return True
     return any(migration.__name__ not in applied for migration in MIGRATIONS)
+
+
+def unknown_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Migrations the database has that this tpmdrill does not know: a newer tpmdrill made it."""
+    known = {migration.__name__ for migration in MIGRATIONS}
+    try:
+        applied = [row[0] for row in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+        )]
+    except sqlite3.OperationalError:
+        return []
+    return [name for name in applied if name not in known]
 
 
 # The migration set's own calls, so `from tpmdrill.store import migrations` reads as one.

@@ -87,12 +87,18 @@ class TableStore(ReviewStore):
         if reviews:
             yield CardHistory(card, kind, reviews)
 
-    def put_setting_and_memories(self, key: str, value: Any, memories: Sequence[tuple[str, Memory]]) -> None:
-        """A new setting and the memory states computed under it, together or not at all."""
-        with self.writing():
-            self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, json.dumps(value)])
-            for card_id, memory in memories:
-                self.put_memory(card_id, memory)
+    def put_setting_and_memories(
+        self, key: str, value: Any, memories: Sequence[tuple[str, Memory]], *, in_transaction: bool = False
+    ) -> None:
+        """A new setting and the memory states computed under it, together or not at all
+        (`in_transaction`: inside the caller's `writing()`, which read what they came from)."""
+        if not in_transaction:
+            with self.writing():
+                self.put_setting_and_memories(key, value, memories, in_transaction=True)
+            return
+        self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, json.dumps(value)])
+        for card_id, memory in memories:
+            self.put_memory(card_id, memory)
 
     def mean_review_seconds(self) -> float | None:
         """How long a review takes this user, on average; None before any timed review."""
