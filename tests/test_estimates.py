@@ -187,7 +187,7 @@ category = "estimation"
 id = "chat-peak"
 kind = "estimate"
 prompt = "Peak requests per second for a chat app with 50 M daily users?"
-answer = "50 M x 60 requests a day is 3 B a day, 35k/s on average; peak about 2x: 70k rps."
+answer = "Assuming 60 requests a day each, 50 M x 60 is 3 B a day, 35k/s on average; the busiest hour is about 2x: 70k rps."
 value = 70000
 unit = "requests/second"
 
@@ -199,7 +199,7 @@ unit = "requests/second"
   [[card.rubric]]
   id = "peak"
   point = "Turns the average into a peak"
-  keywords = ["peak"]
+  keywords = ["busiest|2x|twice the average|double the average"]
 '''
 
 
@@ -212,10 +212,10 @@ def deck_file(tmp_path: Path) -> Path:
 
 def test_judge_adds_the_estimate_beside_the_rubric(deck_file: Path) -> None:
     [card] = load_deck(deck_file).cards
-    right = judge(card, "Assuming 60 requests a day each, the peak is about 70k rps.")
+    right = judge(card, "Assuming 60 requests a day each, the busiest hour is about 70k rps.")
     assert right.estimate is not None and right.estimate.within_tolerance
     assert (right.score, right.suggested_rating) == (1.0, "easy")
-    wrong = judge(card, "Assuming 60 requests a day each, the peak is about 700 rps.")
+    wrong = judge(card, "Assuming 60 requests a day each, the busiest hour is about 700 rps.")
     assert (wrong.score, wrong.suggested_rating) == (1.0, "again")
     assert judge(card, "Answer: 70k rps").suggested_rating == "good"
 
@@ -269,7 +269,7 @@ def test_a_drill_shows_the_estimate_and_a_wrong_number_suggests_again(
 
     monkeypatch.setenv("TPMDRILL_NOW", "2025-03-01T09:00:00+00:00")
     assert run("decks", "add", str(deck_file)).exit_code == 0
-    answer = "Assuming 60 requests a day per user, the peak is 7k rps.\n.\n"
+    answer = "Assuming 60 requests a day per user, the busiest hour is 7k rps.\n.\n"
     result = run("drill", "--deck", "est", input="\n" + answer + "\n", catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert " ✘ Estimate 7k rps = 7,000 requests/second: outside tolerance" in result.output

@@ -86,10 +86,11 @@ def test_a_rubric_a_buzzword_paragraph_passes_fails(run: Invoke, tmp_path: Path)
     assert "card 'retries': a generic buzzword paragraph scores 0.50, at least 0.3; it hits backoff" in result.stderr
 
 
-def test_adding_a_deck_runs_the_same_checks_and_loads_nothing(run: Invoke, tmp_path: Path) -> None:
+def test_only_validate_runs_the_grading_checks_so_adding_never_locks_a_user_out(run: Invoke, tmp_path: Path) -> None:
     path = write(tmp_path, DECK.replace('"a dedupe key on every request"', '"a unique token per call"'))
-    assert run("decks", "add", str(path)).exit_code == 1
-    assert "checked" not in run("decks", "list").stdout
+    assert run("decks", "validate", str(path)).exit_code == 1
+    assert run("decks", "add", str(path)).exit_code == 0
+    assert "checked" in run("decks", "list").stdout
 
 
 def test_the_bundled_thesaurus_is_valid_and_validated_with_the_decks(run: Invoke) -> None:

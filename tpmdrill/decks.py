@@ -167,12 +167,12 @@ MAX_RUBRIC_CHARS = 20_000  # all of a card's rubric text: its points and keyword
 MAX_WEIGHT = 1000  # a rubric point's weight (inf and 400-digit numbers are refused)
 
 
-def load_deck(path: Path, *, self_check: bool = True) -> Deck:
+def load_deck(path: Path, *, self_check: bool = False) -> Deck:
     """Parse and validate one deck file; raise DeckError listing every problem.
 
-    Unless `self_check` is off, the rubrics are also checked against themselves
-    (tpmdrill.grading.selfcheck). The bundled decks load without it: the test suite
-    checks them, and a user is never locked out by a grading-quality check."""
+    With `self_check`, the rubrics are also checked against themselves
+    (tpmdrill.grading.selfcheck): `decks validate` asks for it. Loading does not, so
+    a user is never locked out of their own deck or story by a grading-quality check."""
     problems = _Problems(path)
     try:
         raw = read_regular_file(path, MAX_DECK_BYTES)
@@ -214,7 +214,7 @@ def deck_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def load_decks(paths: Iterable[Path]) -> list[Deck]:
+def load_decks(paths: Iterable[Path], *, self_check: bool = False) -> list[Deck]:
     """Load every deck under `paths`; problems across all files are reported together."""
     decks: list[Deck] = []
     problems: list[str] = []
@@ -223,7 +223,7 @@ def load_decks(paths: Iterable[Path]) -> list[Deck]:
         raise DeckError([f"{', '.join(map(str, paths))}: no deck files (*.toml) found"])
     for path in files:
         try:
-            decks.append(load_deck(path))
+            decks.append(load_deck(path, self_check=self_check))
         except DeckError as ex:
             problems.extend(ex.problems)
     problems.extend(_thesaurus_problems(paths))

@@ -72,7 +72,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     from tpmdrill.decks import load_decks
     from tpmdrill.library import check_sql_cards
 
-    found = load_decks(paths)
+    found = load_decks(paths, self_check=True)
     check_sql_cards(found)  # every fixture built, every solution run
     for deck in found:
         echo(f"{deck.source}: ok, deck {deck.id!r} with {len(deck.cards)} cards")
