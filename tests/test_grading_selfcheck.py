@@ -114,3 +114,40 @@ def test_a_bad_thesaurus_names_the_file_and_the_concept(run: Invoke, tmp_path: P
     result = run("decks", "validate", str(tmp_path))
     assert result.exit_code == 1
     assert f"{bad}: concept #1 ('Kubernetes'): key 'terms': a concept needs two or more terms" in result.stderr
+
+
+SQL_DECK = '''
+[deck]
+id = "checked"
+title = "Checked"
+category = "data"
+
+[[card]]
+id = "counts"
+kind = "sql"
+prompt = "Count the distinct users in t(user_id)."
+fixture = "t.sql"
+solution = "SELECT COUNT(DISTINCT user_id) AS n FROM t"
+answer = "COUNT(DISTINCT user_id) counts each user once."
+
+  [[card.rubric]]
+  id = "distinct"
+  point = "Counts distinct users"
+  keywords = ["distinct users|count distinct"]
+  examples = ["-- count the distinct users"]
+'''
+
+
+def test_a_sql_example_is_checked_as_a_sql_answer_is_graded_without_the_prompt(
+    run: Invoke, tmp_path: Path
+) -> None:
+    (tmp_path / "t.sql").write_text("CREATE TABLE t (user_id INTEGER);\nINSERT INTO t VALUES (1), (1), (2);\n",
+                                    encoding="utf-8")
+    path = write(tmp_path, SQL_DECK)
+    result = run("decks", "validate", str(path))
+    assert (result.exit_code, result.stderr) == (0, "")
+    as_concept = SQL_DECK.replace('kind = "sql"', 'kind = "concept"').replace('fixture = "t.sql"\n', "")
+    as_concept = as_concept.replace('solution = "SELECT COUNT(DISTINCT user_id) AS n FROM t"\n', "")
+    result = run("decks", "validate", str(write(tmp_path, as_concept)))
+    assert result.exit_code == 1
+    assert "example '-- count the distinct users' does not hit its own point" in result.stderr

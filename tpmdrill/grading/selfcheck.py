@@ -84,8 +84,9 @@ def _dead_keywords(card: Card, point: RubricPoint) -> Iterator[Problem]:
 def _examples(card: Card, point: RubricPoint) -> Iterator[Problem]:
     from tpmdrill.grading import grade
 
+    prompt = "" if card.kind == CardKind.SQL else card.prompt  # as judging.judge grades it
     for example in point.examples:
-        verdict = grade([point], example, prompt=card.prompt).points[0]
+        verdict = grade([point], example, prompt=prompt).points[0]
         if not verdict.hit:
             yield (card.id, point.id, f"example {example!r} does not hit its own point ({verdict.ideas_text()})")
 
