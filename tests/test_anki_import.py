@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -122,7 +123,7 @@ def test_a_second_import_adds_nothing_from_any_export_of_the_same_collection(
         result = mini("import", "anki", str(exported(collection_path, kind)), "--json", env=IMPORTED)
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout) == {"notes": 2, "entries": 4, "reviews": 0, "known": 4, "skipped": 0,
-                                             "replayed": 0}, kind
+                                             "later": 0, "replayed": 0}, kind
     assert (reviews(db_path), memory_due(db_path, "mini/idempotency")) == before
 
 
@@ -134,6 +135,18 @@ def test_every_anki_format_brings_in_the_same_reviews(
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["reviews"] == 4
     assert [row["rating"] for row in reviews(db_path)] == [3, 4, 1, 3]
+
+
+def test_reviews_logged_after_now_wait_until_then(mini: Invoke, collection_path: Path, db_path: Path) -> None:
+    package = exported(collection_path, "colpkg")
+    early = mini("import", "anki", str(package), env={"TPMDRILL_NOW": "2026-01-04T00:00:00+00:00"})
+    assert early.exit_code == 0, early.output
+    assert "2 new reviews" in early.stdout and "2 logged after now left out" in early.stdout
+    assert [row["reviewed_at"][:10] for row in reviews(db_path)] == ["2026-01-02", "2026-01-03"]
+    later = mini("import", "anki", str(package), "--json", env=IMPORTED)
+    assert json.loads(later.stdout) == {"notes": 2, "entries": 4, "reviews": 2, "known": 2, "skipped": 0,
+                                             "later": 0, "replayed": 1}
+    assert len(reviews(db_path)) == 4
 
 
 def test_reviews_done_here_and_in_anki_are_replayed_together(
@@ -234,3 +247,14 @@ def test_review_log_entries_become_reviews(entry: tuple[Any, ...], expected: tup
 ])
 def test_manual_entries_are_not_reviews(entry: tuple[Any, ...]) -> None:
     assert review_from_entry(entry) is None
+
+
+def test_without_zstandard_the_compressed_format_is_one_line(
+    mini: Invoke, collection_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = exported(collection_path, "colpkg")
+    monkeypatch.setitem(sys.modules, "zstandard", None)  # as if it were not installed
+    result = mini("import", "anki", str(package))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {package} is in Anki's compressed format, which needs the zstandard package "
+                             "(pip install zstandard); or export again with 'Support older Anki versions'\n")

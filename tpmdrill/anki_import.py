@@ -30,7 +30,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,10 @@ PACKAGE_MEMBERS = ("collection.anki21b", "collection.anki21", "collection.anki2"
 _SQLITE_HEADER = b"SQLite format 3\x00"
 # Anki's revlog `type`: 0 learning, 1 review, 2 relearning, 3 filtered deck, 4 manual, 5 rescheduled.
 _FILTERED, _MANUAL, _RESCHEDULED = 3, 4, 5
+# A review logged later than this after now is left out: a phone whose clock runs
+# ahead would otherwise put the card's last review in the future, and every review
+# done here before then would be refused.
+CLOCK_SLACK = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -76,13 +80,14 @@ class AnkiImportReport:
     reviews: int = 0  # new reviews added
     known: int = 0  # entries imported before
     skipped: int = 0  # manual entries (set due date, forget), not reviews
+    later: int = 0  # entries logged after now (a clock ahead), left out until then
     replayed: int = 0  # cards rescheduled from their merged history
 
     def to_json(self) -> dict[str, int]:
         return dataclasses.asdict(self)
 
 
-def import_anki(store: Store, path: Path, progress: Progress = quiet) -> AnkiImportReport:
+def import_anki(store: Store, path: Path, now: datetime, progress: Progress = quiet) -> AnkiImportReport:
     """Add the Anki reviews in `path` that `store` lacks, in one transaction; reschedule."""
     cards = {row["id"]: row["kind"] for row in store.table_rows("cards")}
     guids = {note_guid(card): card for card in cards}
@@ -91,8 +96,10 @@ def import_anki(store: Store, path: Path, progress: Progress = quiet) -> AnkiImp
     if not notes:
         raise BadValue(f"{path} holds no notes exported by tpmdrill "
                        "('tpmdrill export --format apkg' makes them); nothing was imported")
-    found = [review for review in map(review_from_entry, rows) if review is not None]
-    report = AnkiImportReport(notes=notes, entries=len(rows), skipped=len(rows) - len(found))
+    reviews = [review for review in map(review_from_entry, rows) if review is not None]
+    found = [review for review in reviews if review.reviewed_at <= now + CLOCK_SLACK]
+    report = AnkiImportReport(notes=notes, entries=len(rows), skipped=len(rows) - len(reviews),
+                              later=len(reviews) - len(found))
     settings = store.settings()
     config = dataclasses.replace(SchedulerConfig.from_settings(settings), fuzz=False)
     with store.writing():
@@ -165,7 +172,11 @@ def _unpack(path: Path, target: Path) -> None:
 
 
 def _decompress(source: Any, out: Any, path: Path) -> None:
-    import zstandard
+    try:
+        import zstandard
+    except ImportError:
+        raise BadValue(f"{path} is in Anki's compressed format, which needs the zstandard package "
+                       "(pip install zstandard); or export again with 'Support older Anki versions'") from None
 
     try:
         zstandard.ZstdDecompressor().copy_stream(source, out)

@@ -131,14 +131,15 @@ def import_(source: tuple[str, ...], json_: bool) -> None:
 def _import_anki(file: Path, json_: bool) -> None:
     from tpmdrill.anki_import import import_anki
 
-    report = import_anki(open_store(load_bundled=False), file, progress_bar)
+    report = import_anki(open_store(load_bundled=False), file, now(), progress_bar)
     if json_:
         echo_json(report.to_json())
         return
     known = f", {report.known} imported before" if report.known else ""
     skipped = f", {report.skipped} manual Anki entries left out" if report.skipped else ""
+    later = f", {report.later} logged after now left out (is a clock ahead?)" if report.later else ""
     click.echo(
-        f"From {file}: {report.reviews} new reviews of {report.notes} tpmdrill notes{known}{skipped}; "
+        f"From {file}: {report.reviews} new reviews of {report.notes} tpmdrill notes{known}{skipped}{later}; "
         f"{report.replayed} cards rescheduled from their merged history."
     )
     if report.entries == 0:
