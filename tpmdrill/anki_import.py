@@ -100,16 +100,16 @@ def import_anki(store: Store, path: Path, now: datetime, progress: Progress = qu
     found = [review for review in reviews if review.reviewed_at <= now + CLOCK_SLACK]
     report = AnkiImportReport(notes=notes, entries=len(rows), skipped=len(rows) - len(reviews),
                               later=len(reviews) - len(found))
-    settings = store.settings()
-    config = dataclasses.replace(SchedulerConfig.from_settings(settings), fuzz=False)
-    with store.writing():
+    with store.writing():  # the read of what is here included, so a concurrent review is not lost
+        settings = store.settings()
+        config = dataclasses.replace(SchedulerConfig.from_settings(settings), fuzz=False)
         ours = store.review_ids_by_card()
         new = [review for review in found if review.id not in ours.get(review.card, set())]
         by_card: dict[str, list[AnkiReview]] = {}
         for review in new:
             by_card.setdefault(review.card, []).append(review)
-        rows_in = [row for card, reviews in by_card.items()
-                   for row in review_rows(store, cards[card], reviews, config)]
+        rows_in = [row for card, group in by_card.items()
+                   for row in review_rows(store, cards[card], group, config)]
         added = store.insert_rows("reviews", rows_in)
         replayed = _reschedule(store, {card: cards[card] for card in by_card}, config,
                                interview_deadline(settings), progress)
