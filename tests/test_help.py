@@ -22,6 +22,7 @@ import pytest
 from tpmdrill.cli import cli
 from tpmdrill.store import Store
 
+from .anki_helpers import anki_collection, answer, export_colpkg, import_package
 from .conftest import MINI_DECKS, Invoke
 from .synthetic_history import fill, histories
 
@@ -100,9 +101,25 @@ def sandbox(root: Path) -> dict[str, str]:
     fill(store, histories(120, 6, seed=4))
     for other in (home / "laptop2-tpmdrill.db", home / "Backups" / "tpmdrill-2026-01-31.db"):
         store.backup_to(other)  # what `merge` and `restore` read: the same history
+    anki_export(store, home / "Downloads" / "collection.colpkg")  # what `import anki` reads
     store.close()
     env["SANDBOX"] = str(work)
     return env
+
+
+def anki_export(store: Store, target: Path) -> None:
+    """A collection package as Anki writes it after a review of one of tpmdrill's notes."""
+    from datetime import datetime
+
+    from tpmdrill.anki import export_apkg
+
+    target.parent.mkdir(parents=True)
+    package = target.with_name("tpmdrill.apkg")
+    export_apkg(store, package, datetime.fromisoformat(NOW))
+    with anki_collection(target.with_name("collection.anki2")) as collection:
+        import_package(collection, package)
+        answer(collection, store.cards()[0].full_id, [(datetime.fromisoformat(NOW), 3, 9000)])
+        export_colpkg(collection, target)
 
 
 @pytest.mark.e2e

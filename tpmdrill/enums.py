@@ -74,3 +74,4 @@ class ReviewMode(StrEnum):
     DRILL = "drill"
     CRAM = "cram"
     MOCK = "mock"  # a question of a mock interview, recorded by `mock record` or `mock --live`
+    ANKI = "anki"  # issue 17: a review done in Anki, brought in by `tpmdrill import anki`

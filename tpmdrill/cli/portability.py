@@ -88,26 +88,62 @@ def _format_from_name(output: Path) -> str:
 
 
 @click.command(name="import", context_settings=CONTEXT_SETTINGS)
-@click.argument("file", type=EXISTING_FILE)
+@click.argument("source", nargs=-1, required=True, metavar="[anki] FILE")
 @json_option
 @db_option
-def import_(file: Path, json_: bool) -> None:
-    """Import a JSON export: into an empty database, an exact copy; else a merge.
+def import_(source: tuple[str, ...], json_: bool) -> None:
+    """Import a JSON export (into an empty database, an exact copy; else a merge),
+    or with 'anki', the reviews you did in Anki.
 
     Into a database with history, FILE is merged by unique ids exactly as
     'tpmdrill merge' does: reviews this database lacks are added and memory
     states recomputed; nothing here is removed or overwritten.
 
+    'tpmdrill import anki FILE' reads a .colpkg, or an .apkg exported from Anki
+    with scheduling, or a collection.anki2 (only read, through a copy): the
+    review log of the notes tpmdrill exported comes in as reviews in mode anki,
+    and those cards are rescheduled from their merged history. Importing the
+    same reviews again adds nothing.
+
     \b
-    Example:
+    Examples:
       tpmdrill import history.json
+      tpmdrill import anki ~/Downloads/collection.colpkg
     """
+    ctx = click.get_current_context()
+    param = next(p for p in ctx.command.params if p.name == "source")
+    if source == ("anki",) and not Path("anki").exists():
+        raise click.UsageError("give the Anki file: tpmdrill import anki FILE")
+    if len(source) == 2 and source[0] == "anki":
+        _import_anki(EXISTING_FILE.convert(source[1], param, ctx), json_)
+        return
+    if len(source) != 1:
+        raise click.UsageError("give one FILE, or 'anki' and one FILE")
     from tpmdrill.merge import merge_document
     from tpmdrill.transfer import read_json
 
+    file = EXISTING_FILE.convert(source[0], param, ctx)
     data = read_json(file)
     store = open_store(load_bundled=False)
     _report(merge_document(store, data, progress_bar), file, json_)
+
+
+def _import_anki(file: Path, json_: bool) -> None:
+    from tpmdrill.anki_import import import_anki
+
+    report = import_anki(open_store(load_bundled=False), file, now(), progress_bar)
+    if json_:
+        echo_json(report.to_json())
+        return
+    known = f", {report.known} imported before" if report.known else ""
+    skipped = f", {report.skipped} manual Anki entries left out" if report.skipped else ""
+    later = f", {report.later} logged after now left out (is a clock ahead?)" if report.later else ""
+    click.echo(
+        f"From {file}: {report.reviews} new reviews of {report.notes} tpmdrill notes{known}{skipped}{later}; "
+        f"{report.replayed} cards rescheduled from their merged history."
+    )
+    if report.entries == 0:
+        click.echo("The file has no review log: in Anki, export with 'Include scheduling information'.", err=True)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
