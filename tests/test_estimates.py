@@ -187,7 +187,7 @@ category = "estimation"
 id = "chat-peak"
 kind = "estimate"
 prompt = "Peak requests per second for a chat app with 50 M daily users?"
-answer = "Assuming 60 requests a day each, 50 M x 60 is 3 B a day, 35k/s on average; the busiest hour is about 2x: 70k rps."
+answer = "Assuming 60 requests a day each: 3 B a day, 35k/s on average; the busiest hour is about 2x: 70k rps."
 value = 70000
 unit = "requests/second"
 
