@@ -122,6 +122,19 @@ def anki_export(store: Store, target: Path) -> None:
         export_colpkg(collection, target)
 
 
+def write_verdicts(env: dict[str, str]) -> None:
+    """The interviewer's file for the newest sheet the `mock` examples made: what a
+    friend would fill in after the mock (its first question, rated good)."""
+    store = Store.open(Path(env["TPMDRILL_DB"]))
+    try:
+        sheet = store.latest_unrecorded_sheet()
+        assert sheet is not None, "the mock examples made no sheet to record"
+        first = store.mock_questions(sheet)[0].card
+    finally:
+        store.close()
+    Path(env["SANDBOX"], "verdicts.toml").write_text(f'[[questions]]\ncard = "{first}"\nrating = "good"\n')
+
+
 @pytest.mark.e2e
 def test_every_example_in_every_help_runs(tmp_path: Path) -> None:
     env = sandbox(tmp_path)
@@ -129,6 +142,8 @@ def test_every_example_in_every_help_runs(tmp_path: Path) -> None:
         pytest.fail("the tpmdrill command is not installed next to this Python")
     failures = []
     for path in command_paths():
+        if path == ("mock", "record"):
+            write_verdicts(env)
         for line in examples(help_text(path)):
             done = subprocess.run(["bash", "-c", line], env=env, cwd=env["SANDBOX"], capture_output=True,
                                   text=True, input="s\n" * 40, timeout=300)

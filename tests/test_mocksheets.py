@@ -303,36 +303,20 @@ def test_follow_up_points_are_recorded_with_the_main_ones(run: Invoke, db_path: 
     assert last["score"] == 0.5 and last["mode"] == "mock"
 
 
-def test_every_example_in_the_mock_helps_runs(run: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import shlex
-
-    monkeypatch.chdir(tmp_path)
-    examples = []
-    for command in (["mock"], ["mock", "record"]):
-        text = run(*command, "--help").stdout
-        examples += [line.strip() for line in text.split("Examples:")[1].split("Options:")[0].splitlines()
-                     if line.strip()]
-    assert len(examples) == 6
-    sheet = ""
-    for example in examples:
-        args = shlex.split(example)[1:]
-        if "record" in args:
-            args[args.index("record") + 1] = sheet
-            if "--from-file" in args:
-                continue  # the sheet is recorded by the interactive example just before
-        result = run(*args, input="n\n" * 40 + "y\n" if "record" in args else "", env=ENV)
-        if "record" in args:
-            assert result.exit_code == 1 and "no question was marked as asked" in result.stderr
-            continue
-        assert result.exit_code == 0, (example, result.output)
-        if "--format" in args and "json" in args:
-            sheet = json.loads(result.stdout)["sheet"]
-    assert (tmp_path / "mock.html").exists() and (tmp_path / "for-alex.html").exists()
-    file = tmp_path / "verdicts.toml"
-    first = json.loads(run("mock", "--minutes", "30", "--seed", "7", "--focus", "even", "--format", "json",
-                           env=ENV).stdout)["questions"][0]["card"]
-    file.write_text(f'[[questions]]\ncard = "{first}"\nrating = "good"\n')
-    assert run("mock", "record", sheet, "--from-file", str(file), env=ENV).exit_code == 0
+def test_record_last_takes_the_newest_sheet_not_yet_recorded(run: Invoke, tmp_path: Path) -> None:
+    none = run("mock", "record", "last", "--from-file", str(tmp_path / "v.json"), env=ENV)
+    assert none.exit_code == 1
+    assert none.stderr == "Error: no mock sheet is waiting to be recorded; 'tpmdrill mock -o mock.html' makes one\n"
+    older = json.loads(run("mock", "--seed", "1", "--format", "json", env=ENV).stdout)
+    newer = json.loads(run("mock", "--seed", "2", "--format", "json",
+                           env={"TPMDRILL_NOW": "2026-11-26T09:00:00+00:00"}).stdout)
+    file = tmp_path / "v.json"
+    file.write_text(json.dumps({"questions": [{"card": newer["questions"][0]["card"], "rating": "good"}]}))
+    recorded = run("mock", "record", "last", "--from-file", str(file), env=ENV)
+    assert recorded.exit_code == 0, recorded.output
+    assert recorded.stdout == f"Recorded 1 mock review for sheet {newer['sheet']}.\n"
+    file.write_text(json.dumps({"questions": [{"card": older["questions"][0]["card"], "rating": "hard"}]}))
+    assert run("mock", "record", "last", "--from-file", str(file), env=ENV).stdout.endswith(f"{older['sheet']}.\n")
 
 
 def test_a_sheet_that_cannot_be_written_is_not_kept(run: Invoke, db_path: Path, tmp_path: Path) -> None:

@@ -99,8 +99,17 @@ class QuestionRecord:
         return score_points(self.question.points, self.hits)
 
 
+LAST_SHEET = "last"
+
+
 def sheet_for_recording(store: Store, sheet: str) -> tuple[MockSheetRow, list[SheetQuestion]]:
-    """The sheet's questions, or an error when it is unknown or already recorded."""
+    """The sheet's questions, or an error when it is unknown or already recorded;
+    `last` names the newest sheet not yet recorded."""
+    if sheet == LAST_SHEET:
+        newest = store.latest_unrecorded_sheet()
+        if newest is None:
+            raise UnknownSheet("no mock sheet is waiting to be recorded; 'tpmdrill mock -o mock.html' makes one")
+        sheet = newest
     row = store.mock_sheet(sheet)
     if row is None:
         raise UnknownSheet(f"no mock sheet {sheet!r}; the id is printed at the top of both copies")

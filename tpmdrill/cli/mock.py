@@ -105,19 +105,21 @@ def _write_sheet(store: Store, sheet: MockSet, fmt: str, copy: str, output: Path
 def record(sheet_id: str, from_file: Path | None) -> None:
     """Record how a mock sheet went: each question becomes a review (mode mock).
 
-    Without --from-file, asks question by question whether it was asked, which rubric
-    points the answer covered, the rating the interviewer gave, and notes. Nothing is
-    written until the end; a sheet is recorded once.
+    SHEET_ID is printed at the top of both copies (such as 20261201-3fa2c1), or
+    'last' for the newest sheet not yet recorded. Without --from-file, asks question
+    by question whether it was asked, which rubric points the answer covered, the
+    rating the interviewer gave, and notes ('tpmdrill mock record 20261201-3fa2c1').
+    Nothing is written until the end; a sheet is recorded once.
 
     \b
-    Examples:
-      tpmdrill mock record 20261201-3fa2c1
-      tpmdrill mock record 20261201-3fa2c1 --from-file verdicts.toml
+    Example:
+      tpmdrill mock record last --from-file verdicts.toml
     """
     from tpmdrill.mocksheets import check_records, read_record_file, record_sheet, sheet_for_recording
 
     store = open_store()
-    _sheet, questions = sheet_for_recording(store, sheet_id)
+    sheet, questions = sheet_for_recording(store, sheet_id)
+    sheet_id = sheet.id
     if from_file is not None:
         data = read_record_file(from_file)
     else:

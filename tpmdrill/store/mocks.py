@@ -34,6 +34,13 @@ class MockStore(StoreBase):
     def mock_sheet_exists(self, sheet_id: str) -> bool:
         return self._value("SELECT 1 FROM mock_sheets WHERE id = ?", [sheet_id]) is not None
 
+    def latest_unrecorded_sheet(self) -> str | None:
+        """The newest sheet not yet recorded: what `mock record last` means."""
+        value = self._value(
+            "SELECT id FROM mock_sheets WHERE recorded_at IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1", []
+        )
+        return None if value is None else str(value)
+
     def insert_mock_sheet(self, sheet: MockSheetRow, questions: Sequence[MockQuestionRow]) -> None:
         """Store a sheet and its questions; call inside `writing()`."""
         self.conn.execute(
