@@ -75,19 +75,21 @@ def bundled_cards() -> dict[str, Card]:
 
 
 def problems(labels: Iterable[Label], cards: dict[str, Card]) -> list[str]:
-    """Labels that do not fit the bundled cards: an unknown card or point, a bad rating."""
+    """Labels that do not fit the bundled cards: an unknown card, a bad rating."""
     found = []
     for n, label in enumerate(labels, start=1):
-        card = cards.get(label.card)
-        if card is None:
+        if label.card not in cards:
             found.append(f"answer #{n}: unknown card {label.card!r}")
-            continue
-        ids = {p.id for p in card.rubric}
-        if set(label.points) != ids:
-            found.append(f"answer #{n} ({label.card}): points {sorted(set(label.points) ^ ids)} differ from the rubric")
-        if label.rating not in RATINGS:
+        elif label.rating not in RATINGS:
             found.append(f"answer #{n} ({label.card}): rating {label.rating!r}")
     return found
+
+
+def points_fit(label: Label, card: Card) -> bool:
+    """Whether the label's point verdicts are about the card's rubric as it is now. A card
+    whose rubric was rewritten after labelling keeps its holistic rating label; its point
+    labels name points that no longer exist, so they are left out of the point figures."""
+    return set(label.points) == {p.id for p in card.rubric}
 
 
 def evaluate(labels: Iterable[Label], cards: dict[str, Card]) -> list[Outcome]:
@@ -95,14 +97,14 @@ def evaluate(labels: Iterable[Label], cards: dict[str, Card]) -> list[Outcome]:
     for label in labels:
         card = cards[label.card]
         judged = judge(card, label.text)
-        predicted = {v.id: v.hit for v in judged.points}
+        predicted = {v.id: v.hit for v in judged.points} if points_fit(label, card) else {}
         matched = {v.id: v.matched for v in judged.points}
         outcomes.append(Outcome(label, card.deck, card.kind, judged.suggested_rating, predicted, matched))
     return outcomes
 
 
 def figures(outcomes: list[Outcome]) -> Figures:
-    pairs = [(o.predicted[pid], hit) for o in outcomes for pid, hit in o.label.points.items()]
+    pairs = [(o.predicted[pid], hit) for o in outcomes if o.predicted for pid, hit in o.label.points.items()]
     true_pos = sum(p and h for p, h in pairs)
     precision = true_pos / max(1, sum(p for p, _ in pairs))
     recall = true_pos / max(1, sum(h for _, h in pairs))
@@ -139,7 +141,7 @@ def errors(outcomes: list[Outcome]) -> list[str]:
     for o in outcomes:
         if o.suggested != o.label.rating:
             lines.append(f"rating {o.label.card} [{o.label.style}]: labelled {o.label.rating}, suggested {o.suggested}")
-        for pid, hit in o.label.points.items():
+        for pid, hit in o.label.points.items() if o.predicted else ():
             if o.predicted[pid] != hit:
                 kind = "false hit " if o.predicted[pid] else "false miss"
                 lines.append(f"  {kind} {o.label.card}/{pid} [{o.label.style}] matched {list(o.matched[pid])}")

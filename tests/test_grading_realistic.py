@@ -47,6 +47,7 @@ def test_the_set_is_large_covers_every_kind_and_fits_the_cards() -> None:
     labels, cards = bench.load_labels(), bench.bundled_cards()
     assert bench.problems(labels, cards) == []
     assert len(labels) >= 240
+    assert sum(bench.points_fit(label, cards[label.card]) for label in labels) >= 240
     assert len({label.card for label in labels}) >= 60
     assert {cards[label.card].kind for label in labels} == {"concept", "design", "trade-off", "sql"}
     assert {label.style for label in labels} == {"strong", "decent", "weak", "shorthand", "keyword-list"}
