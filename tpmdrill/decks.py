@@ -7,13 +7,16 @@ deck in one pass; each problem names the file, the card and the key.
 from __future__ import annotations
 
 import hashlib
-import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tpmdrill.deckfields import KEBAB, Problems
+from tpmdrill.deckfields import strings_field as _strings
+from tpmdrill.deckfields import text_field as _text
+from tpmdrill.deckfields import words_field as _words
 from tpmdrill.enums import CardKind
 from tpmdrill.errors import DeckError
 from tpmdrill.paths import read_regular_file
@@ -31,7 +34,6 @@ DIFFICULTIES = {1: "foundation", 2: "core", 3: "senior"}
 DEFAULT_DIFFICULTY = 2
 DEFAULT_TOLERANCE = 2.0
 
-KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 DECK_KEYS = {"id", "title", "category", "description"}
 CARD_KEYS = {
@@ -143,24 +145,6 @@ class Deck:
     digest: str = field(default="", compare=False)
 
 
-class _Problems:
-    """Collects problems, each prefixed with where it was found."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.items: list[str] = []
-
-    def add(self, message: str, card: str | None = None, key: str | None = None, point: str | None = None) -> None:
-        where = [str(self.path)]
-        if card is not None:
-            where.append(f"card {card!r}")
-        if point is not None:
-            where.append(f"point {point!r}")
-        if key is not None:
-            where.append(f"key {key!r}")
-        self.items.append(f"{': '.join(where)}: {message}")
-
-
 MAX_DECK_BYTES = 4_000_000
 MAX_FIXTURE_BYTES = 1_000_000
 MAX_RUBRIC_CHARS = 20_000  # all of a card's rubric text: its points and keywords
@@ -173,7 +157,7 @@ def load_deck(path: Path, *, self_check: bool = False) -> Deck:
     With `self_check`, the rubrics are also checked against themselves
     (tpmdrill.grading.selfcheck): `decks validate` asks for it. Loading does not, so
     a user is never locked out of their own deck or story by a grading-quality check."""
-    problems = _Problems(path)
+    problems = Problems(path)
     try:
         raw = read_regular_file(path, MAX_DECK_BYTES)
     except ValueError as ex:
@@ -253,7 +237,7 @@ def _thesaurus_problems(paths: Iterable[Path]) -> list[str]:
     return problems
 
 
-def _parse_deck(data: dict[str, Any], path: Path, problems: _Problems, digest: str) -> Deck | None:
+def _parse_deck(data: dict[str, Any], path: Path, problems: Problems, digest: str) -> Deck | None:
     for key in sorted(set(data) - {"deck", "card"}):
         problems.add("unknown top-level key", key=key)
     header = data.get("deck")
@@ -276,16 +260,7 @@ def _parse_deck(data: dict[str, Any], path: Path, problems: _Problems, digest: s
         raw_cards = []
     if not raw_cards:
         problems.add("the deck has no [[card]]", key="card")
-    cards: list[Card] = []
-    seen: set[str] = set()
-    for index, raw in enumerate(raw_cards, start=1):
-        card = _parse_card(raw, deck_id or "", index, path, problems)
-        if card is None:
-            continue
-        if card.id in seen:
-            problems.add("duplicate card id", card=card.id, key="id")
-        seen.add(card.id)
-        cards.append(card)
+    cards = _parse_cards(raw_cards, deck_id or "", path, problems)
     return Deck(
         id=deck_id or "",
         title=title or "",
@@ -297,8 +272,22 @@ def _parse_deck(data: dict[str, Any], path: Path, problems: _Problems, digest: s
     )
 
 
+def _parse_cards(raw_cards: list[dict[str, Any]], deck_id: str, path: Path, problems: Problems) -> list[Card]:
+    cards: list[Card] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_cards, start=1):
+        card = _parse_card(raw, deck_id, index, path, problems)
+        if card is None:
+            continue
+        if card.id in seen:
+            problems.add("duplicate card id", card=card.id, key="id")
+        seen.add(card.id)
+        cards.append(card)
+    return cards
+
+
 def _parse_card(
-    raw: dict[str, Any], deck_id: str, index: int, path: Path, problems: _Problems
+    raw: dict[str, Any], deck_id: str, index: int, path: Path, problems: Problems
 ) -> Card | None:
     card_id = raw.get("id")
     label = card_id if isinstance(card_id, str) and card_id else f"#{index}"
@@ -339,7 +328,7 @@ def _parse_card(
 
 
 def _parse_extras(
-    raw: dict[str, Any], kind: str | None, label: str, problems: _Problems, seen_points: set[str]
+    raw: dict[str, Any], kind: str | None, label: str, problems: Problems, seen_points: set[str]
 ) -> dict[str, Any]:
     """Issue 14's card keys: difficulty, other prompts, follow-ups and an estimate's reference."""
     difficulty = raw.get("difficulty", DEFAULT_DIFFICULTY)
@@ -355,7 +344,7 @@ def _parse_extras(
 
 
 def _parse_sql(
-    raw: dict[str, Any], kind: str | None, label: str, path: Path, problems: _Problems
+    raw: dict[str, Any], kind: str | None, label: str, path: Path, problems: Problems
 ) -> tuple[str | None, str | None, bool]:
     if kind != CardKind.SQL:
         for key in sorted(SQL_ONLY_KEYS & set(raw)):
@@ -373,7 +362,7 @@ def _parse_sql(
     return fixture, solution, ordered
 
 
-def _read_fixture(deck_path: Path, name: str, label: str, problems: _Problems) -> str | None:
+def _read_fixture(deck_path: Path, name: str, label: str, problems: Problems) -> str | None:
     """A fixture file's text: inside the deck's folder (no '..', absolute path or symlink
     out), a regular file under the size limit, UTF-8."""
     folder = deck_path.parent.resolve()
@@ -391,7 +380,7 @@ def _read_fixture(deck_path: Path, name: str, label: str, problems: _Problems) -
     return None
 
 
-def _parse_estimate(raw: dict[str, Any], kind: str | None, label: str, problems: _Problems) -> EstimateTarget | None:
+def _parse_estimate(raw: dict[str, Any], kind: str | None, label: str, problems: Problems) -> EstimateTarget | None:
     if kind != CardKind.ESTIMATE:
         for key in sorted(ESTIMATE_ONLY_KEYS & set(raw)):
             problems.add("only estimate cards take this key", card=label, key=key)
@@ -420,7 +409,7 @@ def _parse_estimate(raw: dict[str, Any], kind: str | None, label: str, problems:
     return EstimateTarget(float(value), unit, float(tolerance))
 
 
-def _parse_follow_ups(raw: Any, label: str, problems: _Problems, seen: set[str]) -> tuple[FollowUp, ...]:
+def _parse_follow_ups(raw: Any, label: str, problems: Problems, seen: set[str]) -> tuple[FollowUp, ...]:
     if not isinstance(raw, list) or not all(isinstance(f, dict) for f in raw):
         problems.add("follow-ups must be [[card.follow_up]] tables", card=label, key="follow_up")
         return ()
@@ -439,7 +428,7 @@ def _parse_follow_ups(raw: Any, label: str, problems: _Problems, seen: set[str])
 
 
 def _parse_rubric(
-    raw: Any, label: str, problems: _Problems, seen: set[str], prefix: str = ""
+    raw: Any, label: str, problems: Problems, seen: set[str], prefix: str = ""
 ) -> tuple[RubricPoint, ...]:
     if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
         problems.add("rubric must be [[card.rubric]] tables", card=label, key=f"{prefix}rubric")
@@ -450,7 +439,7 @@ def _parse_rubric(
     )
 
 
-def _parse_point(entry: dict[str, Any], where: str, label: str, problems: _Problems, seen: set[str]) -> RubricPoint:
+def _parse_point(entry: dict[str, Any], where: str, label: str, problems: Problems, seen: set[str]) -> RubricPoint:
     for key in sorted(set(entry) - POINT_KEYS):
         problems.add("unknown key", card=label, key=f"{where}.{key}")
     point_id = _text(entry, "id", problems, label, required=True, prefix=where)
@@ -490,48 +479,3 @@ def _parse_point(entry: dict[str, Any], where: str, label: str, problems: _Probl
         point_id or "", text or "", tuple(k.strip() for k in keywords), min_hits, float(weight), required,
         examples,
     )
-
-
-def _text(
-    table: dict[str, Any],
-    key: str,
-    problems: _Problems,
-    card: str | None,
-    *,
-    required: bool,
-    prefix: str | None = None,
-) -> str | None:
-    name = f"{prefix}.{key}" if prefix else key
-    value = table.get(key)
-    if value is None:
-        if required:
-            problems.add("missing required key", card=card, key=name)
-        return None
-    if not isinstance(value, str) or not value.strip():
-        problems.add("must be a non-empty string", card=card, key=name)
-        return None
-    return value.strip()
-
-
-def _strings(
-    table: dict[str, Any], key: str, problems: _Problems, card: str, *, prefix: str | None = None
-) -> tuple[str, ...]:
-    """An optional list of non-empty strings (stripped)."""
-    value = table.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        problems.add("must be a list of non-empty strings", card=card, key=f"{prefix}.{key}" if prefix else key)
-        return ()
-    return tuple(v.strip() for v in value)
-
-
-def _words(table: dict[str, Any], key: str, problems: _Problems, card: str) -> tuple[str, ...]:
-    value = table.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.add("must be a list of strings", card=card, key=key)
-        return ()
-    for word in value:
-        if not KEBAB.match(word):
-            problems.add(f"{word!r} is not kebab-case", card=card, key=key)
-    if len(set(value)) != len(value):
-        problems.add("repeats an entry", card=card, key=key)
-    return tuple(value)

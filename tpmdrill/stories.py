@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tpmdrill.decks import KEBAB, Card, RubricPoint
+from tpmdrill.deckfields import KEBAB
+from tpmdrill.decks import Card, RubricPoint
 from tpmdrill.enums import CardKind
 from tpmdrill.errors import TpmdrillError
 

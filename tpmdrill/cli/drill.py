@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from tpmdrill.cli.answering import QUIT, REVISE, SKIP, UNDO, read_answer, show_elapsed
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, difficulty_option, now, open_store
 from tpmdrill.cli.display import Screen, show_model_answer, show_point, show_suggestion, show_verdict
 from tpmdrill.cli.session_end import offer_more
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 # The session's stopwatch; tests replace it to make time pass.
 monotonic: Callable[[], float] = time.monotonic
 
-QUIT, SKIP, UNDO, REVISE = "quit", "skip", "undo", "revise"
 RATING_KEYS = {"1": "again", "2": "hard", "3": "good", "4": "easy"}
 
 
@@ -324,10 +324,10 @@ def _drill_card(session: DrillSession, item: QueueItem) -> Reviewed | str:
 
     screen, card = session.screen, item.card
     start = session.clock.elapsed()
-    answer = _read_answer(screen, card.kind == CardKind.SQL)
+    answer = read_answer(screen, card.kind == CardKind.SQL)
     if answer in (QUIT, SKIP, UNDO) or answer is None:
         return QUIT if answer is None else answer
-    _show_elapsed(screen, session.clock.elapsed() - start, card.minutes)
+    show_elapsed(screen, session.clock.elapsed() - start, card.minutes)
     try:
         verdict = verdict_for(card, answer)
     except BrokenCard as ex:  # the deck's fault, not the answer's: the session goes on
@@ -358,7 +358,7 @@ def _settle(
         rating = _confirm(screen, verdict)
         if rating != REVISE:
             return verdict, rating, attempts if sql else None
-        revised = _read_answer(screen, True, previous=verdict.answer)
+        revised = read_answer(screen, True, previous=verdict.answer)
         if revised is None or revised in (QUIT, SKIP) or not revised.strip():
             screen.say("Revision dropped; the last query stands.", "yellow")
             continue
@@ -377,7 +377,7 @@ def _ask_follow_up(store: Store, screen: Screen, verdict: CardVerdict) -> CardVe
         return verdict
     screen.say("\nFollow-up", "bold underline")
     screen.markdown(follow_up.prompt)
-    answer = _read_answer(screen, False)
+    answer = read_answer(screen, False)
     if answer is None or answer == QUIT:
         return None
     if answer in (SKIP, UNDO):
@@ -389,74 +389,6 @@ def _ask_follow_up(store: Store, screen: Screen, verdict: CardVerdict) -> CardVe
 
 
 # ---- reading the answer ---------------------------------------------------------------
-
-
-def _read_answer(screen: Screen, sql: bool, previous: str = "") -> str | None:
-    """The typed answer, 'quit', 'skip' or 'undo'; None when input ended before any answer.
-    With `previous` (revising a query), 'e' opens it in $EDITOR and s/q cancel."""
-    if previous:
-        screen.say("Revise the query: type it again and end with a line holding only '.', "
-                   "or e: edit it in $EDITOR · q: keep the last one", "dim")
-    else:
-        what = "your query" if sql else "your answer"
-        screen.say(f"Write {what}; end with a line holding only '.' (or Ctrl-D). "
-                   "e: $EDITOR · s: skip · u: undo the last review · q: quit", "dim")
-    lines: list[str] = []
-    while True:
-        line = screen.ask("> " if not lines else "  ")
-        if line is None:
-            return "\n".join(lines) if lines else None
-        if not lines and line.strip() == "u" and not previous:
-            return UNDO
-        if not lines and line.strip() in {"q", "s", "e"}:
-            command = line.strip()
-            if command == "e":
-                edited, failure = _edit(sql, previous)
-                if edited is not None and _within_limit(screen, edited):
-                    return edited
-                if edited is None:
-                    screen.say(f"{failure}; type the answer here instead.", "yellow")
-                continue
-            return QUIT if command == "q" else SKIP
-        if line.strip() == ".":
-            if _within_limit(screen, "\n".join(lines)):
-                return "\n".join(lines)
-            lines = []
-            continue
-        lines.append(line)
-
-
-def _within_limit(screen: Screen, answer: str) -> bool:
-    """Whether the answer can be graded; if not, say so and let the session go on."""
-    from tpmdrill.grading import MAX_ANSWER_CHARS
-
-    if len(answer) <= MAX_ANSWER_CHARS:
-        return True
-    screen.say(f"That answer has {len(answer):,} characters, over the limit of {MAX_ANSWER_CHARS:,};"
-               " write a shorter one.", "yellow")
-    return False
-
-
-def _edit(sql: bool, previous: str = "") -> tuple[str | None, str]:
-    """The answer written in $EDITOR, or None and why there is none."""
-    try:
-        text = click.edit(previous, extension=".sql" if sql else ".md")
-    except click.ClickException as ex:  # the editor is missing or exited with an error
-        return None, f"The editor failed ({ex.format_message()})"
-    if not (text and text.strip()):
-        return None, "Nothing saved in the editor"
-    return text.strip(), ""
-
-
-def _show_elapsed(screen: Screen, seconds: float, minutes: int) -> None:
-    from tpmdrill.drill import clock_text
-
-    over = seconds > minutes * 60
-    screen.say(f"Answered in {clock_text(seconds)} of {minutes}:00{' (over time)' if over else ''}.",
-               "yellow" if over else "green")
-
-
-# ---- verdicts and the rating ------------------------------------------------------------
 
 
 def _confirm(screen: Screen, verdict: CardVerdict) -> str | None:
