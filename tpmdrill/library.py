@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from tpmdrill.decks import Deck, deck_paths, load_deck, load_decks
-from tpmdrill.errors import DeckError, TpmdrillError
+from tpmdrill.decks import deck_paths, load_deck, load_decks
+from tpmdrill.errors import DeckError
 from tpmdrill.paths import bundled_decks_dir
 from tpmdrill.store import DeckSync, Store
 
@@ -46,23 +46,3 @@ def add_decks(store: Store, paths: Iterable[Path], now: datetime) -> list[DeckSy
         raise DeckError(taken)
     with store.writing():  # several files: all of them load, or none
         return [store.sync_deck(deck, now) for deck in decks]
-
-
-def check_sql_cards(decks: Iterable[Deck]) -> None:
-    """Build every sql card's fixture and run its solution; DeckError listing the failures."""
-    from tpmdrill.enums import CardKind
-    from tpmdrill.sqlcheck import BrokenCard, run_query
-
-    problems = []
-    for deck in decks:
-        for card in deck.cards:
-            if card.kind != CardKind.SQL or card.fixture is None or card.solution is None:
-                continue
-            try:
-                run_query(card.fixture, card.solution)
-            except BrokenCard as ex:
-                problems.append(f"{deck.source}: card {card.id!r}: {ex}")
-            except TpmdrillError as ex:  # SqlRejected: the solution itself fails
-                problems.append(f"{deck.source}: card {card.id!r}: the solution query fails: {ex}")
-    if problems:
-        raise DeckError(problems)

@@ -70,9 +70,12 @@ def validate(paths: tuple[Path, ...]) -> None:
       tpmdrill decks validate decks/api-design.toml
     """
     from tpmdrill.decks import load_decks
-    from tpmdrill.library import check_sql_cards
+    from tpmdrill.errors import DeckError
+    from tpmdrill.sqlschema import sql_problems
 
     found = load_decks(paths, self_check=True)
-    check_sql_cards(found)  # every fixture built, every solution run
+    problems = [problem for deck in found for problem in sql_problems(deck)]  # every fixture built, solution run
+    if problems:
+        raise DeckError(problems)
     for deck in found:
         echo(f"{deck.source}: ok, deck {deck.id!r} with {len(deck.cards)} cards")
