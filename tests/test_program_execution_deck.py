@@ -11,7 +11,7 @@ from functools import cache
 import pytest
 from rapidfuzz import fuzz
 
-from tpmdrill.decks import Card, Deck, RubricPoint, load_deck
+from tpmdrill.decks import Card, Deck, RubricPoint, deck_paths, load_deck
 from tpmdrill.enums import CardKind
 from tpmdrill.grading import grade
 from tpmdrill.paths import bundled_decks_dir
@@ -105,7 +105,7 @@ def test_design_cards_have_full_answers_and_time_boxes() -> None:
 
 
 def test_prompts_are_not_near_duplicates_of_any_bundled_prompt() -> None:
-    others = [c for path in bundled_decks_dir().glob("*.toml") for c in load_deck(path).cards]
+    others = [c for path in deck_paths(bundled_decks_dir()) for c in load_deck(path).cards]
     ours = {card.full_id for card in deck().cards}
     pairs = [
         (a.full_id, b.full_id)

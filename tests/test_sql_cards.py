@@ -916,7 +916,9 @@ def test_equivalent_query_is_judged_correct(card_id: str, label: str) -> None:
 def test_the_complete_example_in_the_deck_guide_is_a_valid_gradeable_card(tmp_path: Path) -> None:
     guide = (DECK_PATH.parent.parent / "docs" / "decks.md").read_text(encoding="utf-8")
     example = guide[guide.index("### A complete example"):]
-    toml_text, sql_text = (m.group(2) for m in re.finditer(r"```(toml|sql)\n(.*?)```", example, flags=re.DOTALL))
+    blocks = [m.groups() for m in re.finditer(r"```(toml|sql)\n(.*?)```", example, flags=re.DOTALL)]
+    toml_text = next(text for lang, text in blocks if lang == "toml")
+    sql_text = next(text for lang, text in blocks if lang == "sql")
     (tmp_path / "fixtures").mkdir()
     (tmp_path / "fixtures" / "shop.sql").write_text(sql_text, encoding="utf-8")
     (tmp_path / "shop.toml").write_text(toml_text, encoding="utf-8")

@@ -325,9 +325,14 @@ def _system_design(pools: dict[str, list[_Slot]], draw: _Draw) -> list[_Pick]:
     probes = [s for pool in pools.values() for s in pool
               if _eligible("system-design", s) and s.kind != "design" and s.kind != "sql"
               and s.minutes <= PROBE_MAX_MINUTES]
+    ordered = draw.order(probes, lambda s: 2.0 * draw.shares[s.category] if s.category == "system-design"
+                         else draw.shares[s.category])
+    # The round rehearses system design: its first probe is one, whatever the levels' turns.
+    first = next((s for s in ordered if s.category == "system-design"), None)
+    if first is not None:
+        ordered = [first, *(s for s in ordered if s is not first)]
     chosen: list[_Pick] = []
-    for slot in draw.order(probes, lambda s: 2.0 * draw.shares[s.category] if s.category == "system-design"
-                           else draw.shares[s.category]):
+    for slot in ordered:
         if slot.minutes <= left:
             chosen.append(_Pick(slot, slot.minutes, "probe"))
             left -= slot.minutes
