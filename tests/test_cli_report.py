@@ -140,7 +140,27 @@ def test_markdown_filters() -> None:
 # ---- issue 15: the "Mock interviews" section --------------------------------------
 
 
-def test_the_report_shows_each_recorded_mock_over_time(run: Invoke, tmp_path: Path) -> None:
+def _live_round(db_path: Path) -> tuple[str, int]:
+    """A seed whose 8-minute technical round is two questions, and how many answers it
+    asks for (each question and each of its follow-ups)."""
+    from datetime import datetime
+
+    from tpmdrill.mock import choose
+    from tpmdrill.store import Store
+
+    store = Store.open(db_path)
+    try:
+        moment = datetime.fromisoformat(NOW)
+        for seed in range(500):
+            questions = choose(store, moment, minutes=8, seed=seed, round="technical").questions
+            if len(questions) == 2:
+                return str(seed), sum(1 + len(q.follow_ups) for q in questions)
+    finally:
+        store.close()
+    raise AssertionError("no seed below 500 makes a two-question technical round")
+
+
+def test_the_report_shows_each_recorded_mock_over_time(run: Invoke, tmp_path: Path, db_path: Path) -> None:
     env = {"TPMDRILL_NOW": NOW}
     empty = run("report", "--format", "md", env=env).stdout
     assert "## Mock interviews\n\nNo mock interview recorded yet" in empty
@@ -154,8 +174,9 @@ def test_the_report_shows_each_recorded_mock_over_time(run: Invoke, tmp_path: Pa
                    env={"TPMDRILL_NOW": "2026-11-20T09:00:00+00:00"})
     assert recorded.exit_code == 0, recorded.output
     answer = "Polling asks on an interval; webhooks push.\n.\n"
-    live = run("mock", "--live", "--minutes", "8", "--seed", "1", "--round", "technical", input=answer * 2 + "\n\n",
-               env=env)
+    seed, answers = _live_round(db_path)
+    live = run("mock", "--live", "--minutes", "8", "--seed", seed, "--round", "technical",
+               input=answer * answers + "\n\n", env=env)
     assert live.exit_code == 0, live.output
     markdown = run("report", "--format", "md", env=env).stdout
     section = markdown.split("## Mock interviews")[1]
