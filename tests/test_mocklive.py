@@ -35,16 +35,37 @@ def rows(db: Path, sql: str) -> list[Any]:
         conn.close()
 
 
-def live(run: Invoke, answers: str, *args: str) -> Any:
+def live(run: Invoke, answers: str | list[str], *args: str, tail: str = "") -> Any:
+    """The 8-minute technical mock of seed 1; a list gives each question's answer, and
+    every follow-up the round asks after it is answered with ANSWER."""
+    if isinstance(answers, list):
+        answers = _scripted(run, answers) + tail
     return run("mock", "--live", "--minutes", "8", "--seed", "1", "--round", "technical", *args,
                input=answers, env=ENV)
+
+
+def _scripted(run: Invoke, answers: list[str]) -> str:
+    from datetime import datetime
+
+    from tpmdrill.mock import choose
+    from tpmdrill.paths import default_db_path
+    from tpmdrill.store import Store
+
+    run("decks", "list")  # the bundled decks, loaded as the mock will see them
+    store = Store.open(default_db_path())
+    try:
+        moment = datetime.fromisoformat(ENV["TPMDRILL_NOW"])
+        questions = choose(store, moment, minutes=8, seed=1, round="technical").questions
+    finally:
+        store.close()
+    return "".join(answer + ANSWER * len(q.follow_ups) for answer, q in zip(answers, questions, strict=True))
 
 
 def test_a_live_mock_asks_everything_then_grades_and_records_each_answer(run: Invoke, db_path: Path) -> None:
     plan = json.loads(run("mock", "--minutes", "8", "--seed", "1", "--round", "technical", "--format", "json",
                           env=ENV).stdout)
     cards = [q["card"] for q in plan["questions"]]
-    result = live(run, ANSWER * len(cards) + "\n" + "3\n" * (len(cards) - 1))
+    result = live(run, [ANSWER] * len(cards), tail="\n" + "3\n" * (len(cards) - 1))
     assert result.exit_code == 0, result.output
     out = result.stdout
     # Nothing graded or shown before every question is answered.
@@ -66,7 +87,7 @@ def test_a_live_mock_asks_everything_then_grades_and_records_each_answer(run: In
 
 
 def test_points_can_be_toggled_before_confirming(run: Invoke, db_path: Path) -> None:
-    result = live(run, "nothing useful\n.\n" + ANSWER + "t 1\n4\n\n")
+    result = live(run, ["nothing useful\n.\n", ANSWER], tail="t 1\n4\n\n")
     assert result.exit_code == 0, result.output
     [(rating, suggested)] = rows(db_path, "SELECT rating, suggested FROM reviews ORDER BY rowid LIMIT 1")
     assert rating == 4 and suggested is not None
@@ -98,7 +119,7 @@ def test_ctrl_c_keeps_the_confirmed_answers_and_nothing_half_written(run: Invoke
         return real(answer)
 
     monkeypatch.setattr(terminal, "grade_answer", grade_then_interrupt)
-    result = live(run, ANSWER * 2 + "2\n")
+    result = live(run, [ANSWER, ANSWER], tail="2\n")
     assert result.exit_code == 130
     assert "Stopped. 1 confirmed answer kept as mock reviews (sheet 20261125-" in result.stdout
     assert rows(db_path, "SELECT mode, rating FROM reviews") == [("mock", 2)]
