@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, Invoke
-from tpmdrill.decks import load_deck
+from tpmdrill.decks import deck_paths, load_deck
 from tpmdrill.grading import grade
 from tpmdrill.paths import bundled_decks_dir
 from tpmdrill.store import Store
@@ -190,9 +190,10 @@ def editor(monkeypatch: pytest.MonkeyPatch) -> Editor:
 def no_bundled_behavioural(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """The bundled decks without the behavioural one, for exact counts of the test deck's prompts."""
     folder = tmp_path_factory.mktemp("bundled")
-    for path in bundled_decks_dir().glob("*.toml"):
+    for path in deck_paths(bundled_decks_dir()):
         if load_deck(path).category != "behavioural":
             shutil.copy(path, folder / path.name)
+    shutil.copy(bundled_decks_dir() / "thesaurus.toml", folder / "thesaurus.toml")
     shutil.copytree(bundled_decks_dir() / "fixtures", folder / "fixtures")
     monkeypatch.setattr("tpmdrill.library.bundled_decks_dir", lambda: folder)
 
