@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from tpmdrill.analytics import (
-    HALF_LIFE_DAYS,
+
     activity,
     build_report,
     by_category,
@@ -23,6 +23,7 @@ from tpmdrill.analytics import (
 from tpmdrill.decks import load_deck
 from tpmdrill.scheduler import SchedulerConfig, retrievability
 from tpmdrill.store import Memory, PointVerdictRow, Review, Store
+from tpmdrill.weak import HALF_LIFE_DAYS
 
 from .conftest import MINI_DECKS
 

@@ -1,23 +1,13 @@
-"""Weak areas, retention, forecasts, mastery and self-assessment history.
+"""Retention, forecasts, mastery, self-assessment history and the review report.
 
 Every figure comes from an aggregate query in the store; Python only shapes the few
-rows that come back (days, weeks, decks, the weakest points).
-
-Weak areas rank by a recency-weighted miss rate. Each review counts with weight
-0.5 ** (age in days / HALF_LIFE_DAYS): with a 30-day half-life, last week's misses
-count about 85 %, last quarter's about 12 %. A month is the scale on which FSRS
-spaces a card that is being learnt, so a point missed before the last few reviews
-fades, while one bad day is not forgotten after a week. Reviews older than
-WINDOW_DAYS (six half-lives, weight under 2 %) are not read at all. An area needs
-MIN_EVIDENCE reviews (or point verdicts) in the window before it is ranked, so one
-unlucky answer does not put a card at the top.
+rows that come back (days, weeks, decks). Weak areas live in `tpmdrill.weak` and are
+re-exported here.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -26,12 +16,11 @@ from tpmdrill.errors import BadValue
 from tpmdrill.scheduler import SchedulerConfig, interview_deadline
 from tpmdrill.skills import SKILLS
 from tpmdrill.store import Store
-from tpmdrill.store.rows import DayReviews, WeightedMisses
+from tpmdrill.store.rows import DayReviews
+from tpmdrill.weak import MASTERED_STABILITY_DAYS, WeakAreas, Weakness, card_miss_rates, weak_areas
 
-HALF_LIFE_DAYS = 30.0
-WINDOW_DAYS = 180
-MIN_EVIDENCE = {"point": 3, "card": 3, "tag": 5, "category": 5}
-MASTERED_STABILITY_DAYS = 21.0
+__all__ = ["WeakAreas", "Weakness", "card_miss_rates", "weak_areas"]  # re-exported from tpmdrill.weak
+
 FORECAST_DAYS = 30
 HEATMAP_DAYS = 364  # 52 whole weeks
 
@@ -51,120 +40,6 @@ def curve_of(store: Store) -> tuple[float, float]:
 
 def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time.min, UTC)
-
-
-# ---- weak areas -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Weakness:
-    """One weak area: a rubric point, card, tag or category."""
-
-    kind: str  # point | card | tag | category
-    key: str
-    label: str
-    miss_rate: float  # recency-weighted share of misses, 0..1
-    evidence: int  # reviews (point verdicts, for points) in the window
-    card: str | None = None  # the card a point or card belongs to
-
-
-@dataclass(frozen=True)
-class WeakAreas:
-    since: datetime
-    half_life_days: float
-    points: tuple[Weakness, ...]
-    cards: tuple[Weakness, ...]
-    tags: tuple[Weakness, ...]
-    categories: tuple[Weakness, ...]
-    next_cards: tuple[str, ...]  # what to drill next, most useful first
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "since": self.since.isoformat(), "half_life_days": self.half_life_days,
-            "points": [_weakness_json(w) for w in self.points],
-            "cards": [_weakness_json(w) for w in self.cards],
-            "tags": [_weakness_json(w) for w in self.tags],
-            "categories": [_weakness_json(w) for w in self.categories],
-            "next": list(self.next_cards),
-        }
-
-
-def _weakness_json(weakness: Weakness) -> dict[str, object]:
-    body: dict[str, object] = {"id": weakness.key, "label": weakness.label,
-                               "miss_rate": round(weakness.miss_rate, 4), "evidence": weakness.evidence}
-    if weakness.kind == "point":
-        body["card"] = weakness.card
-    return body
-
-
-def weak_areas(store: Store, now: datetime, *, since: datetime | None = None, limit: int = 10) -> WeakAreas:
-    """The weakest rubric points, cards, tags and categories, by recency-weighted miss rate."""
-    start = since if since is not None else now - timedelta(days=WINDOW_DAYS)
-    points = _weak_points(store, start, now, limit)
-    grouped = _weak_groups(store, start, now, cards=limit)
-    cards = _ranked(grouped["card"], "card", MIN_EVIDENCE["card"])[:limit]
-    tags = _ranked(grouped["tag"], "tag", 0)[:limit]
-    categories = _ranked(grouped["category"], "category", 0)
-    return WeakAreas(start, HALF_LIFE_DAYS, points, tuple(_labelled_cards(store, cards)), tuple(tags),
-                     tuple(categories), _next_cards(points, cards))
-
-
-def card_miss_rates(store: Store, now: datetime) -> dict[str, float]:
-    """Recency-weighted miss rate of every card reviewed in the window (any evidence)."""
-    grouped = _weak_groups(store, now - timedelta(days=WINDOW_DAYS), now)
-    return {row.key: row.missed / row.weight for row in grouped["card"] if row.weight > 0}
-
-
-def _weak_points(store: Store, start: datetime, now: datetime, limit: int) -> tuple[Weakness, ...]:
-    rows = store.weighted_point_misses(start, now, HALF_LIFE_DAYS, MIN_EVIDENCE["point"], limit)
-    texts = _point_texts(store, {row.key for row in rows})
-    return tuple(
-        Weakness("point", row.point, texts.get((row.key, row.point), row.point), row.missed / row.weight,
-                 row.count, row.key)
-        for row in rows
-        if row.missed > 0
-    )
-
-
-def _point_texts(store: Store, card_ids: Iterable[str]) -> dict[tuple[str, str], str]:
-    texts: dict[tuple[str, str], str] = {}
-    for card_id in card_ids:
-        for point in store.card(card_id).rubric:
-            texts[(card_id, point.id)] = point.point
-    return texts
-
-
-def _weak_groups(
-    store: Store, start: datetime, now: datetime, *, cards: int | None = None
-) -> dict[str, list[WeightedMisses]]:
-    """Cards (all, or the `cards` most missed with enough evidence), tags and categories."""
-    grouped: dict[str, list[WeightedMisses]] = defaultdict(list)
-    rows = store.weighted_review_misses(start, now, HALF_LIFE_DAYS, MIN_EVIDENCE["tag"],
-                                        cards=cards, min_card_evidence=MIN_EVIDENCE["card"])
-    for row in rows:
-        grouped[row.group].append(row)
-    return grouped
-
-
-def _ranked(rows: list[WeightedMisses], kind: str, min_evidence: int) -> list[Weakness]:
-    areas = [
-        Weakness(kind, row.key, row.key, row.missed / row.weight, row.count, row.key if kind == "card" else None)
-        for row in rows
-        if row.count >= min_evidence and row.weight > 0 and row.missed > 0
-    ]
-    return sorted(areas, key=lambda w: (-w.miss_rate, -w.evidence, w.key))
-
-
-def _labelled_cards(store: Store, cards: list[Weakness]) -> list[Weakness]:
-    return [Weakness("card", w.key, store.card(w.key).prompt, w.miss_rate, w.evidence, w.key) for w in cards]
-
-
-def _next_cards(points: tuple[Weakness, ...], cards: list[Weakness], count: int = 5) -> tuple[str, ...]:
-    chosen: list[str] = []
-    for candidate in [p.card for p in points] + [c.key for c in cards]:
-        if candidate is not None and candidate not in chosen:
-            chosen.append(candidate)
-    return tuple(chosen[:count])
 
 
 # ---- history and forecast ---------------------------------------------------

@@ -18,6 +18,7 @@ from tpmdrill.clock import to_text
 from tpmdrill.store.queue import QueueStore
 from tpmdrill.store.rows import (
     AssessmentSum,
+    CardFacts,
     CardMinutes,
     DayDue,
     DayReviews,
@@ -39,7 +40,7 @@ _RECALL_SQL = (
 # reviews_report_covering. Sorted by id, so the verdict look-ups that follow walk the
 # verdicts index in order instead of jumping about it (a review id is a random UUID).
 _RECENT_SQL = (
-    "recent AS MATERIALIZED (SELECT x.id, x.card, x.rating,"
+    "recent AS MATERIALIZED (SELECT x.id, x.card, x.rating, x.reviewed_at,"
     " pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w FROM reviews x"
     " WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text ORDER BY x.id)"
 )
@@ -48,7 +49,8 @@ _ACTIVE_CARD_SQL = "r.card NOT IN (SELECT id FROM cards WHERE retired = 1)"
 
 _POINT_MISSES_SQL = (
     f"WITH {_RECENT_SQL}"  # noqa: S608 (constant fragments)
-    " SELECT r.card, v.point, count(*), sum(r.w), sum(r.w * (v.hit = 0)) FROM recent r"
+    " SELECT r.card, v.point, count(*), sum(r.w), sum(r.w * (v.hit = 0)), total(v.hit = 0),"
+    " max(CASE WHEN v.hit = 0 THEN r.reviewed_at END) FROM recent r"
     " CROSS JOIN verdicts v ON v.review = r.id GROUP BY r.card, v.point"
     f" HAVING count(*) >= :min AND {_ACTIVE_CARD_SQL}"
     " ORDER BY sum(r.w * (v.hit = 0)) / sum(r.w) DESC, count(*) DESC, r.card, v.point LIMIT :limit"
@@ -61,15 +63,16 @@ _POINT_MISSES_SQL = (
 _WEIGHT_SQL = "pow(0.5, (:now - julianday(x.reviewed_at)) / :half)"
 _REVIEW_MISSES_SQL = (
     f"WITH active AS MATERIALIZED (SELECT c.id AS card, c.tags, c.deck, count(*) AS n,"  # noqa: S608
-    f" sum({_WEIGHT_SQL}) AS w, sum({_WEIGHT_SQL} * (x.rating = 1)) AS missed"
+    f" sum({_WEIGHT_SQL}) AS w, sum({_WEIGHT_SQL} * (x.rating = 1)) AS missed,"
+    " total(x.rating = 1) AS misses, max(CASE WHEN x.rating = 1 THEN x.reviewed_at END) AS last_miss"
     " FROM cards c CROSS JOIN reviews x ON x.card = c.id AND x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
     " WHERE c.retired = 0 GROUP BY c.id)"
-    " SELECT * FROM (SELECT 'card' AS grp, card AS key, n, w, missed FROM active"
+    " SELECT * FROM (SELECT 'card' AS grp, card AS key, n, w, missed, misses, last_miss FROM active"
     "  WHERE :cards < 0 OR (n >= :min_card AND missed > 0 AND w > 0)"
     "  ORDER BY missed / w DESC, n DESC, card LIMIT :cards)"
-    " UNION ALL SELECT 'tag', t.value, sum(p.n), sum(p.w), sum(p.missed)"
+    " UNION ALL SELECT 'tag', t.value, sum(p.n), sum(p.w), sum(p.missed), sum(p.misses), max(p.last_miss)"
     "  FROM active p, json_each(p.tags) t GROUP BY t.value HAVING sum(p.n) >= :min"
-    " UNION ALL SELECT 'category', d.category, sum(p.n), sum(p.w), sum(p.missed)"
+    " UNION ALL SELECT 'category', d.category, sum(p.n), sum(p.w), sum(p.missed), sum(p.misses), max(p.last_miss)"
     "  FROM active p JOIN decks d ON d.id = p.deck GROUP BY d.category HAVING sum(p.n) >= :min"
 )
 
@@ -148,7 +151,8 @@ class AggregateStore(QueueStore):
         """Rubric points of active cards (group 'point', key = card), highest
         recency-weighted miss rate first."""
         self._read_fast()
-        return [WeightedMisses("point", r[0], int(r[2]), float(r[3]), float(r[4]), point=r[1])
+        return [WeightedMisses("point", r[0], int(r[2]), float(r[3]), float(r[4]), point=r[1],
+                               misses=int(r[5]), last_missed=r[6])
                 for r in self.conn.execute(
             _POINT_MISSES_SQL, _recent_params(since, now, half_life) | {"min": min_evidence, "limit": limit},
         )]
@@ -164,8 +168,54 @@ class AggregateStore(QueueStore):
         `min_card_evidence` reviews and some misses, highest miss rate first."""
         self._read_fast()
         limits = {"cards": -1 if cards is None else cards, "min_card": min_card_evidence}
-        return [WeightedMisses(r[0], r[1], int(r[2]), float(r[3]), float(r[4])) for r in self.conn.execute(
+        return [WeightedMisses(r[0], r[1], int(r[2]), float(r[3]), float(r[4]), misses=int(r[5]), last_missed=r[6])
+                for r in self.conn.execute(
             _REVIEW_MISSES_SQL, _recent_params(since, now, half_life) | {"min": min_evidence} | limits,
+        )]
+
+    def skill_misses(self, since: datetime, now: datetime, skills: Sequence[str]) -> list[WeightedMisses]:
+        """For each of `skills`: reviews in [since, now] of the active cards training it,
+        how many were Again, and when the latest Again was (group 'skill', unweighted)."""
+        if not skills:
+            return []
+        marks = ", ".join("?" for _ in skills)
+        return [WeightedMisses("skill", r[0], int(r[1]), float(r[1]), float(r[2]), misses=int(r[2]),
+                               last_missed=r[3]) for r in self.conn.execute(
+            "SELECT s.value, count(*), total(x.rating = 1), max(CASE WHEN x.rating = 1 THEN x.reviewed_at END)"  # noqa: S608
+            " FROM cards c JOIN json_each(c.skills) s JOIN reviews x ON x.card = c.id"
+            f" AND x.reviewed_at >= ? AND x.reviewed_at <= ? WHERE c.retired = 0 AND s.value IN ({marks})"
+            " GROUP BY s.value",
+            [to_text(since), to_text(now), *skills],
+        )]
+
+    def first_review_at(self) -> str | None:
+        """When the earliest review was recorded (stored text), or None with no reviews."""
+        row = self.conn.execute("SELECT min(reviewed_at) FROM reviews").fetchone()
+        return None if row is None else row[0]
+
+    def median_seconds_by_kind(self, since: datetime) -> dict[str, tuple[float, int]]:
+        """Per card kind, the median recorded answer time (seconds) of reviews since
+        `since`, with how many timed reviews it rests on."""
+        return {r[0]: (float(r[1]), int(r[2])) for r in self.conn.execute(
+            "WITH timed AS (SELECT c.kind, x.seconds,"
+            " row_number() OVER (PARTITION BY c.kind ORDER BY x.seconds) AS n,"
+            " count(*) OVER (PARTITION BY c.kind) AS total"
+            " FROM reviews x JOIN cards c ON c.id = x.card WHERE x.reviewed_at >= ? AND x.seconds > 0)"
+            " SELECT kind, avg(seconds), max(total) FROM timed"
+            " WHERE n IN ((total + 1) / 2, (total + 2) / 2) GROUP BY kind",
+            [to_text(since)],
+        )}
+
+    def card_facts(self, card_ids: Sequence[str]) -> list[CardFacts]:
+        """For each of `card_ids`: prompt, kind, minutes, category and stability (None when new)."""
+        if not card_ids:
+            return []
+        marks = ", ".join("?" for _ in card_ids)
+        return [CardFacts(r[0], r[1], r[2], int(r[3]), r[4], None if r[5] is None else float(r[5]))
+                for r in self.conn.execute(
+            "SELECT c.id, c.prompt, c.kind, c.minutes, d.category, m.stability FROM cards c"  # noqa: S608
+            f" JOIN decks d ON d.id = c.deck LEFT JOIN memory m ON m.card = c.id WHERE c.id IN ({marks})",
+            list(card_ids),
         )]
 
     def assessment_totals(self) -> list[AssessmentSum]:
