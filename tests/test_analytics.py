@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from tpmdrill.analytics import (
-
     activity,
     build_report,
     by_category,
