@@ -67,7 +67,8 @@ def _print_card(view: dict[str, Any]) -> None:
     else:
         click.echo(
             f"\nState {view['state']}, due {view['due']}, stability {view['stability']:.1f} days, "
-            f"recall now {view['retrievability']:.0%}, {view['reps']} reviews, {view['lapses']} lapses."
+            f"recall now {view['recall_now']}, {view['reps']} reviews, {view['lapses']} lapses, "
+            f"{view['learning_agains']} Again{'s' if view['learning_agains'] != 1 else ''} while learning."
         )
     for review in view["reviews"][-10:]:
         click.echo(f"  {review['reviewed_at'][:16]}  {review['mode']:<6} rating {review['rating']}")

@@ -66,7 +66,7 @@ class ReviewStore(StoreBase):
             dict(row) | {"rescheduled": bool(row["rescheduled"])}
             for row in self._rows(
                 "SELECT id, reviewed_at, rating, suggested, score, seconds, mode, rescheduled,"
-                " answer, due_after FROM reviews WHERE card = ? ORDER BY reviewed_at, rowid",
+                " answer, due_after, state_before FROM reviews WHERE card = ? ORDER BY reviewed_at, rowid",
                 [card_id],
             )
         ]
