@@ -8,7 +8,7 @@ re-exported here.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from tpmdrill.decks import CATEGORIES
@@ -22,7 +22,8 @@ from tpmdrill.weak import MASTERED_STABILITY_DAYS, WeakAreas, Weakness, card_mis
 __all__ = ["WeakAreas", "Weakness", "card_miss_rates", "weak_areas"]  # re-exported from tpmdrill.weak
 
 FORECAST_DAYS = 30
-HEATMAP_DAYS = 364  # 52 whole weeks
+HEATMAP_DAYS = 364  # 52 whole weeks: the longest span the report covers by default
+MIN_SPAN_DAYS = 56  # 8 weeks: the shortest, so a new user's weeks sit in context
 
 
 def forgetting_curve(config: SchedulerConfig) -> tuple[float, float]:
@@ -57,6 +58,7 @@ class WeekRetention:
     reviews: int
     mature: int  # reviews of cards in review state
     passed: int  # of which not rated Again
+    learning_agains: int = 0  # Agains of cards still learning or relearning
 
     @property
     def retention(self) -> float | None:
@@ -79,8 +81,8 @@ def retention_by_week(rows: list[DayReviews]) -> list[WeekRetention]:
     weeks: dict[date, list[int]] = {}
     for row in rows:
         day = date.fromisoformat(row.day)
-        totals = weeks.setdefault(day - timedelta(days=day.weekday()), [0, 0, 0])
-        for index, value in enumerate((row.reviews, row.graduated, row.passed)):
+        totals = weeks.setdefault(day - timedelta(days=day.weekday()), [0, 0, 0, 0])
+        for index, value in enumerate((row.reviews, row.graduated, row.passed, row.learning_agains)):
             totals[index] += value
     return [WeekRetention(week, *totals) for week, totals in sorted(weeks.items())]
 
@@ -145,6 +147,25 @@ class AssessmentTotal:
 def assessment_history(store: Store) -> list[AssessmentTotal]:
     return [AssessmentTotal(datetime.fromisoformat(row.taken_at), row.total, row.rated, row.skipped)
             for row in store.assessment_totals()]
+
+
+@dataclass(frozen=True)
+class DimensionHistory:
+    """One self-assessment dimension's total (7 skills rated 1-5) at each assessment."""
+
+    dimension: str
+    points: tuple[tuple[date, int], ...]
+    most: int  # the highest total the dimension allows
+
+
+def dimension_history(store: Store) -> list[DimensionHistory]:
+    """Each dimension's total over time, in the catalogue's dimension order."""
+    dimension_of = {skill.id: skill.dimension for skill in SKILLS.values()}
+    series: dict[str, list[tuple[date, int]]] = {d: [] for d in dict.fromkeys(dimension_of.values())}
+    for taken_at, dimension, total in store.assessment_dimension_totals(dimension_of):
+        series[dimension].append((datetime.fromisoformat(taken_at).date(), total))
+    sizes = {d: list(dimension_of.values()).count(d) for d in series}
+    return [DimensionHistory(d, tuple(points), 5 * sizes[d]) for d, points in series.items() if points]
 
 
 # ---- readiness for the interview date ---------------------------------------
@@ -224,6 +245,13 @@ class Report:
     weak: WeakAreas
     assessments: list[AssessmentTotal]
     readiness: Readiness | None
+    dimensions: list[DimensionHistory] = field(default_factory=list)
+    has_history: bool = True  # any review or self-assessment at all
+
+    @property
+    def learning_agains(self) -> int:
+        """Agains while learning or relearning: struggles that lapses do not count."""
+        return sum(week.learning_agains for week in self.weeks)
 
     @property
     def reviews(self) -> int:
@@ -255,17 +283,32 @@ class Report:
 
 
 def build_report(store: Store, now: datetime, *, since: date | None = None) -> Report:
-    """Everything the review report shows, from `since` (default: 52 weeks) to today."""
+    """Everything the review report shows, from `since` (default: the period with data,
+    at least 8 weeks and at most 52) to today."""
     until = now.astimezone(UTC).date()
-    start = since if since is not None else until - timedelta(days=HEATMAP_DAYS - 1)
+    start = since if since is not None else report_start(store, until)
     if start > until:
         raise BadValue(f"--since {start.isoformat()} is after today ({until.isoformat()})")
     decks = mastery_by_deck(store, now)
     rows = daily_rows(store, start, until)
+    assessments = assessment_history(store)
     return Report(
         generated=now, since=start, until=until,
         activity=activity(rows, start, until), weeks=retention_by_week(rows),
         forecast=due_forecast(store, now), decks=decks, categories=by_category(decks),
         weak=weak_areas(store, now, since=start_of_day(start) if since is not None else None),
-        assessments=assessment_history(store), readiness=readiness(store, now),
+        assessments=assessments, readiness=readiness(store, now), dimensions=dimension_history(store),
+        has_history=bool(assessments) or store.first_review_at() is not None,
     )
+
+
+def report_start(store: Store, until: date) -> date:
+    """The Monday of the first review's week, within 8 to 52 weeks back from `until`."""
+    first = store.first_review_at()
+    earliest = until - timedelta(days=HEATMAP_DAYS - 1)
+    latest = until - timedelta(days=MIN_SPAN_DAYS - 1)
+    if first is None:
+        return latest
+    day = datetime.fromisoformat(first).astimezone(UTC).date()
+    monday = day - timedelta(days=day.weekday())
+    return min(latest, max(earliest, monday))

@@ -9,6 +9,7 @@ forgetting curve R = (1 + factor * whole_days / stability) ** decay.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -95,9 +96,10 @@ class AggregateStore(QueueStore):
         True retention counts only reviews of cards in review state (2), as Anki does:
         learning steps say little about long-term memory.
         """
-        return [DayReviews(r[0], int(r[1]), int(r[2]), int(r[3])) for r in self.conn.execute(
+        return [DayReviews(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in self.conn.execute(
             "SELECT substr(reviewed_at, 1, 10) AS day, count(*), total(state_before = 2),"
-            " total(state_before = 2 AND rating > 1) FROM reviews"
+            " total(state_before = 2 AND rating > 1), total(rating = 1 AND coalesce(state_before, 0) != 2)"
+            " FROM reviews"
             " WHERE reviewed_at >= ? AND reviewed_at < ? GROUP BY day ORDER BY day",
             [to_text(start), to_text(end)],
         )]
@@ -224,6 +226,16 @@ class AggregateStore(QueueStore):
             "SELECT a.taken_at, sum(x.rating), count(x.rating), count(x.skill) - count(x.rating)"
             " FROM assessments a LEFT JOIN assessment_ratings x ON x.assessment = a.id"
             " GROUP BY a.id ORDER BY a.taken_at, a.id"
+        )]
+
+    def assessment_dimension_totals(self, dimension_of: dict[str, str]) -> list[tuple[str, str, int]]:
+        """Per assessment (oldest first) and dimension: (taken_at, dimension, total of ratings),
+        skills mapped to dimensions by `dimension_of`."""
+        return [(r[0], r[1], int(r[2] or 0)) for r in self.conn.execute(
+            "SELECT a.taken_at, d.value, sum(x.rating) FROM assessments a"
+            " JOIN assessment_ratings x ON x.assessment = a.id JOIN json_each(?) d ON d.key = x.skill"
+            " GROUP BY a.id, d.value ORDER BY a.taken_at, a.id, d.value",
+            [json.dumps(dimension_of)],
         )]
 
     def skill_cards(self, skills: Sequence[str]) -> list[SkillCard]:

@@ -127,6 +127,7 @@ class DayReviews:
     reviews: int
     graduated: int
     passed: int  # of the graduated ones
+    learning_agains: int = 0  # Agains of cards not (or no longer) in review state
 
 
 @dataclass(frozen=True)
