@@ -180,7 +180,7 @@ def weak_areas(
     minutes = math.ceil(sum(user_pace.minutes_for(facts[card]) for card in next_cards))
     return WeakAreas(start, HALF_LIFE_DAYS, tuple(points), tuple(cards), tuple(tags), tuple(categories), next_cards,
                      now=now,
-                     skills=_weak_skills(store, start, now, skills or {}), minutes=minutes, pace=user_pace)
+                     skills=_weak_skills(store, start, now, skills or {})[:limit], minutes=minutes, pace=user_pace)
 
 
 def card_miss_rates(store: Store, now: datetime) -> dict[str, float]:
