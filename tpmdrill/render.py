@@ -117,6 +117,7 @@ def report_context(report: Report) -> dict[str, Any]:
         ),
         "weakest": _weakest_chart(report),
         "weak_rows": [_weak_row(w, report) for w in report.weak.points],
+        "active_days": sum(1 for d in report.activity if d.reviews),
         "weak_cards": [_weak_row(w, report) for w in report.weak.cards],
         "readiness_chart": _readiness_chart(report),
         "deck_rows": [_mastery_row(m) for m in report.decks if m.cards],
