@@ -24,8 +24,9 @@ Ranking them: a weak point, card, tag or category is worth fixing first when
 Tags and categories have no single card, so their closeness is taken as 1.
 
 Timing them: a focused session answers each suggested card once, at the user's pace:
-the median recorded answer time for the card's kind in the window when at least
-PACE_MIN_REVIEWS answers of that kind were timed, else the card's own minutes.
+the median recorded answer time for the card's kind among the latest 2,000 timed
+answers in the window, when at least PACE_MIN_REVIEWS of that kind were timed, else
+the card's own minutes.
 """
 
 from __future__ import annotations
