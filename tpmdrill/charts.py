@@ -125,7 +125,7 @@ def nice_ticks(peak: float, most: int = 5) -> tuple[float, tuple[float, ...]]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     step = max(step, 1.0) if peak >= 1 else step
-    top = math.ceil(peak / step - 1e-9) * step
+    top = round(math.ceil(peak / step - 1e-9) * step, 10)
     count = round(top / step)
     return top, tuple(round(step * i, 10) for i in range(count + 1))
 
