@@ -10,6 +10,7 @@ forgetting curve R = (1 + factor * whole_days / stability) ** decay.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -41,7 +42,7 @@ _RECALL_SQL = (
 # reviews_report_covering. Sorted by id, so the verdict look-ups that follow walk the
 # verdicts index in order instead of jumping about it (a review id is a random UUID).
 _RECENT_SQL = (
-    "recent AS MATERIALIZED (SELECT x.id, x.card, x.rating, x.reviewed_at,"
+    "recent AS MATERIALIZED (SELECT x.id, x.card, x.rating,"
     " pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w FROM reviews x"
     " WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text ORDER BY x.id)"
 )
@@ -51,7 +52,7 @@ _ACTIVE_CARD_SQL = "r.card NOT IN (SELECT id FROM cards WHERE retired = 1)"
 _POINT_MISSES_SQL = (
     f"WITH {_RECENT_SQL}"  # noqa: S608 (constant fragments)
     " SELECT r.card, v.point, count(*), sum(r.w), sum(r.w * (v.hit = 0)), total(v.hit = 0),"
-    " max(CASE WHEN v.hit = 0 THEN r.reviewed_at END) FROM recent r"
+    " max(r.w * (v.hit = 0)) FROM recent r"
     " CROSS JOIN verdicts v ON v.review = r.id GROUP BY r.card, v.point"
     f" HAVING count(*) >= :min AND {_ACTIVE_CARD_SQL}"
     " ORDER BY sum(r.w * (v.hit = 0)) / sum(r.w) DESC, count(*) DESC, r.card, v.point LIMIT :limit"
@@ -65,7 +66,7 @@ _WEIGHT_SQL = "pow(0.5, (:now - julianday(x.reviewed_at)) / :half)"
 _REVIEW_MISSES_SQL = (
     f"WITH active AS MATERIALIZED (SELECT c.id AS card, c.tags, c.deck, count(*) AS n,"  # noqa: S608
     f" sum({_WEIGHT_SQL}) AS w, sum({_WEIGHT_SQL} * (x.rating = 1)) AS missed,"
-    " total(x.rating = 1) AS misses, max(CASE WHEN x.rating = 1 THEN x.reviewed_at END) AS last_miss"
+    f" total(x.rating = 1) AS misses, max({_WEIGHT_SQL} * (x.rating = 1)) AS last_miss"
     " FROM cards c CROSS JOIN reviews x ON x.card = c.id AND x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
     " WHERE c.retired = 0 GROUP BY c.id)"
     " SELECT * FROM (SELECT 'card' AS grp, card AS key, n, w, missed, misses, last_miss FROM active"
@@ -154,7 +155,7 @@ class AggregateStore(QueueStore):
         recency-weighted miss rate first."""
         self._read_fast()
         return [WeightedMisses("point", r[0], int(r[2]), float(r[3]), float(r[4]), point=r[1],
-                               misses=int(r[5]), last_missed=r[6])
+                               misses=int(r[5]), last_missed=_when(r[6], now, half_life))
                 for r in self.conn.execute(
             _POINT_MISSES_SQL, _recent_params(since, now, half_life) | {"min": min_evidence, "limit": limit},
         )]
@@ -170,8 +171,8 @@ class AggregateStore(QueueStore):
         `min_card_evidence` reviews and some misses, highest miss rate first."""
         self._read_fast()
         limits = {"cards": -1 if cards is None else cards, "min_card": min_card_evidence}
-        return [WeightedMisses(r[0], r[1], int(r[2]), float(r[3]), float(r[4]), misses=int(r[5]), last_missed=r[6])
-                for r in self.conn.execute(
+        return [WeightedMisses(r[0], r[1], int(r[2]), float(r[3]), float(r[4]), misses=int(r[5]),
+                               last_missed=_when(r[6], now, half_life)) for r in self.conn.execute(
             _REVIEW_MISSES_SQL, _recent_params(since, now, half_life) | {"min": min_evidence} | limits,
         )]
 
@@ -268,6 +269,16 @@ class AggregateStore(QueueStore):
 
 def _recent_params(since: datetime, now: datetime, half_life: float) -> dict[str, Any]:
     return {"since": to_text(since), "now_text": to_text(now), "now": _julian(now), "half": half_life}
+
+
+def _when(weight: float | None, now: datetime, half_life: float) -> str | None:
+    """The moment whose recency weight is `weight` (the heaviest miss is the latest), to
+    the second, as stored text; None for no miss. Carrying the weight instead of the
+    time keeps the window's rows narrow."""
+    if not weight:
+        return None
+    moment = now - timedelta(days=half_life * math.log2(1 / weight))
+    return to_text(datetime.fromtimestamp(round(moment.timestamp()), UTC))
 
 
 def _julian(moment: datetime) -> float:
