@@ -10,6 +10,7 @@ from tpmdrill.cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_DECKS = FIXTURES / "decks"
+LOOP_DECKS = FIXTURES / "loop"  # design cards with follow-ups, mixed difficulty, story cards
 
 
 @pytest.fixture(autouse=True)

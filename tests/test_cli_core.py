@@ -29,7 +29,7 @@ def test_cards_json_shape_and_filters(mini: Invoke) -> None:
     assert rows[0] == {
         "id": "mini/idempotency", "deck": "mini", "category": "api-design", "kind": "concept",
         "prompt": "Explain idempotency to an engineer.", "minutes": 3, "tags": ["reliability"],
-        "skills": ["api-design"],
+        "skills": ["api-design"], "difficulty": 2,
     }
     kinds = {row["kind"] for row in json.loads(mini("cards", "--kind", "design", "--json").stdout)}
     assert kinds == {"design"}
@@ -251,7 +251,7 @@ def test_due_imports_none_of_the_heavy_libraries(run: Invoke, db_path: Path) -> 
         "    cli(['due'], prog_name='tpmdrill')\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = ('fsrs', 'rapidfuzz', 'jinja2', 'rich', 'sqlite_utils', 'numpy')\n"
+        "heavy = ('fsrs', 'rapidfuzz', 'jinja2', 'rich', 'sqlite_utils', 'numpy', 'pint')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy), file=sys.stderr)\n"
     )
     out = subprocess.run(["python", "-c", script], capture_output=True, text=True, check=True,

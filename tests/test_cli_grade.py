@@ -24,7 +24,7 @@ def test_grade_json_is_the_contract_shape(mini: Invoke, answer: Path) -> None:
     result = mini("grade", CARD, "--answer-file", str(answer), "--json")
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert set(body) == {"card", "score", "suggested_rating", "points", "sql"}
+    assert set(body) == {"card", "score", "suggested_rating", "points", "sql", "estimate"}
     assert body["card"] == CARD
     assert body["score"] == 1.0
     assert body["suggested_rating"] == "easy"
@@ -32,6 +32,7 @@ def test_grade_json_is_the_contract_shape(mini: Invoke, answer: Path) -> None:
     assert all(p["hit"] for p in body["points"])
     assert "idempotency key" in body["points"][1]["matched"]
     assert body["sql"] is None
+    assert body["estimate"] is None
 
 
 def test_grade_human_output_shows_points_score_suggestion_then_model_answer(mini: Invoke, tmp_path: Path) -> None:

@@ -134,3 +134,36 @@ def test_mock_sheet_escapes_deck_text(hostile: Invoke) -> None:
 def test_markdown_filters() -> None:
     assert markdown_text("a | b *c* [d](e) <i>\nnext") == "a \\| b \\*c\\* \\[d\\](e) &lt;i&gt; next"
     assert markdown_block("x ``` y") == "````text\nx ``` y\n````"
+
+
+# ---- issue 15: the "Mock interviews" section --------------------------------------
+
+
+def test_the_report_shows_each_recorded_mock_over_time(run: Invoke, tmp_path: Path) -> None:
+    env = {"TPMDRILL_NOW": NOW}
+    empty = run("report", "--format", "md", env=env).stdout
+    assert "## Mock interviews\n\nNo mock interview recorded yet" in empty
+    body = json.loads(run("mock", "--minutes", "30", "--seed", "5", "--round", "system-design", "--format", "json",
+                          env={"TPMDRILL_NOW": "2026-11-20T08:00:00+00:00"}).stdout)
+    main = body["questions"][0]
+    verdicts = tmp_path / "v.json"
+    verdicts.write_text(json.dumps({"questions": [{"card": main["card"], "rating": "good", "points": {},
+                                                   "minutes": main["minutes"] + 4}]}))
+    recorded = run("mock", "record", body["sheet"], "--from-file", str(verdicts),
+                   env={"TPMDRILL_NOW": "2026-11-20T09:00:00+00:00"})
+    assert recorded.exit_code == 0, recorded.output
+    answer = "Polling asks on an interval; webhooks push.\n.\n"
+    live = run("mock", "--live", "--minutes", "8", "--seed", "1", "--round", "technical", input=answer * 2 + "\n\n",
+               env=env)
+    assert live.exit_code == 0, live.output
+    markdown = run("report", "--format", "md", env=env).stdout
+    section = markdown.split("## Mock interviews")[1]
+    lines = [line for line in section.splitlines() if line.startswith("| 2026-")]
+    assert len(lines) == 2
+    assert lines[0].startswith(f"| 2026-11-20 | `{body['sheet']}` | system design | with an interviewer | 1 of ")
+    assert "| 0% | System design 0% | 0 of 1 in their box, 4 min over |" in lines[0]
+    assert lines[1].startswith("| 2026-11-25 |") and "| technical | live | 2 of 2 |" in lines[1]
+    assert "2 of 2 in their box |" in lines[1]
+    html = run("report", "-o", "-", env=env).stdout
+    assert '<section id="mocks">' in html and "<h2>Mock interviews</h2>" in html
+    assert html.count("<td>with an interviewer</td>") == 1 and html.count("<td>live</td>") == 1

@@ -7,7 +7,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tpmdrill.decks import CATEGORIES, KINDS, Card, Deck, RubricPoint, load_deck, load_decks
+from tpmdrill.decks import (
+    CATEGORIES,
+    DIFFICULTIES,
+    KINDS,
+    Card,
+    Deck,
+    EstimateTarget,
+    FollowUp,
+    RubricPoint,
+    load_deck,
+    load_decks,
+)
 from tpmdrill.errors import DeckError
 from tpmdrill.paths import bundled_decks_dir
 from tpmdrill.skills import SKILLS
@@ -75,7 +86,8 @@ prompt = "Q"
     found = problems(path)
     assert f"{path}: card 'Bad_Id': key 'colour': unknown key" in found
     assert f"{path}: card 'Bad_Id': key 'id': card id 'Bad_Id' is not kebab-case" in found
-    assert f"{path}: card 'Bad_Id': key 'kind': kind 'essay' is not one of concept, design, trade-off, sql" in found
+    kinds = "concept, design, trade-off, sql, estimate, story"
+    assert f"{path}: card 'Bad_Id': key 'kind': kind 'essay' is not one of {kinds}" in found
     assert f"{path}: card 'Bad_Id': key 'skills': unknown skill 'juggling'" in found
     assert any("rubric[1].keywords" in p for p in found)
     assert any("rubric[1].weight" in p for p in found)
@@ -142,31 +154,46 @@ kebab = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,5}){0,2}", fullmatch=True
 text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
     lambda s: s.strip() == s and s
 )
-points = st.lists(
-    st.builds(
-        RubricPoint,
-        id=kebab,
-        point=text,
-        keywords=st.lists(text.filter(lambda s: "|" not in s), min_size=3, max_size=3).map(tuple),
-        min_hits=st.integers(1, 3),
-        weight=st.sampled_from([1.0, 2.0, 0.5]),
-        required=st.booleans(),
-    ),
-    max_size=4,
-    unique_by=lambda p: p.id,
-).map(tuple)
-cards = st.builds(
-    Card,
-    deck=st.just("deck"),
+point = st.builds(
+    RubricPoint,
     id=kebab,
-    kind=st.sampled_from([k for k in KINDS if k != "sql"]),
-    prompt=text,
-    minutes=st.integers(1, 120),
-    tags=st.lists(kebab, unique=True, max_size=3).map(tuple),
-    skills=st.lists(st.sampled_from(sorted(SKILLS)), unique=True, max_size=3).map(tuple),
-    answer=text,
-    rubric=points,
+    point=text,
+    keywords=st.lists(text.filter(lambda s: "|" not in s), min_size=3, max_size=3).map(tuple),
+    min_hits=st.integers(1, 3),
+    weight=st.sampled_from([1.0, 2.0, 0.5]),
+    required=st.booleans(),
+    examples=st.lists(text, max_size=2).map(tuple),
 )
+units = st.sampled_from(["requests/second", "TB/day", "servers", "USD/month", "photos per user per day"])
+
+
+@st.composite
+def cards(draw: st.DrawFn) -> Card:
+    """A valid card of any kind but sql, with follow-ups whose point ids are unique in the card."""
+    all_points = draw(st.lists(point, max_size=6, unique_by=lambda p: p.id))
+    split = draw(st.integers(0, len(all_points)))
+    main, rest = tuple(all_points[:split]), all_points[split:]
+    follow_ups = tuple(
+        FollowUp(draw(text), (p,)) for p in rest
+    )
+    kind = draw(st.sampled_from([k for k in KINDS if k != "sql"]))
+    estimate = None
+    if kind == "estimate":
+        estimate = EstimateTarget(draw(st.floats(0.001, 1e15)), draw(units), draw(st.sampled_from([2.0, 1.5, 10.0])))
+    return Card(
+        deck="deck", id=draw(kebab), kind=kind, prompt=draw(text), minutes=draw(st.integers(1, 120)),
+        tags=draw(st.lists(kebab, unique=True, max_size=3).map(tuple)),
+        skills=draw(st.lists(st.sampled_from(sorted(SKILLS)), unique=True, max_size=3).map(tuple)),
+        answer=draw(text), rubric=main, difficulty=draw(st.sampled_from(sorted(DIFFICULTIES))),
+        prompts=draw(st.lists(text, max_size=2).map(tuple)), follow_ups=follow_ups, estimate=estimate,
+    )
+
+
+def _point_lines(table: str, p: RubricPoint) -> list[str]:
+    q = lambda value: json.dumps(value, ensure_ascii=False)  # noqa: E731 - JSON strings are TOML strings
+    return [f"[[{table}]]", f"id = {q(p.id)}", f"point = {q(p.point)}",
+            f"keywords = {q(list(p.keywords))}", f"min_hits = {p.min_hits}",
+            f"weight = {p.weight}", f"required = {q(p.required)}", f"examples = {q(list(p.examples))}"]
 
 
 def to_toml(deck: Deck) -> str:
@@ -176,11 +203,17 @@ def to_toml(deck: Deck) -> str:
     for card in deck.cards:
         lines += ["[[card]]", f"id = {q(card.id)}", f"kind = {q(card.kind)}", f"prompt = {q(card.prompt)}",
                   f"minutes = {card.minutes}", f"tags = {q(list(card.tags))}",
-                  f"skills = {q(list(card.skills))}", f"answer = {q(card.answer)}"]
+                  f"skills = {q(list(card.skills))}", f"answer = {q(card.answer)}",
+                  f"difficulty = {card.difficulty}", f"prompts = {q(list(card.prompts))}"]
+        if card.estimate is not None:
+            lines += [f"value = {card.estimate.value!r}", f"unit = {q(card.estimate.unit)}",
+                      f"tolerance = {card.estimate.tolerance!r}"]
         for p in card.rubric:
-            lines += ["[[card.rubric]]", f"id = {q(p.id)}", f"point = {q(p.point)}",
-                      f"keywords = {q(list(p.keywords))}", f"min_hits = {p.min_hits}",
-                      f"weight = {p.weight}", f"required = {q(p.required)}"]
+            lines += _point_lines("card.rubric", p)
+        for follow_up in card.follow_ups:
+            lines += ["[[card.follow_up]]", f"prompt = {q(follow_up.prompt)}"]
+            for p in follow_up.rubric:
+                lines += _point_lines("card.follow_up.rubric", p)
     return "\n".join(lines) + "\n"
 
 
@@ -189,7 +222,7 @@ def to_toml(deck: Deck) -> str:
     title=text,
     category=st.sampled_from(CATEGORIES),
     description=text,
-    cards=st.lists(cards, min_size=1, max_size=4, unique_by=lambda c: c.id),
+    cards=st.lists(cards(), min_size=1, max_size=4, unique_by=lambda c: c.id),
 )
 def test_deck_round_trips_through_toml(
     title: str, category: str, description: str, cards: list[Card]

@@ -9,6 +9,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -103,5 +104,61 @@ def test_drill_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
         assert (review["rating"], review["suggested"], review["mode"]) == (4, 4, "drill")
         assert [p["hit"] for p in review["points"]] == [True, True]
         assert store.history("mini/ride-sharing") == []
+    finally:
+        store.close()
+
+
+def test_a_live_mock_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
+    """A short system-design mock: the clocks on screen, an answer typed, the follow-ups
+    asked, the grading confirmed at the end, the reviews stored with mode mock."""
+    from tests.conftest import LOOP_DECKS
+    from tpmdrill.decks import load_decks
+    from tpmdrill.mock import choose
+
+    installed = shutil.which("tpmdrill")
+    assert installed is not None, "tpmdrill is not installed on PATH"
+    db = tmp_path / "e2e.db"
+    env = {"TPMDRILL_DB": str(db), "TPMDRILL_NOW": "2025-03-01T09:00:00+00:00"}
+    subprocess.run([installed, "decks", "add", str(LOOP_DECKS)], env={**os.environ, **env}, check=True,
+                   capture_output=True)
+    store = Store.open(db)
+    try:
+        moment = datetime.fromisoformat(env["TPMDRILL_NOW"])
+        assert load_decks([LOOP_DECKS])
+        seed = next(s for s in range(300) if choose(store, moment, minutes=24, seed=s, focus="even",
+                                                     round="system-design").questions[0].card.id == "chat-design")
+    finally:
+        store.close()
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    terminal.start(f"env -u NO_COLOR {assignments} {shlex.quote(installed)} mock --live --round system-design "
+                   f"--minutes 24 --seed {seed} --focus even")
+
+    terminal.wait_for("Design a group chat service for a mid-sized company.")
+    terminal.wait_for("Q1/1 · ")  # the clock line the ticker keeps at the top
+    screen = terminal.wait_for("left of 24:00 · total ")
+    assert "[24:00 left of 24:00] > " in screen or "left of 24:00] > " in screen
+    terminal.type_line("Clients keep a websocket to a gateway; messages are stored in a database")
+    terminal.type_line("partitioned by channel.")
+    terminal.wait_for("23:5", after="Q1/1 · ")  # the countdown moves on its own
+    terminal.type_line(".")
+    terminal.wait_for("Interviewer follows up: A channel has 50,000 members.")
+    terminal.type_line("Fan out on read for the biggest channels.")
+    terminal.type_line(".")
+    terminal.wait_for("Interviewer follows up: Messages must never be lost.")
+    terminal.type_line("Acks from the client and retries, with idempotent delivery.")
+    terminal.type_line(".")
+    terminal.wait_for("Enter: accept", after="Time's up.")
+    screen = terminal.screen()
+    assert "✔ 1. Keeps persistent connections (WebSockets) through a gateway" in screen
+    assert "✔ 3. Fans out on read for very large channels" in screen
+    terminal.type_line("")
+    screen = terminal.wait_for("Score per category: System design 100%", after="Mock summary")
+    assert "1. loop/chat-design  0:0" in screen and " / 24:00  100%  easy" in screen
+
+    store = Store.open(db)
+    try:
+        [review] = store.history("loop/chat-design")
+        assert review["mode"] == "mock"
+        assert [p["hit"] for p in sorted(review["points"], key=lambda p: p["point"])] == [True, True, True, True]
     finally:
         store.close()

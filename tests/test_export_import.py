@@ -172,3 +172,28 @@ def test_export_format_comes_from_the_file_name_or_must_be_given(run: Invoke, tm
     result = run("export", "--format", "json", "--deck", "mini", "-o", str(tmp_path / "x.json"))
     assert result.exit_code == 2
     assert "--deck applies to --format apkg only" in result.stderr
+
+
+def test_mock_sheets_travel_with_the_export(run: Invoke, tmp_path: Path) -> None:
+    """Issue 15: a recorded mock sheet and its questions come back from a JSON export."""
+    env = {"TPMDRILL_NOW": "2026-11-25T08:00:00+00:00"}
+    body = json.loads(run("mock", "--minutes", "20", "--seed", "3", "--format", "json", env=env).stdout)
+    verdicts = tmp_path / "v.json"
+    verdicts.write_text(json.dumps({"questions": [{"card": body["questions"][0]["card"], "rating": "good"}]}))
+    assert run("mock", "record", body["sheet"], "--from-file", str(verdicts), env=env).exit_code == 0
+    export = tmp_path / "all.json"
+    assert run("export", "--format", "json", "-o", str(export)).exit_code == 0
+    [sheet] = json.loads(export.read_text())["mock_sheets"]
+    assert sheet["id"] == body["sheet"] and len(sheet["questions"]) == len(body["questions"])
+    fresh = tmp_path / "fresh.db"
+    assert run("--db", str(fresh), "import", str(export)).exit_code == 0
+    store = Store.open(fresh)
+    try:
+        [(row, questions)] = store.recorded_mocks()
+        assert row.id == body["sheet"] and questions[0].outcome is not None
+    finally:
+        store.close()
+    older = json.loads(export.read_text())
+    del older["mock_sheets"]  # a file from before mock sheets were exported
+    export.write_text(json.dumps(older))
+    assert run("--db", str(tmp_path / "older.db"), "import", str(export)).exit_code == 0

@@ -34,6 +34,7 @@ def test_sql_card_right_query() -> None:
         "card": "d/users", "score": 1.0, "suggested_rating": "easy",
         "points": [{"id": "distinct", "hit": True, "matched": ["distinct"]}],
         "sql": {"correct": True, "error": None, "rows": 1},
+        "estimate": None,
     }
 
 

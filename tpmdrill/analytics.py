@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from tpmdrill.decks import CATEGORIES
 from tpmdrill.errors import BadValue
@@ -20,6 +21,9 @@ from tpmdrill.store.rows import DayReviews
 from tpmdrill.weak import MASTERED_STABILITY_DAYS, WeakAreas, Weakness, card_miss_rates, weak_areas
 
 __all__ = ["WeakAreas", "Weakness", "card_miss_rates", "weak_areas"]  # re-exported from tpmdrill.weak
+
+if TYPE_CHECKING:
+    from tpmdrill.mocksheets import MockResult
 
 FORECAST_DAYS = 30
 HEATMAP_DAYS = 364  # 52 whole weeks: the longest span the report covers by default
@@ -253,6 +257,8 @@ class Report:
         """Agains while learning or relearning: struggles that lapses do not count."""
         return sum(week.learning_agains for week in self.weeks)
 
+    mocks: tuple[MockResult, ...] = ()  # issue 15: recorded mock interviews, oldest first
+
     @property
     def reviews(self) -> int:
         return sum(day.reviews for day in self.activity)
@@ -298,7 +304,7 @@ def build_report(store: Store, now: datetime, *, since: date | None = None) -> R
         forecast=due_forecast(store, now), decks=decks, categories=by_category(decks),
         weak=weak_areas(store, now, since=start_of_day(start) if since is not None else None),
         assessments=assessments, readiness=readiness(store, now), dimensions=dimension_history(store),
-        has_history=bool(assessments) or store.first_review_at() is not None,
+        has_history=bool(assessments) or store.first_review_at() is not None, mocks=_mocks(store, start),
     )
 
 
@@ -312,3 +318,9 @@ def report_start(store: Store, until: date) -> date:
     day = datetime.fromisoformat(first).astimezone(UTC).date()
     monday = day - timedelta(days=day.weekday())
     return min(latest, max(earliest, monday))
+
+
+def _mocks(store: Store, start: date) -> tuple[MockResult, ...]:
+    from tpmdrill.mocksheets import mock_history  # mocksheets builds on mock, which reads analytics
+
+    return tuple(mock_history(store, start_of_day(start)))

@@ -40,18 +40,24 @@ class CardEntry:
         return {
             "id": card.full_id, "deck": card.deck, "category": self.category, "kind": card.kind,
             "prompt": card.prompt, "minutes": card.minutes, "tags": list(card.tags),
-            "skills": list(card.skills),
+            "skills": list(card.skills), "difficulty": card.difficulty,
         }
 
 
 def card_list(
-    store: Store, *, deck: str | None = None, category: str | None = None, kind: str | None = None
+    store: Store,
+    *,
+    deck: str | None = None,
+    category: str | None = None,
+    kind: str | None = None,
+    difficulty: int | None = None,
 ) -> list[CardEntry]:
     """Active cards matching the filters; an unknown deck is an error, not an empty list."""
     categories = {entry.id: entry.category for entry in deck_list(store)}
     if deck is not None and deck not in categories:
         raise UnknownDeck(f"no deck {deck!r}; 'tpmdrill decks list' lists decks")
-    return [CardEntry(c, categories[c.deck]) for c in store.cards(deck=deck, category=category, kind=kind)]
+    selected = store.cards(deck=deck, category=category, kind=kind, difficulty=difficulty)
+    return [CardEntry(c, categories[c.deck]) for c in selected]
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,11 @@ class CardDetail:
             "lapses": memory.lapses if memory else 0,
             "learning_agains": self.learning_agains,
             "reviews": self.reviews,
+            # "difficulty" above is the memory's (FSRS); the card's level is card_difficulty.
+            "card_difficulty": card.difficulty,
+            "prompts": list(card.prompts),
+            "follow_ups": [f.to_json() for f in card.follow_ups],
+            "estimate": card.estimate.to_json() if card.estimate else None,
         }
         if card.kind == CardKind.SQL:
             view["solution"] = card.solution

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from tpmdrill.decks import Card
+from tpmdrill.decks import Card, FollowUp, RubricPoint
 from tpmdrill.enums import ReviewMode
 from tpmdrill.errors import BadValue
 from tpmdrill.judging import Judgement, NothingToGrade, judge, with_query_result
@@ -42,36 +42,69 @@ class CardVerdict:
     answer: str
     judgement: Judgement | None  # None when the card has nothing to grade against
     points: list[PointCall]
+    follow_up: FollowUp | None = None  # issue 14: the follow-up asked after the main answer
+    follow_up_answer: str = ""
+
+    @property
+    def rubric(self) -> tuple[RubricPoint, ...]:
+        """The points the rating is judged on: the main rubric's (when graded) and the follow-up's."""
+        main = self.card.rubric if self.judgement is not None and self.judgement.grade is not None else ()
+        return main + (self.follow_up.rubric if self.follow_up else ())
 
     @property
     def auto_suggested(self) -> str | None:
+        if self.follow_up is not None:
+            return self._suggestion({p.id: p.auto_hit for p in self.points})
         return self.judgement.suggested_rating if self.judgement else None
 
     @property
     def suggested(self) -> str | None:
         """The suggestion for the points as they stand now, toggles included."""
+        return self._suggestion({p.id: p.hit for p in self.points})
+
+    def _suggestion(self, hits: dict[str, bool]) -> str | None:
         if self.judgement is None:
             return None
-        from tpmdrill.grading import suggest_rating
+        from tpmdrill.grading import score_points, suggest_rating
 
         rating = self.judgement.suggested_rating
-        if self.judgement.grade is not None:
-            required_missed = any(p.required and not p.hit for p in self.points)
-            rating = suggest_rating(self.score or 0.0, required_missed=required_missed,
-                                    stuffing=self.judgement.grade.stuffing)
+        if self.rubric:
+            required_missed = any(p.required and not hits.get(p.id, False) for p in self.rubric)
+            stuffing = self.judgement.grade is not None and self.judgement.grade.stuffing
+            rating = suggest_rating(score_points(self.rubric, hits), required_missed=required_missed,
+                                    stuffing=stuffing)
         if self.judgement.sql is not None:
             rating = with_query_result(rating, self.judgement.sql)
+        if self.judgement.estimate is not None:
+            from tpmdrill.estimates import with_estimate_result
+
+            rating = with_estimate_result(rating, self.judgement.estimate)
         return rating
 
     @property
     def score(self) -> float | None:
         if self.judgement is None:
             return None
-        if self.judgement.grade is None:
+        if not self.rubric:
             return self.judgement.score
         from tpmdrill.grading import score_points
 
-        return score_points(self.card.rubric, {p.id: p.hit for p in self.points})
+        return score_points(self.rubric, {p.id: p.hit for p in self.points})
+
+    @property
+    def auto_score(self) -> float | None:
+        if self.judgement is None or self.follow_up is None or not self.rubric:
+            return self.judgement.score if self.judgement else None
+        from tpmdrill.grading import score_points
+
+        return score_points(self.rubric, {p.id: p.auto_hit for p in self.points})
+
+    @property
+    def recorded_answer(self) -> str:
+        """The answer as the review keeps it: the follow-up's question and answer below the main one."""
+        if self.follow_up is None:
+            return self.answer
+        return f"{self.answer}\n\n---\nFollow-up: {self.follow_up.prompt}\n\n{self.follow_up_answer}"
 
     def toggle(self, number: int) -> None:
         if not 1 <= number <= len(self.points):
@@ -121,7 +154,7 @@ def save(
         store, verdict.card.full_id, rating_value(rating), at,
         mode=ReviewMode.CRAM if cram else ReviewMode.DRILL, reschedule=reschedule,
         suggested=rating_value(suggested) if suggested else None, score=_auto_score(verdict),
-        answer=verdict.answer, seconds=round(seconds, 1), verdicts=verdict.verdict_rows(),
+        answer=verdict.recorded_answer, seconds=round(seconds, 1), verdicts=verdict.verdict_rows(),
     )
     due = memory.due if reschedule and memory is not None else None
     missed = tuple(p.id for p in verdict.points if not p.hit)
@@ -129,7 +162,7 @@ def save(
 
 
 def _auto_score(verdict: CardVerdict) -> float | None:
-    return verdict.judgement.score if verdict.judgement else None
+    return verdict.auto_score
 
 
 def comes_back(reviewed: Reviewed, now: datetime, memory: Memory | None) -> str:
@@ -178,7 +211,7 @@ def summarize_session(store: Store, log: SessionLog, now: datetime) -> SessionSu
 
 def _point_text(store: Store, card_id: str, point_id: str) -> str:
     card = store.card(card_id)
-    return next((p.point for p in card.rubric if p.id == point_id), point_id)
+    return next((p.point for p in card.all_points if p.id == point_id), point_id)
 
 
 def clock_text(seconds: float) -> str:

@@ -63,6 +63,8 @@ class CardKind(StrEnum):
     DESIGN = "design"
     TRADE_OFF = "trade-off"
     SQL = "sql"
+    ESTIMATE = "estimate"  # issue 14: a number with a unit, judged within a tolerance
+    STORY = "story"  # issue 14: a behavioural story
 
 
 class ReviewMode(StrEnum):
@@ -71,3 +73,4 @@ class ReviewMode(StrEnum):
     REVIEW = "review"
     DRILL = "drill"
     CRAM = "cram"
+    MOCK = "mock"  # a question of a mock interview, recorded by `mock record` or `mock --live`

@@ -33,7 +33,7 @@ from tpmdrill.errors import BadValue
 from tpmdrill.progress import Progress, quiet
 from tpmdrill.scheduler import SchedulerConfig, interview_deadline, replay_history
 from tpmdrill.store import Memory, Store, memory_from_row
-from tpmdrill.transfer import check_document, review_rows, snapshot, to_row
+from tpmdrill.transfer import check_document, mock_sheet_rows, review_rows, snapshot, to_row
 
 Choice = Literal["keep", "theirs", "replay"]
 
@@ -46,6 +46,7 @@ class MergeReport:
     verdicts: int = 0
     settings: int = 0
     assessments: int = 0
+    mock_sheets: int = 0
     copied: int = 0  # memory states taken as the other side stored them
     replayed: int = 0  # memory states recomputed from the merged history
 
@@ -94,7 +95,16 @@ def _add_rows(store: Store, data: dict[str, Any]) -> MergeReport:
         verdicts=store.insert_rows("verdicts", verdicts),
         settings=store.insert_rows("settings", settings),
         assessments=_add_assessments(store, data["assessments"]),
+        mock_sheets=_add_mock_sheets(store, data.get("mock_sheets", [])),
     )
+
+
+def _add_mock_sheets(store: Store, sheets: list[dict[str, Any]]) -> int:
+    """Sheets not here yet, with their questions (after the reviews they point to)."""
+    sheet_rows, question_rows = mock_sheet_rows(sheets)
+    added = store.insert_rows("mock_sheets", sheet_rows)
+    store.insert_rows("mock_questions", question_rows)
+    return added
 
 
 def _add_assessments(store: Store, assessments: list[dict[str, Any]]) -> int:

@@ -21,6 +21,7 @@ from tpmdrill import charts
 from tpmdrill.analytics import Mastery, Report
 from tpmdrill.errors import BadValue
 from tpmdrill.mock import MockSet
+from tpmdrill.mocksheets import MockResult
 from tpmdrill.paths import templates_dir
 from tpmdrill.weak import Weakness, counts_text, when_text
 
@@ -127,6 +128,7 @@ def report_context(report: Report) -> dict[str, Any]:
                 width=300, height=140, every=max(1, len(d.points) // 4)))
             for d in report.dimensions
         ],
+        "mock_rows": [_mock_row(m) for m in report.mocks],
     }
 
 
@@ -171,6 +173,20 @@ def _readiness_chart(report: Report) -> charts.HBarChart | None:
     )
 
 
+def _mock_row(m: MockResult) -> dict[str, Any]:
+    """One recorded mock as the report's "Mock interviews" section shows it."""
+    if m.discipline is None:
+        timing = "not timed"
+    else:
+        timing = f"{m.within_box} of {m.timed} in their box"
+        timing += f", {m.overrun_minutes:g} min over" if m.overrun_minutes > 0 else ""
+    return {"date": m.date.strftime("%Y-%m-%d"), "sheet": m.sheet, "round": m.round.replace("-", " "),
+            "how": "live" if m.source == "live" else "with an interviewer",
+            "answered": f"{m.answered} of {m.questions}", "score": percent(m.score),
+            "categories": " · ".join(f"{c} {percent(s)}" for c, s in m.categories) or "–",
+            "timing": timing}
+
+
 def _mastery_row(m: Mastery) -> dict[str, Any]:
     return {"name": m.name, "category": m.category, "cards": m.cards, "studied": m.studied,
             "recall": percent(m.mean_recall), "mastered": percent(m.mastered_share)}
@@ -178,19 +194,31 @@ def _mastery_row(m: Mastery) -> dict[str, Any]:
 
 # ---- the mock-interview sheet ---------------------------------------------------
 
+COPIES = ("both", "candidate", "interviewer")
+BOX_CM_PER_MINUTE = 0.75  # room to write on the candidate copy, per minute of time box
+BOX_CM = (2.5, 20.0)  # the smallest box, and the largest that still fits one printed page
+BOX_MD_LINES_PER_MINUTE = 0.5
 
-def render_mock(mock: MockSet, fmt: str) -> str:
-    return render(f"mock.{check_format(fmt)}.j2", mock_context(mock))
+
+def render_mock(mock: MockSet, fmt: str, copy: str = "both") -> str:
+    if copy not in COPIES:
+        raise BadValue(f"copy {copy!r} is not one of {', '.join(COPIES)}")
+    return render(f"mock.{check_format(fmt)}.j2", mock_context(mock, copy))
 
 
-def mock_context(mock: MockSet) -> dict[str, Any]:
-    numbered = []
-    number = 0
-    for section in mock.sections:
-        questions = []
-        for question in section.questions:
-            number += 1
-            questions.append({"number": number, "q": question, "card": question.card})
-        numbered.append({"section": section, "questions": questions})
-    return {"mock": mock, "sections": numbered,
-            "max_points": sum(q.max_points for q in mock.questions)}
+def mock_context(mock: MockSet, copy: str = "both") -> dict[str, Any]:
+    from tpmdrill.mock import category_title
+    from tpmdrill.mocksheets import verdict_template
+
+    questions = [
+        {"number": number, "q": q, "card": q.card, "category": category_title(q.category),
+         "box_cm": round(min(max(q.minutes * BOX_CM_PER_MINUTE, BOX_CM[0]), BOX_CM[1]), 1),
+         "box_lines": max(2, round(q.minutes * BOX_MD_LINES_PER_MINUTE)),
+         "follow_ups": q.follow_ups}
+        for number, q in enumerate(mock.questions, start=1)
+    ]
+    return {"mock": mock, "questions": questions, "copy": copy,
+            "candidate": copy in ("both", "candidate"), "interviewer": copy in ("both", "interviewer"),
+            "max_points": sum(q.max_points for q in mock.questions),
+            "round_title": mock.round.replace("-", " ").capitalize(),
+            "verdict_template": verdict_template(mock)}

@@ -8,7 +8,7 @@ date equals what `fsrs.Scheduler` gives for the same ratings, to the second.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import fsrs
 
 STATE_NAMES = {state.value: state.label for state in MemoryState}
-STEPLESS_KINDS = frozenset({CardKind.DESIGN, CardKind.TRADE_OFF, CardKind.SQL})
+STEPLESS_KINDS = frozenset({CardKind.DESIGN, CardKind.TRADE_OFF, CardKind.SQL, CardKind.ESTIMATE, CardKind.STORY})
 
 
 @dataclass(frozen=True)
@@ -169,21 +169,37 @@ def record_review(
     from concurrent processes are applied one after the other and none is lost.
     A review with `reschedule=False` (cram) is kept but leaves the schedule alone.
     """
-    card = store.card(card_id)
-    settings = store.settings()
-    config = SchedulerConfig.from_settings(settings)
-    deadline = interview_deadline(settings)
     review = Review(
         card=card_id, reviewed_at=at, rating=rating, mode=mode, rescheduled=reschedule,
         suggested=suggested, score=score, answer=answer, seconds=seconds, verdicts=verdicts,
     )
+    [(saved, memory)] = record_reviews(store, [review])
+    return saved, memory
+
+
+def record_reviews(
+    store: Store, reviews: Sequence[Review], *, also: Callable[[list[Review]], None] | None = None,
+) -> list[tuple[Review, Memory | None]]:
+    """Record several reviews the way `record_review` records one, all in one transaction;
+    `also` runs inside it with the saved reviews (to tie them to what they belong to),
+    so either everything lands or nothing does."""
+    settings = store.settings()
+    config = SchedulerConfig.from_settings(settings)
+    deadline = interview_deadline(settings)
+    kinds = {review.card: store.card(review.card).kind for review in reviews}
+    results: list[tuple[Review, Memory | None]] = []
     with store.writing():
-        memory = store.memory_of(card_id)
-        new_memory = next_memory(card.kind, memory, rating, at, config) if reschedule else None
-        if new_memory is not None and deadline is not None:
-            new_memory = interview_cap(card.kind, new_memory, at, config, *deadline)
-        saved = store.save_review(review, new_memory)
-    return saved, new_memory if reschedule else memory
+        for review in reviews:
+            memory = store.memory_of(review.card)
+            new_memory = next_memory(kinds[review.card], memory, review.rating, review.reviewed_at, config) \
+                if review.rescheduled else None
+            if new_memory is not None and deadline is not None:
+                new_memory = interview_cap(kinds[review.card], new_memory, review.reviewed_at, config, *deadline)
+            saved = store.save_review(review, new_memory)
+            results.append((saved, new_memory if review.rescheduled else memory))
+        if also is not None:
+            also([saved for saved, _ in results])
+    return results
 
 
 @dataclass(frozen=True)

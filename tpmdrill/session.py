@@ -29,6 +29,7 @@ class Filters:
     deck: str | None = None
     category: str | None = None
     kind: str | None = None
+    difficulty: int | None = None  # 1 foundation, 2 core, 3 senior
 
 
 @dataclass(frozen=True)

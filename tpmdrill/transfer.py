@@ -23,7 +23,9 @@ FORMAT = "tpmdrill-export"
 VERSION = 1
 LISTS = ("decks", "cards", "memory", "reviews", "assessments")
 
-_JSON_COLUMNS = {"cards": ("tags", "skills", "rubric"), "verdicts": ("matched",)}
+_JSON_COLUMNS = {
+    "cards": ("tags", "skills", "rubric", "prompts", "follow_ups", "estimate"), "verdicts": ("matched",),
+}
 _FLAG_COLUMNS = {"cards": ("ordered", "retired"), "reviews": ("rescheduled",), "verdicts": ("auto_hit", "hit")}
 
 
@@ -38,6 +40,7 @@ def snapshot(store: Store, now: datetime, progress: Progress = quiet) -> dict[st
         advance(2)
         data["settings"] = {row["key"]: json.loads(row["value"]) for row in store.table_rows("settings")}
         data["assessments"] = _assessments_with_ratings(store)
+        data["mock_sheets"] = _mock_sheets_with_questions(store)
         advance(3)
     return data
 
@@ -59,6 +62,23 @@ def _assessments_with_ratings(store: Store) -> list[dict[str, Any]]:
     for row in store.table_rows("assessment_ratings"):
         ratings.setdefault(row["assessment"], {})[row["skill"]] = row["rating"]
     return [{**row, "ratings": ratings.get(row["id"], {})} for row in store.table_rows("assessments")]
+
+
+def _mock_sheets_with_questions(store: Store) -> list[dict[str, Any]]:
+    questions: dict[str, list[dict[str, Any]]] = {}
+    for row in store.table_rows("mock_questions"):
+        questions.setdefault(row.pop("sheet"), []).append(row)
+    return [{**row, "questions": questions.get(row["id"], [])} for row in store.table_rows("mock_sheets")]
+
+
+def mock_sheet_rows(sheets: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows for the mock_sheets table and, separately, for mock_questions (inverse of the export)."""
+    sheet_table: list[dict[str, Any]] = []
+    question_table: list[dict[str, Any]] = []
+    for sheet in sheets:
+        sheet_table.append({k: v for k, v in sheet.items() if k != "questions"})
+        question_table.extend({"sheet": sheet["id"], **q} for q in sheet.get("questions", ()))
+    return sheet_table, question_table
 
 
 def _to_json(table: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -129,5 +149,7 @@ def check_document(data: Any, name: str) -> None:
     for key in LISTS:
         if not isinstance(data.get(key), list):
             raise BadValue(f"{name}: {key!r} must be a list")
+    if not isinstance(data.get("mock_sheets", []), list):  # exports before issue 15 have none
+        raise BadValue(f"{name}: 'mock_sheets' must be a list")
     if not isinstance(data.get("settings"), dict):
         raise BadValue(f"{name}: 'settings' must be an object")

@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "merge": "tpmdrill.cli.portability:merge",
     "optimize": "tpmdrill.cli.optimize:optimize",
     "config": "tpmdrill.cli.config:config",
+    "story": "tpmdrill.cli.story:story",
 }
 
 

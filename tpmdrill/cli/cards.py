@@ -6,7 +6,15 @@ from typing import Any
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store
+from tpmdrill.cli.common import (
+    CONTEXT_SETTINGS,
+    db_option,
+    difficulty_option,
+    echo_json,
+    json_option,
+    now,
+    open_store,
+)
 from tpmdrill.decks import CATEGORIES, KINDS
 
 
@@ -14,19 +22,23 @@ from tpmdrill.decks import CATEGORIES, KINDS
 @click.option("--deck", help="Only this deck (an id from 'tpmdrill decks list').")
 @click.option("--category", type=click.Choice(CATEGORIES), help="Only this category.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind of card.")
+@difficulty_option
 @json_option
 @db_option
-def cards(deck: str | None, category: str | None, kind: str | None, json_: bool) -> None:
+def cards(deck: str | None, category: str | None, kind: str | None, difficulty: int | None, json_: bool) -> None:
     """List active cards: id, deck, category, kind, minutes and prompt.
 
     \b
     Examples:
       tpmdrill cards --deck api-design
       tpmdrill cards --kind sql --json
+      tpmdrill cards --difficulty 3
     """
     from tpmdrill.browse import card_list
 
-    found = [entry.to_json() for entry in card_list(open_store(), deck=deck, category=category, kind=kind)]
+    found = [entry.to_json() for entry in card_list(
+        open_store(), deck=deck, category=category, kind=kind, difficulty=difficulty
+    )]
     if json_:
         echo_json(found)
         return
@@ -62,6 +74,7 @@ def _print_card(view: dict[str, Any]) -> None:
     for index, point in enumerate(view["rubric"], start=1):
         flags = " (required)" if point["required"] else ""
         click.echo(f"  {index}. {point['point']}{flags}")
+    _print_card_extras(view)
     if view["state"] == "new":
         click.echo("\nNot studied yet.")
     else:
@@ -72,3 +85,18 @@ def _print_card(view: dict[str, Any]) -> None:
         )
     for review in view["reviews"][-10:]:
         click.echo(f"  {review['reviewed_at'][:16]}  {review['mode']:<6} rating {review['rating']}")
+
+
+def _print_card_extras(view: dict[str, Any]) -> None:
+    """Issue 14: the card's level, its estimate's reference and its follow-ups."""
+    from tpmdrill.decks import DIFFICULTIES
+
+    click.echo(f"\nDifficulty {view['card_difficulty']} ({DIFFICULTIES[view['card_difficulty']]}).")
+    if view["estimate"]:
+        estimate = view["estimate"]
+        click.echo(f"Reference estimate: {estimate['value']:,.6g} {estimate['unit']} "
+                   f"(right within ×/÷ {estimate['tolerance']:g}).")
+    for follow_up in view["follow_ups"]:
+        click.echo(f"\nFollow-up: {follow_up['prompt']}")
+        for point in follow_up["rubric"]:
+            click.echo(f"  - {point['point']}{' (required)' if point['required'] else ''}")

@@ -40,6 +40,12 @@ def db_option(command: F) -> F:
     )(command)
 
 
+def difficulty_option(command: F) -> F:
+    return click.option(
+        "--difficulty", type=click.IntRange(1, 3), help="Only cards of this level: 1 foundation, 2 core, 3 senior."
+    )(command)
+
+
 def json_option(command: F) -> F:
     return click.option("json_", "--json", is_flag=True, help="Print JSON for scripts.")(command)
 
@@ -98,8 +104,10 @@ def write_output(text: str, path: Path | None) -> None:
     if path is None or str(path) == "-":
         click.echo(text, nl=not text.endswith("\n"))
         return
+    from tpmdrill.paths import write_atomically
+
     try:
-        path.write_text(text, encoding="utf-8")
+        write_atomically(path, text)
     except OSError as ex:
         raise click.ClickException(f"cannot write {path}: {ex.strerror or ex}") from None
     click.echo(str(path.resolve()))

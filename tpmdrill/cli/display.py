@@ -51,7 +51,10 @@ class Screen:
 
 
 def show_verdict(screen: Screen, verdict: CardVerdict) -> None:
+    follow_up_ids = {p.id for p in verdict.follow_up.rubric} if verdict.follow_up else set()
     for point in verdict.points:
+        if point.id in follow_up_ids and point.number == len(verdict.points) - len(follow_up_ids) + 1:
+            screen.say(" Follow-up:", "bold")
         mark, style = ("✔", "green") if point.hit else ("✘", "red")
         changed = " (you changed this)" if point.hit != point.auto_hit else ""
         required = " (required)" if point.required else ""
@@ -60,6 +63,10 @@ def show_verdict(screen: Screen, verdict: CardVerdict) -> None:
     judgement = verdict.judgement
     if judgement is not None and judgement.sql is not None:
         show_sql(screen, judgement.sql)
+    if judgement is not None and judgement.estimate is not None:
+        estimate = judgement.estimate
+        mark, style = ("✔", "green") if estimate.within_tolerance else ("✘", "red")
+        screen.say(f" {mark} {estimate.summary()}", style)
     if judgement is not None and judgement.grade is not None and judgement.grade.stuffing:
         screen.say(" This reads like a list of keywords; explain how they fit together.", "yellow")
     if verdict.suggested is not None:
@@ -92,3 +99,7 @@ def show_model_answer(screen: Screen, card: Card) -> None:
     if card.solution:
         screen.say("\nSolution", "bold underline")
         screen.say(card.solution.strip())
+    if card.estimate is not None:
+        target = card.estimate
+        screen.say(f"\nReference estimate: {target.value:,.6g} {target.unit} "
+                   f"(right within ×/÷ {target.tolerance:g})", "bold")

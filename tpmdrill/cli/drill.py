@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, now, open_store
+from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, difficulty_option, now, open_store
 from tpmdrill.cli.display import Screen, show_model_answer, show_verdict
 from tpmdrill.decks import CATEGORIES, KINDS
 from tpmdrill.enums import CardKind
@@ -38,11 +38,12 @@ RATING_KEYS = {"1": "again", "2": "hard", "3": "good", "4": "easy"}
 @click.option("--deck", help="Only cards of this deck.")
 @click.option("--category", type=click.Choice(CATEGORIES), help="Only cards of this category.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only cards of this kind.")
+@difficulty_option
 @click.option("--weak", is_flag=True, help="Cram the weakest cards, due or not (schedule left alone).")
 @click.option("--reschedule", is_flag=True, help="With --weak: let the cram reviews move the schedule too.")
 @db_option
 def drill(minutes: int | None, deck: str | None, category: str | None, kind: str | None,
-          weak: bool, reschedule: bool) -> None:
+          difficulty: int | None, weak: bool, reschedule: bool) -> None:
     """The daily session: answer due cards, then new ones, graded as you go.
 
     Type an answer over several lines and end it with a line holding a single
@@ -55,6 +56,7 @@ def drill(minutes: int | None, deck: str | None, category: str | None, kind: str
     Examples:
       tpmdrill drill --minutes 20
       tpmdrill drill --deck api-design --kind concept
+      tpmdrill drill --difficulty 1 --minutes 10
       tpmdrill drill --weak --minutes 15
     """
     from tpmdrill.session import Filters
@@ -64,7 +66,7 @@ def drill(minutes: int | None, deck: str | None, category: str | None, kind: str
     store = open_store()
     _check_deck(store, deck)
     screen = Screen.open()
-    filters = Filters(deck, category, kind)
+    filters = Filters(deck, category, kind, difficulty)
     plan = _choose_plan(store, screen, filters, minutes, weak)
     if plan is None:
         return
@@ -198,7 +200,9 @@ def _header(store: Store, screen: Screen, plan: Plan, item: QueueItem, position:
     parts = [p for p in (budget, last_seen_text(store, card.full_id, now()), _reason(item)) if p]
     screen.say(" · ".join(parts), "dim")
     screen.say()
-    screen.markdown(card.prompt)
+    from tpmdrill.follow_ups import prompt_for
+
+    screen.markdown(prompt_for(card, store.reviews_of(card.full_id)))
 
 
 def _reason(item: QueueItem) -> str:
@@ -226,10 +230,34 @@ def _drill_card(store: Store, screen: Screen, item: QueueItem, plan: Plan,
         screen.say(f"This card cannot be checked: {ex}. Skipped; fix its deck file.", "yellow")
         return SKIP
     show_verdict(screen, verdict)
-    rating = _confirm(screen, verdict)
+    followed = _ask_follow_up(store, screen, verdict)
+    if followed is None:
+        return QUIT
+    rating = _confirm(screen, followed)
     if rating is None:
         return QUIT
+    verdict = followed
     return _save(store, screen, verdict, rating, monotonic() - start, plan.cram, reschedule or not plan.cram)
+
+
+def _ask_follow_up(store: Store, screen: Screen, verdict: CardVerdict) -> CardVerdict | None:
+    """Ask this review's follow-up (issue 14) and add its graded points; None to quit."""
+    from tpmdrill.follow_ups import follow_up_for, with_follow_up
+
+    follow_up = follow_up_for(verdict.card, store.reviews_of(verdict.card.full_id))
+    if follow_up is None or verdict.judgement is None:
+        return verdict
+    screen.say("\nFollow-up", "bold underline")
+    screen.markdown(follow_up.prompt)
+    answer = _read_answer(screen, False)
+    if answer is None or answer == QUIT:
+        return None
+    if answer == SKIP:
+        screen.say("Follow-up skipped: the rating covers the main answer only.", "dim")
+        return verdict
+    followed = with_follow_up(verdict, follow_up, answer)
+    show_verdict(screen, followed)
+    return followed
 
 
 # ---- reading the answer ---------------------------------------------------------------

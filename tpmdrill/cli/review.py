@@ -55,7 +55,7 @@ def review(card_id: str, rating: str, answer_file: str | None, at_text: str | No
 
 def _grade(card: Card, answer: str | None) -> tuple[Rating | None, float | None, tuple[PointVerdictRow, ...]]:
     """The automatic verdicts for an answer given with a review; none without one."""
-    if answer is None or (not card.rubric and card.kind != CardKind.SQL):
+    if answer is None or (not card.rubric and card.kind not in (CardKind.SQL, CardKind.ESTIMATE)):
         return None, None, ()
     from tpmdrill.judging import judge
     from tpmdrill.scheduler import rating_value

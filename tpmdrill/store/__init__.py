@@ -11,6 +11,7 @@ object while each module stays about one thing:
 - `aggregates`: grouped reads for `weak`, `report`, `mock`, `gaps` (`analytics`, `mock`)
 - `tables`: whole tables and histories (`transfer`, `merge`, `optimizer`)
 - `files`: backups and copies of the file (`backup`, `merge`)
+- `mocks`: mock sheets and how their questions went (`mocksheets`, `mocklive`)
 - `rows`: the records every part returns, and the row converters
 
 Times are stored as fixed-width UTC ISO 8601 text (see `clock.to_text`), so comparing
@@ -24,16 +25,27 @@ from tpmdrill.store.aggregates import AggregateStore
 from tpmdrill.store.catalog import CatalogStore
 from tpmdrill.store.connection import BUSY_TIMEOUT_SECONDS
 from tpmdrill.store.files import FileStore, check_database_file, checkpoint_database_file, copy_database_file
-from tpmdrill.store.rows import DeckSync, Memory, PointVerdictRow, Review, memory_from_row
+from tpmdrill.store.mocks import MockStore
+from tpmdrill.store.rows import (
+    DeckSync,
+    Memory,
+    MockOutcomeRow,
+    MockQuestionRow,
+    MockSheetRow,
+    PointVerdictRow,
+    Review,
+    memory_from_row,
+)
 from tpmdrill.store.tables import EXPORT_ORDER, TableStore
 
 _EXPORT_ORDER = EXPORT_ORDER  # the name the export round-trip test imports
 
 __all__ = [
-    "BUSY_TIMEOUT_SECONDS", "EXPORT_ORDER", "DeckSync", "Memory", "PointVerdictRow", "Review", "Store",
+    "BUSY_TIMEOUT_SECONDS", "EXPORT_ORDER", "DeckSync", "Memory", "MockOutcomeRow", "MockQuestionRow", "MockSheetRow",
+    "PointVerdictRow", "Review", "Store",
     "check_database_file", "checkpoint_database_file", "copy_database_file", "memory_from_row", "migrations",
 ]
 
 
-class Store(CatalogStore, AggregateStore, TableStore, FileStore):
+class Store(CatalogStore, AggregateStore, TableStore, FileStore, MockStore):
     """The user's database: decks, cards, memory states, reviews, settings, assessments."""

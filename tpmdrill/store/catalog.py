@@ -16,7 +16,7 @@ from tpmdrill.store.rows import CARD_COLUMNS, Assessment, DeckSync, card_from_ro
 # values differ from its file's counts as updated when the deck is loaded again.
 _SYNCED_COLUMNS = (
     "position", "kind", "prompt", "minutes", "tags", "skills", "answer", "rubric",
-    "fixture", "solution", "ordered", "retired",
+    "fixture", "solution", "ordered", "retired", "difficulty", "prompts", "follow_ups", "estimate",
 )
 
 
@@ -72,8 +72,9 @@ class CatalogStore(StoreBase):
         category: str | None = None,
         kind: str | None = None,
         include_retired: bool = False,
+        difficulty: int | None = None,
     ) -> list[Card]:
-        where, params = card_filter(deck=deck, category=category, kind=kind)
+        where, params = card_filter(deck=deck, category=category, kind=kind, difficulty=difficulty)
         if not include_retired:
             where.append("c.retired = 0")
         # Only constant fragments are joined here; values are bound parameters.
@@ -128,11 +129,13 @@ class CatalogStore(StoreBase):
         ]
 
 
-def card_filter(*, deck: str | None, category: str | None, kind: str | None) -> tuple[list[str], list[Any]]:
+def card_filter(
+    *, deck: str | None, category: str | None, kind: str | None, difficulty: int | None = None
+) -> tuple[list[str], list[Any]]:
     """WHERE terms and their parameters for the usual card filters (cards `c`, decks `d`)."""
     where: list[str] = []
     params: list[Any] = []
-    for column, value in (("c.deck", deck), ("d.category", category), ("c.kind", kind)):
+    for column, value in (("c.deck", deck), ("d.category", category), ("c.kind", kind), ("c.difficulty", difficulty)):
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
@@ -148,4 +151,8 @@ def _card_row(card: Card, position: int) -> dict[str, Any]:
         "rubric": json.dumps([p.to_json() for p in card.rubric]),
         "fixture": card.fixture, "solution": card.solution, "ordered": int(card.ordered),
         "retired": 0,
+        # issue 14
+        "difficulty": card.difficulty, "prompts": json.dumps(list(card.prompts)),
+        "follow_ups": json.dumps([f.to_json() for f in card.follow_ups]),
+        "estimate": json.dumps(card.estimate.to_json()) if card.estimate else None,
     }

@@ -104,11 +104,42 @@ def m005_covering_indexes_for_weak_areas(db: Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_reviews_card_reviewed_at")
 
 
+def m006_create_mock_sheets(db: Database) -> None:
+    # issue 15: every mock sheet (printed or sat live) with its questions in asking order;
+    # a question's `review` is set once its answer is recorded (mode `mock`), with the
+    # confirmed score, the seconds it took (when known) and the interviewer's notes.
+    db.table("mock_sheets").create(
+        {"id": str, "created_at": str, "seed": int, "minutes": int, "round": str, "focus": str,
+         "source": str, "recorded_at": str},
+        pk="id",
+        not_null={"created_at", "seed", "minutes", "round", "focus", "source"},
+    )
+    db.table("mock_questions").create(
+        {"sheet": str, "position": int, "card": str, "category": str, "kind": str, "minutes": int,
+         "role": str, "review": str, "seconds": float, "score": float, "notes": str},
+        pk=("sheet", "position"),
+        foreign_keys=[("sheet", "mock_sheets", "id"), ("card", "cards", "id"), ("review", "reviews", "id")],
+        not_null={"card", "category", "kind", "minutes", "role"},
+    )
+
+
+def m010_add_card_format_columns(db: Database) -> None:
+    # issue 14: difficulty, rotating prompts, follow-up questions and an estimate's
+    # reference value, as a deck file sets them. Existing cards take the defaults until
+    # their deck is loaded again.
+    cards = db.table("cards")
+    cards.add_column("difficulty", int, not_null_default=2)
+    cards.add_column("prompts", str, not_null_default="[]")
+    cards.add_column("follow_ups", str, not_null_default="[]")
+    cards.add_column("estimate", str)
+
+
 # In the order they apply. A name is recorded once applied: never rename, reorder or
 # edit a migration that has shipped.
 MIGRATIONS = (
     m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports,
     m004_covering_index_for_verdicts, m005_covering_indexes_for_weak_areas,
+    m006_create_mock_sheets, m010_add_card_format_columns,
 )
 MIGRATION_SET = "tpmdrill"
 

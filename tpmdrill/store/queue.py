@@ -60,10 +60,11 @@ class QueueStore(StoreBase):
         return self._rows(sql, params).fetchall()
 
     def due_cards(
-        self, now: datetime, *, deck: str | None = None, category: str | None = None, kind: str | None = None
+        self, now: datetime, *, deck: str | None = None, category: str | None = None, kind: str | None = None,
+        difficulty: int | None = None,
     ) -> list[DueCard]:
         """Active cards due at `now`, with their memory states, earliest due first."""
-        where, params = card_filter(deck=deck, category=category, kind=kind)
+        where, params = card_filter(deck=deck, category=category, kind=kind, difficulty=difficulty)
         rows = self.cards_with_memory(
             "JOIN memory m ON m.card = c.id", [*where, "m.due <= ?"], [*params, to_text(now)], "m.due, c.id"
         )
@@ -71,10 +72,11 @@ class QueueStore(StoreBase):
         return [DueCard(card, memory) for card, memory in pairs if memory is not None]
 
     def new_cards(
-        self, *, deck: str | None = None, category: str | None = None, kind: str | None = None
+        self, *, deck: str | None = None, category: str | None = None, kind: str | None = None,
+        difficulty: int | None = None,
     ) -> list[NewCard]:
         """Active cards never reviewed, with their position in their deck."""
-        where, params = card_filter(deck=deck, category=category, kind=kind)
+        where, params = card_filter(deck=deck, category=category, kind=kind, difficulty=difficulty)
         rows = self.cards_with_memory(
             "LEFT JOIN memory m ON m.card = c.id", [*where, "m.card IS NULL"], params,
             "c.position, d.category, c.deck",
@@ -82,11 +84,12 @@ class QueueStore(StoreBase):
         return [NewCard(card_from_row(r), int(r["position"])) for r in rows]
 
     def recent_trouble(
-        self, *, recent: int = 3, deck: str | None = None, category: str | None = None, kind: str | None = None
+        self, *, recent: int = 3, deck: str | None = None, category: str | None = None, kind: str | None = None,
+        difficulty: int | None = None,
     ) -> list[Trouble]:
         """Reviewed active cards with the rubric points missed, the points judged and the
         Agains given over their last `recent` reviews, and their memory (for lapses)."""
-        where, params = card_filter(deck=deck, category=category, kind=kind)
+        where, params = card_filter(deck=deck, category=category, kind=kind, difficulty=difficulty)
         rows = self.cards_with_memory(
             _TROUBLE_SQL, where, [recent, *params], "c.id", extra=", t.missed, t.judged, t.failed",
         )

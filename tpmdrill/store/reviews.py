@@ -94,3 +94,10 @@ class ReviewStore(StoreBase):
 
     def review_count(self) -> int:
         return int(self._value("SELECT count(*) FROM reviews"))
+
+    # --- issue 14: rotating prompts and follow-ups ---
+
+    def reviews_of(self, card_id: str) -> int:
+        """How many reviews the card has had, in any mode: the drill rotates prompts and
+        follow-ups by it."""
+        return int(self._value("SELECT count(*) FROM reviews WHERE card = ?", [card_id]))

@@ -17,6 +17,7 @@ EXPORT_ORDER = {
     "decks": "id", "cards": "id", "memory": "card", "reviews": "reviewed_at, id",
     "verdicts": "review, point", "settings": "key", "assessments": "id",
     "assessment_ratings": "assessment, skill",
+    "mock_sheets": "id", "mock_questions": "sheet, position",  # issue 15
 }
 
 
