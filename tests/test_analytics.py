@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from tpmdrill.analytics import (
-    HALF_LIFE_DAYS,
     activity,
     build_report,
     by_category,
@@ -18,11 +17,11 @@ from tpmdrill.analytics import (
     pace_new_cards,
     readiness,
     retention_by_week,
-    weak_areas,
 )
 from tpmdrill.decks import load_deck
 from tpmdrill.scheduler import SchedulerConfig, retrievability
 from tpmdrill.store import Memory, PointVerdictRow, Review, Store
+from tpmdrill.weak import HALF_LIFE_DAYS, weak_areas
 
 from .conftest import MINI_DECKS
 
@@ -185,8 +184,35 @@ def test_new_cards_are_paced_to_be_met_three_days_before(new: int, days_ahead: i
 
 def test_report_of_an_empty_history_still_has_every_part() -> None:
     report = build_report(mini_store(), NOW)
-    assert len(report.activity) == 364
+    assert len(report.activity) == 56  # eight weeks, the shortest span
+    assert report.has_history is False
     assert report.reviews == 0
     assert report.retention is None
     assert report.weak.points == ()
     assert report.readiness is None
+
+
+@pytest.mark.parametrize(("first_days_ago", "span_days"), [(3, 56), (100, 100 + 7), (500, 364)])
+def test_the_report_spans_the_weeks_with_data_within_8_and_52_weeks(first_days_ago: int, span_days: int) -> None:
+    store = mini_store()
+    add_review(store, IDEM, first_days_ago, 3)
+    report = build_report(store, NOW)
+    # 100 days before Wednesday 25 November is Monday 17 August: the span opens that Monday
+    # and runs to today inclusive, 101 days; a week more than the 100 is the upper bound checked.
+    first = (NOW - timedelta(days=first_days_ago)).date()
+    assert len(report.activity) <= span_days
+    assert report.activity[-1].day == NOW.date()
+    if first_days_ago <= 363:
+        assert report.activity[0].day <= first
+        assert report.activity[0].day.weekday() == 0 or len(report.activity) == 56
+    assert report.has_history is True
+
+
+def test_learning_agains_count_agains_outside_review_state() -> None:
+    store = mini_store()
+    add_review(store, IDEM, 3, 1)  # first review: no state before
+    add_review(store, IDEM, 2, 1, state_before=1)  # learning
+    add_review(store, IDEM, 1, 1, state_before=2)  # a lapse, not a learning Again
+    add_review(store, RIDE, 1, 3, state_before=3)  # relearning, passed
+    report = build_report(store, NOW)
+    assert report.learning_agains == 2

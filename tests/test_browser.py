@@ -102,3 +102,93 @@ def test_printed_mock_sheet_shows_a_sql_questions_tables_on_the_candidate_copy(
     assert "SQLite; timestamps are TEXT 'YYYY-MM-DD HH:MM:SS' in UTC" in page
     assert re.search(r"order_id INTEGER\s+user_id INTEGER\s+order_ts TEXT\s+amount REAL\s+status TEXT", page)
     assert re.search(r"1\s+1\s+2024-01-02 10:00:00\s+40\.0\s+completed", page)
+
+
+# ---- layout: nothing clipped, at 1280 px -------------------------------------------
+
+# Run in a copy of the page (the report itself forbids scripts): every SVG text must lie
+# inside its chart's viewBox, and no element may reach past the page's right edge.
+BOUNDS_SCRIPT = """<script>
+const problems = [];
+for (const svg of document.querySelectorAll("svg.chart")) {
+  const box = svg.viewBox.baseVal;
+  for (const text of svg.querySelectorAll("text")) {
+    const b = text.getBBox();
+    if (b.width === 0) continue;
+    const ctm = text.getCTM(), root = svg.getCTM();
+    const dx = ctm && root ? (ctm.e - root.e) / root.a : 0;
+    if (b.x + dx < box.x - 0.5 || b.x + dx + b.width > box.x + box.width + 0.5 || b.y < box.y - 0.5
+        || b.y + b.height > box.y + box.height + 0.5) {
+      problems.push(svg.dataset.chart + ": " + text.textContent.trim().slice(0, 40));
+    }
+  }
+}
+const page = document.documentElement.clientWidth;
+for (const el of document.body.querySelectorAll("*")) {
+  const r = el.getBoundingClientRect();
+  if (r.width && r.right > page + 0.5) {
+    problems.push("overflow: " + el.tagName + " " + (el.textContent || "").trim().slice(0, 40));
+  }
+}
+document.body.setAttribute("data-problems", JSON.stringify(problems));
+</script>"""
+
+
+def layout_problems(page: Path, profile: Path) -> tuple[list[str], list[str]]:
+    """(clipped or overflowing elements, console messages) of `page` at 1280 px."""
+    probe = page.with_suffix(".probe.html")
+    html = page.read_text(encoding="utf-8")
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    probe.write_text(html.replace("</body>", BOUNDS_SCRIPT + "</body>"), encoding="utf-8")
+    shown = chromium(probe, profile, "--window-size=1280,1000", "--dump-dom")
+    found = re.search(r'data-problems="([^"]*)"', shown.stdout)
+    assert found, "the bounds script did not run"
+    import html as html_module
+    import json
+
+    return json.loads(html_module.unescape(found.group(1))), console_messages(
+        chromium(page, profile, "--window-size=1280,1000", "--dump-dom").stderr)
+
+
+def test_layout_probe_catches_clipped_text(tmp_path: Path) -> None:
+    page = tmp_path / "clipped.html"
+    page.write_text('<html><body><svg class="chart" data-chart="c" viewBox="0 0 50 20" width="50">'
+                    '<text x="40" y="12">December</text></svg></body></html>', encoding="utf-8")
+    problems, _ = layout_problems(page, tmp_path / "profile")
+    assert problems == ["c: December"]
+
+
+def report_of(run: Invoke, out: Path) -> Path:
+    result = run("report", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_report_of_an_empty_database_is_a_start_page(run: Invoke, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    page = report_of(run, tmp_path / "empty.html")
+    problems, messages = layout_problems(page, tmp_path / "profile")
+    assert (problems, messages) == ([], [])
+    text = page.read_text(encoding="utf-8")
+    assert "Start with <code>tpmdrill assess</code>" in text and "<code>tpmdrill drill</code>" in text
+    assert "<svg" not in text
+
+
+def test_report_of_a_two_week_history_has_nothing_clipped(run: Invoke, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from .two_weeks import NOW as TWO_WEEKS_NOW
+    from .two_weeks import build
+
+    db = tmp_path / "two.db"
+    build(db)
+    monkeypatch.setenv("TPMDRILL_DB", str(db))
+    monkeypatch.setenv("TPMDRILL_NOW", TWO_WEEKS_NOW.isoformat())
+    page = report_of(run, tmp_path / "two.html")
+    problems, messages = layout_problems(page, tmp_path / "profile")
+    assert (problems, messages) == ([], [])
+    text = page.read_text(encoding="utf-8")
+    for chart in ("readiness", "heatmap", "weekly", "forecast", "mastery", "weakest", "assessment"):
+        assert f'data-chart="{chart}"' in text, chart
+    assert "interview 09 Dec" in text and "target 95%" in text
+    assert "Agains while learning" in text and "<details>" in text

@@ -340,3 +340,29 @@ def test_validate_runs_each_sql_cards_fixture_and_solution(run: Invoke, tmp_path
         f"{deck}: card 'no-rows': key 'solution': the solution returns no rows, so any empty answer passes\n")
     bundled = run("decks", "validate", str(Path(__file__).resolve().parent.parent / "decks"))
     assert bundled.exit_code == 0, bundled.output
+
+
+def test_card_recall_now_counts_the_hours_since_an_again(mini: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    """FSRS schedules on whole days, so its retrievability is 1.0 for a day after any
+    review; `card` shows recall on the exact elapsed time, never a 100% it is not."""
+    for at in ("2026-11-24T08:00:00+00:00", "2026-11-24T08:05:00+00:00", "2026-11-24T08:20:00+00:00"):
+        assert mini("review", "mini/idempotency", "--rating", "again", "--at", at).exit_code == 0
+    monkeypatch.setenv("TPMDRILL_NOW", "2026-11-24T11:20:00+00:00")  # three hours after the last Again
+    view = json.loads(mini("card", "mini/idempotency", "--json").stdout)
+    decay = -0.1542  # FSRS-6 default w[20]
+    factor = 0.9 ** (1 / decay) - 1
+    expected = (1 + factor * 0.125 / view["stability"]) ** decay
+    assert view["retrievability"] == pytest.approx(expected, abs=1e-4)
+    assert view["retrievability"] < 0.995
+    assert view["recall_now"] == f"{round(expected * 100)}%"
+    assert (view["lapses"], view["learning_agains"]) == (0, 3)
+    human = mini("card", "mini/idempotency").stdout
+    assert f"recall now {round(expected * 100)}%" in human
+    assert "0 lapses, 3 Agains while learning." in human
+
+
+def test_honest_percent_never_rounds_up_to_certainty() -> None:
+    from tpmdrill.scheduler import honest_percent
+
+    shown = [honest_percent(v) for v in (1.0, 0.999, 0.994, 0.5, 0.003, 0.0)]
+    assert shown == ["100%", "99%", "99%", "50%", "1%", "0%"]

@@ -60,13 +60,23 @@ def hostile(run: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Inv
 
 def test_weak_lists_the_missed_point_and_what_to_drill(hostile: Invoke) -> None:
     body = json.loads(hostile("weak", "--json").stdout)
-    assert body["points"][0] == {"id": "escape", "label": f"Escapes {IMG} output {TEMPLATE}",
-                                 "miss_rate": 1.0, "evidence": 3, "card": "hostile/xss"}
+    point = body["points"][0]
+    assert {k: point[k] for k in ("id", "label", "miss_rate", "evidence", "card")} == {
+        "id": "escape", "label": f"Escapes {IMG} output {TEMPLATE}", "miss_rate": 1.0, "evidence": 3,
+        "card": "hostile/xss"}
+    assert (point["attempts"], point["misses"], point["last_missed"]) == (3, 3, "2026-11-24T09:00:00+00:00")
+    assert point["command"] == "tpmdrill drill --card hostile/xss"
     assert body["cards"][0]["id"] == "hostile/xss"
     assert body["next"] == ["hostile/xss"]
+    assert body["next_commands"] == ["tpmdrill drill --card hostile/xss"]
+    assert body["command"] == "tpmdrill drill --weak"
+    # The first review was 2026-11-20 09:00, 4 days 23 hours before now: a 5-day window.
+    assert (body["window_days"], body["since"]) == (5, "2026-11-20T09:00:00+00:00")
     human = hostile("weak").stdout
-    assert "100% missed of 3    hostile/xss Escapes" in human
-    assert "tpmdrill card hostile/xss" in human
+    assert "Weak areas over the last 5 days (since 2026-11-20)" in human
+    assert "missed 3 of your last 3 attempts, last yesterday" in human
+    assert "  tpmdrill drill --weak\n" in human
+    assert "  tpmdrill drill --card hostile/xss\n" in human
 
 
 def test_weak_with_no_history(run: Invoke) -> None:

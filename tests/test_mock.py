@@ -201,7 +201,7 @@ def test_weak_focus_gives_the_weakest_category_at_least_half_again_its_even_shar
 
 
 def test_weak_focus_always_asks_the_top_cards_of_weak() -> None:
-    from tpmdrill.analytics import weak_areas
+    from tpmdrill.weak import weak_areas
 
     store, _ = weak_in("trade-offs")
     # The top cards of `weak` that fit in half the budget: here two 8-minute trade-off cards.

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from tpmdrill.analytics import weak_areas
 from tpmdrill.mocksheets import check_records, sheet_for_recording, verdict_template
 from tpmdrill.store import Store
+from tpmdrill.weak import weak_areas
 
 from .conftest import Invoke
 from .test_cli_core import snapshot

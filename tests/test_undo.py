@@ -209,7 +209,7 @@ def test_without_the_recorded_row_the_state_is_replayed_from_the_other_reviews()
 
 
 def test_weak_areas_leave_voided_reviews_out() -> None:
-    from tpmdrill.analytics import MIN_EVIDENCE, card_miss_rates, weak_areas
+    from tpmdrill.weak import MIN_EVIDENCE, card_miss_rates, weak_areas
 
     store = mini_store()
     at = START

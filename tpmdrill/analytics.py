@@ -1,23 +1,13 @@
-"""Weak areas, retention, forecasts, mastery and self-assessment history.
+"""Retention, forecasts, mastery, self-assessment history and the review report.
 
 Every figure comes from an aggregate query in the store; Python only shapes the few
-rows that come back (days, weeks, decks, the weakest points).
-
-Weak areas rank by a recency-weighted miss rate. Each review counts with weight
-0.5 ** (age in days / HALF_LIFE_DAYS): with a 30-day half-life, last week's misses
-count about 85 %, last quarter's about 12 %. A month is the scale on which FSRS
-spaces a card that is being learnt, so a point missed before the last few reviews
-fades, while one bad day is not forgotten after a week. Reviews older than
-WINDOW_DAYS (six half-lives, weight under 2 %) are not read at all. An area needs
-MIN_EVIDENCE reviews (or point verdicts) in the window before it is ranked, so one
-unlucky answer does not put a card at the top.
+rows that come back (days, weeks, decks). Weak areas live in `tpmdrill.weak` and are
+re-exported here.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -27,18 +17,16 @@ from tpmdrill.errors import BadValue
 from tpmdrill.scheduler import SchedulerConfig, interview_deadline
 from tpmdrill.skills import SKILLS
 from tpmdrill.store import Store
-from tpmdrill.store.rows import DayReviews, WeightedMisses
+from tpmdrill.store.rows import DayReviews
+from tpmdrill.weak import MASTERED_STABILITY_DAYS, WeakAreas, weak_areas
 
 if TYPE_CHECKING:
     from tpmdrill.mocksheets import MockResult
     from tpmdrill.sqlschema import Schema
 
-HALF_LIFE_DAYS = 30.0
-WINDOW_DAYS = 180
-MIN_EVIDENCE = {"point": 3, "card": 3, "tag": 5, "category": 5}
-MASTERED_STABILITY_DAYS = 21.0
 FORECAST_DAYS = 30
-HEATMAP_DAYS = 364  # 52 whole weeks
+HEATMAP_DAYS = 364  # 52 whole weeks: the longest span the report covers by default
+MIN_SPAN_DAYS = 56  # 8 weeks: the shortest, so a new user's weeks sit in context
 
 
 def forgetting_curve(config: SchedulerConfig) -> tuple[float, float]:
@@ -58,120 +46,6 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time.min, UTC)
 
 
-# ---- weak areas -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Weakness:
-    """One weak area: a rubric point, card, tag or category."""
-
-    kind: str  # point | card | tag | category
-    key: str
-    label: str
-    miss_rate: float  # recency-weighted share of misses, 0..1
-    evidence: int  # reviews (point verdicts, for points) in the window
-    card: str | None = None  # the card a point or card belongs to
-
-
-@dataclass(frozen=True)
-class WeakAreas:
-    since: datetime
-    half_life_days: float
-    points: tuple[Weakness, ...]
-    cards: tuple[Weakness, ...]
-    tags: tuple[Weakness, ...]
-    categories: tuple[Weakness, ...]
-    next_cards: tuple[str, ...]  # what to drill next, most useful first
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "since": self.since.isoformat(), "half_life_days": self.half_life_days,
-            "points": [_weakness_json(w) for w in self.points],
-            "cards": [_weakness_json(w) for w in self.cards],
-            "tags": [_weakness_json(w) for w in self.tags],
-            "categories": [_weakness_json(w) for w in self.categories],
-            "next": list(self.next_cards),
-        }
-
-
-def _weakness_json(weakness: Weakness) -> dict[str, object]:
-    body: dict[str, object] = {"id": weakness.key, "label": weakness.label,
-                               "miss_rate": round(weakness.miss_rate, 4), "evidence": weakness.evidence}
-    if weakness.kind == "point":
-        body["card"] = weakness.card
-    return body
-
-
-def weak_areas(store: Store, now: datetime, *, since: datetime | None = None, limit: int = 10) -> WeakAreas:
-    """The weakest rubric points, cards, tags and categories, by recency-weighted miss rate."""
-    start = since if since is not None else now - timedelta(days=WINDOW_DAYS)
-    points = _weak_points(store, start, now, limit)
-    grouped = _weak_groups(store, start, now, cards=limit)
-    cards = _ranked(grouped["card"], "card", MIN_EVIDENCE["card"])[:limit]
-    tags = _ranked(grouped["tag"], "tag", 0)[:limit]
-    categories = _ranked(grouped["category"], "category", 0)
-    return WeakAreas(start, HALF_LIFE_DAYS, points, tuple(_labelled_cards(store, cards)), tuple(tags),
-                     tuple(categories), _next_cards(points, cards))
-
-
-def card_miss_rates(store: Store, now: datetime) -> dict[str, float]:
-    """Recency-weighted miss rate of every card reviewed in the window (any evidence)."""
-    grouped = _weak_groups(store, now - timedelta(days=WINDOW_DAYS), now)
-    return {row.key: row.missed / row.weight for row in grouped["card"] if row.weight > 0}
-
-
-def _weak_points(store: Store, start: datetime, now: datetime, limit: int) -> tuple[Weakness, ...]:
-    rows = store.weighted_point_misses(start, now, HALF_LIFE_DAYS, MIN_EVIDENCE["point"], limit)
-    texts = _point_texts(store, {row.key for row in rows})
-    return tuple(
-        Weakness("point", row.point, texts.get((row.key, row.point), row.point), row.missed / row.weight,
-                 row.count, row.key)
-        for row in rows
-        if row.missed > 0
-    )
-
-
-def _point_texts(store: Store, card_ids: Iterable[str]) -> dict[tuple[str, str], str]:
-    texts: dict[tuple[str, str], str] = {}
-    for card_id in card_ids:
-        for point in store.card(card_id).all_points:
-            texts[(card_id, point.id)] = point.point
-    return texts
-
-
-def _weak_groups(
-    store: Store, start: datetime, now: datetime, *, cards: int | None = None
-) -> dict[str, list[WeightedMisses]]:
-    """Cards (all, or the `cards` most missed with enough evidence), tags and categories."""
-    grouped: dict[str, list[WeightedMisses]] = defaultdict(list)
-    rows = store.weighted_review_misses(start, now, HALF_LIFE_DAYS, MIN_EVIDENCE["tag"],
-                                        cards=cards, min_card_evidence=MIN_EVIDENCE["card"])
-    for row in rows:
-        grouped[row.group].append(row)
-    return grouped
-
-
-def _ranked(rows: list[WeightedMisses], kind: str, min_evidence: int) -> list[Weakness]:
-    areas = [
-        Weakness(kind, row.key, row.key, row.missed / row.weight, row.count, row.key if kind == "card" else None)
-        for row in rows
-        if row.count >= min_evidence and row.weight > 0 and row.missed > 0
-    ]
-    return sorted(areas, key=lambda w: (-w.miss_rate, -w.evidence, w.key))
-
-
-def _labelled_cards(store: Store, cards: list[Weakness]) -> list[Weakness]:
-    return [Weakness("card", w.key, store.card(w.key).prompt, w.miss_rate, w.evidence, w.key) for w in cards]
-
-
-def _next_cards(points: tuple[Weakness, ...], cards: list[Weakness], count: int = 5) -> tuple[str, ...]:
-    chosen: list[str] = []
-    for candidate in [p.card for p in points] + [c.key for c in cards]:
-        if candidate is not None and candidate not in chosen:
-            chosen.append(candidate)
-    return tuple(chosen[:count])
-
-
 # ---- history and forecast ---------------------------------------------------
 
 
@@ -187,6 +61,7 @@ class WeekRetention:
     reviews: int
     mature: int  # reviews of cards in review state
     passed: int  # of which not rated Again
+    learning_agains: int = 0  # Agains of cards still learning or relearning
 
     @property
     def retention(self) -> float | None:
@@ -209,8 +84,8 @@ def retention_by_week(rows: list[DayReviews]) -> list[WeekRetention]:
     weeks: dict[date, list[int]] = {}
     for row in rows:
         day = date.fromisoformat(row.day)
-        totals = weeks.setdefault(day - timedelta(days=day.weekday()), [0, 0, 0])
-        for index, value in enumerate((row.reviews, row.graduated, row.passed)):
+        totals = weeks.setdefault(day - timedelta(days=day.weekday()), [0, 0, 0, 0])
+        for index, value in enumerate((row.reviews, row.graduated, row.passed, row.learning_agains)):
             totals[index] += value
     return [WeekRetention(week, *totals) for week, totals in sorted(weeks.items())]
 
@@ -275,6 +150,25 @@ class AssessmentTotal:
 def assessment_history(store: Store) -> list[AssessmentTotal]:
     return [AssessmentTotal(datetime.fromisoformat(row.taken_at), row.total, row.rated, row.skipped)
             for row in store.assessment_totals()]
+
+
+@dataclass(frozen=True)
+class DimensionHistory:
+    """One self-assessment dimension's total (7 skills rated 1-5) at each assessment."""
+
+    dimension: str
+    points: tuple[tuple[date, int], ...]
+    most: int  # the highest total the dimension allows
+
+
+def dimension_history(store: Store) -> list[DimensionHistory]:
+    """Each dimension's total over time, in the catalogue's dimension order."""
+    dimension_of = {skill.id: skill.dimension for skill in SKILLS.values()}
+    series: dict[str, list[tuple[date, int]]] = {d: [] for d in dict.fromkeys(dimension_of.values())}
+    for taken_at, dimension, total in store.assessment_dimension_totals(dimension_of):
+        series[dimension].append((datetime.fromisoformat(taken_at).date(), total))
+    sizes = {d: list(dimension_of.values()).count(d) for d in series}
+    return [DimensionHistory(d, tuple(points), 5 * sizes[d]) for d, points in series.items() if points]
 
 
 # ---- readiness for the interview date ---------------------------------------
@@ -354,6 +248,14 @@ class Report:
     weak: WeakAreas
     assessments: list[AssessmentTotal]
     readiness: Readiness | None
+    dimensions: list[DimensionHistory] = field(default_factory=list)
+    has_history: bool = True  # any review or self-assessment at all
+
+    @property
+    def learning_agains(self) -> int:
+        """Agains while learning or relearning: struggles that lapses do not count."""
+        return sum(week.learning_agains for week in self.weeks)
+
     mocks: tuple[MockResult, ...] = ()  # issue 15: recorded mock interviews, oldest first
     card_tables: dict[str, Schema] = field(default_factory=dict)  # sql cards among the weakest: their tables
 
@@ -390,9 +292,10 @@ MAX_REPORT_DAYS = 20 * 365  # a report spans at most 20 years: each day is a hea
 
 
 def build_report(store: Store, now: datetime, *, since: date | None = None) -> Report:
-    """Everything the review report shows, from `since` (default: 52 weeks) to today."""
+    """Everything the review report shows, from `since` (default: the period with data,
+    at least 8 weeks and at most 52) to today."""
     until = now.astimezone(UTC).date()
-    start = since if since is not None else until - timedelta(days=HEATMAP_DAYS - 1)
+    start = since if since is not None else report_start(store, until)
     if start > until:
         raise BadValue(f"--since {start.isoformat()} is after today ({until.isoformat()})")
     if (until - start).days > MAX_REPORT_DAYS:
@@ -401,13 +304,27 @@ def build_report(store: Store, now: datetime, *, since: date | None = None) -> R
     decks = mastery_by_deck(store, now)
     rows = daily_rows(store, start, until)
     weak = weak_areas(store, now, since=start_of_day(start) if since is not None else None)
+    assessments = assessment_history(store)
     return Report(
         generated=now, since=start, until=until,
         activity=activity(rows, start, until), weeks=retention_by_week(rows),
         forecast=due_forecast(store, now), decks=decks, categories=by_category(decks),
-        weak=weak, assessments=assessment_history(store), readiness=readiness(store, now),
-        mocks=_mocks(store, start), card_tables=_card_tables(store, weak),
+        weak=weak, assessments=assessments, readiness=readiness(store, now), dimensions=dimension_history(store),
+        has_history=bool(assessments) or store.first_review_at() is not None, mocks=_mocks(store, start),
+        card_tables=_card_tables(store, weak),
     )
+
+
+def report_start(store: Store, until: date) -> date:
+    """The Monday of the first review's week, within 8 to 52 weeks back from `until`."""
+    first = store.first_review_at()
+    earliest = until - timedelta(days=HEATMAP_DAYS - 1)
+    latest = until - timedelta(days=MIN_SPAN_DAYS - 1)
+    if first is None:
+        return latest
+    day = datetime.fromisoformat(first).astimezone(UTC).date()
+    monday = day - timedelta(days=day.weekday())
+    return min(latest, max(earliest, monday))
 
 
 def _mocks(store: Store, start: date) -> tuple[MockResult, ...]:

@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from tpmdrill.decks import Card
-from tpmdrill.enums import CardKind
+from tpmdrill.enums import CardKind, MemoryState, Rating
 from tpmdrill.errors import UnknownDeck
-from tpmdrill.scheduler import SchedulerConfig, retrievability, state_name
+from tpmdrill.scheduler import SchedulerConfig, honest_percent, recall_now, state_name
 from tpmdrill.sqlschema import Schema, schema_of
 from tpmdrill.store import Memory, Store
 
@@ -72,6 +72,12 @@ class CardDetail:
     reviews: list[dict[str, Any]]
     schema: Schema | None = None  # a sql card's tables, sample rows and dialect line
 
+    @property
+    def learning_agains(self) -> int:
+        """Agains before the card graduated (or while relearning): struggles that FSRS
+        does not count as lapses."""
+        return sum(1 for r in self.reviews if r["rating"] == Rating.AGAIN and r["state_before"] != MemoryState.REVIEW)
+
     def to_json(self) -> dict[str, Any]:
         card, memory = self.entry.card, self.memory
         view = self.entry.to_json() | {
@@ -84,8 +90,10 @@ class CardDetail:
             "stability": memory.stability if memory else None,
             "difficulty": memory.difficulty if memory else None,
             "retrievability": round(self.recall, 4),
+            "recall_now": honest_percent(self.recall) if memory else None,
             "reps": memory.reps if memory else 0,
             "lapses": memory.lapses if memory else 0,
+            "learning_agains": self.learning_agains,
             "reviews": self.reviews,
             # "difficulty" above is the memory's (FSRS); the card's level is card_difficulty.
             "card_difficulty": card.difficulty,
@@ -108,5 +116,5 @@ def card_detail(store: Store, card_id: str, now: datetime) -> CardDetail:
     config = SchedulerConfig.from_settings(store.settings())
     return CardDetail(
         CardEntry(card, store.category_of(card.deck)), store.is_retired(card_id), memory,
-        retrievability(card.kind, memory, now, config), store.history(card_id), schema_of(card),
+        recall_now(memory, now, config), store.history(card_id), schema_of(card),
     )

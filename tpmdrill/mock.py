@@ -26,10 +26,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from tpmdrill.analytics import card_miss_rates, curve_of, weak_areas
+from tpmdrill.analytics import curve_of
 from tpmdrill.decks import CATEGORIES, Card, FollowUp, RubricPoint
 from tpmdrill.errors import BadValue
 from tpmdrill.store import Store
+from tpmdrill.weak import card_miss_rates, weak_areas
 
 FOCUSES = ("weak", "even")
 ROUNDS = ("mixed", "technical", "system-design", "behavioural")

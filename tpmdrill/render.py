@@ -24,8 +24,10 @@ from tpmdrill.mock import MockSet
 from tpmdrill.mocksheets import MockResult
 from tpmdrill.paths import templates_dir
 from tpmdrill.sqlschema import schema_of
+from tpmdrill.weak import Weakness, counts_text, when_text
 
 FORMATS = ("html", "md")
+PROMPT_PREVIEW = 120  # characters of a prompt or point shown before "more"
 # Characters that start Markdown emphasis, code, links, tables or strikethrough; text
 # is joined onto one line first, so line-start markers (#, -, 1.) never begin a line.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -103,35 +105,73 @@ def report_context(report: Report) -> dict[str, Any]:
         "heatmap": charts.heatmap([(d.day, d.reviews) for d in report.activity]),
         "weekly": charts.bar_chart(
             [(w.week.strftime("%d %b"), w.reviews, f"week of {w.week.isoformat()}: {w.reviews} reviews, "
-              f"retention {percent(w.retention)}") for w in weeks],
+              f"retention {percent(w.retention)}, {w.learning_agains} Agains while learning") for w in weeks],
             every=max(1, len(weeks) // 8), line=[w.retention for w in weeks],
         ),
         "forecast": charts.bar_chart(
             [(day.strftime("%d %b"), count, f"{day.isoformat()}: {count} due") for day, count in report.forecast],
-            every=5,
+            every=5, marker=_interview_marker(report),
         ),
         "mastery": charts.hbar_chart(
             [(m.name, m.mean_recall or 0.0, f"{percent(m.mean_recall)} · {percent(m.mastered_share)}",
               m.mastered_share) for m in report.categories],
             label_width=160,
         ),
-        "weakest": charts.hbar_chart(
-            [(p.label, p.miss_rate, f"{percent(p.miss_rate)} of {p.evidence}", 0.0)
-             for p in report.weak.points],
-        ),
+        "weakest": _weakest_chart(report),
+        "weak_rows": [_weak_row(w, report) for w in report.weak.points],
+        "active_days": sum(1 for d in report.activity if d.reviews),
+        "weak_cards": [_weak_row(w, report) for w in report.weak.cards],
         "readiness_chart": _readiness_chart(report),
         "deck_rows": [_mastery_row(m) for m in report.decks if m.cards],
+        "dimension_charts": [
+            (d.dimension, d.most, charts.bar_chart(
+                [(day.strftime("%d %b"), total, f"{day.isoformat()}: {total} of {d.most}") for day, total in d.points],
+                width=300, height=140, every=max(1, len(d.points) // 4)))
+            for d in report.dimensions
+        ],
         "mock_rows": [_mock_row(m) for m in report.mocks],
         "card_tables": report.card_tables,
     }
 
 
+def _interview_marker(report: Report) -> tuple[int, str] | None:
+    ready = report.readiness
+    if ready is None or not 0 <= ready.days_left < len(report.forecast):
+        return None
+    return ready.days_left, f"interview {ready.day.strftime('%d %b')}"
+
+
+def _weakest_chart(report: Report) -> charts.HBarChart:
+    """Per weak point: attempts (light bar) and misses (dark bar) on one count scale,
+    the full point text wrapped beside it, and when it was last missed."""
+    points = report.weak.points
+    most = max((p.evidence for p in points), default=1)
+    return charts.hbar_chart(
+        [(f"{p.card}: {p.label}", p.misses / most, _missed_text(p, report), 0.0) for p in points],
+        label_width=300, base=[p.evidence / most for p in points],
+    )
+
+
+def _missed_text(weakness: Weakness, report: Report) -> str:
+    when = "" if weakness.last_missed is None else when_text(weakness.last_missed, report.generated)
+    last = f", last {when.removeprefix('on ')}" if when else ""
+    return f"{weakness.misses} of {weakness.evidence}{last}"
+
+
+def _weak_row(weakness: Weakness, report: Report) -> dict[str, Any]:
+    text = weakness.label
+    short = charts.shorten(text, PROMPT_PREVIEW)
+    return {"w": weakness, "short": short, "full": text if short != " ".join(text.split()) else None,
+            "counts": counts_text(weakness, report.generated), "command": weakness.command}
+
+
 def _readiness_chart(report: Report) -> charts.HBarChart | None:
     if report.readiness is None:
         return None
+    target = report.readiness.target
     return charts.hbar_chart(
         [(category, recall or 0.0, percent(recall), 0.0) for category, recall in report.readiness.categories.items()],
-        label_width=160,
+        label_width=160, target=(target, f"target {percent(target)}"),
     )
 
 

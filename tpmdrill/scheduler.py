@@ -121,6 +121,34 @@ def retrievability(kind: str, memory: Memory | None, at: datetime, config: Sched
     return float(scheduler.get_card_retrievability(to_fsrs_card(memory, at), at))
 
 
+def recall_now(memory: Memory | None, at: datetime, config: SchedulerConfig) -> float:
+    """Predicted recall at `at`, counting the time since the last review to the second.
+
+    FSRS schedules on whole elapsed days, so `retrievability` is 100% until a full day
+    has passed; what a person is shown as "recall now" uses the exact elapsed time on
+    the same forgetting curve, R = (1 + factor * t / S) ** decay. 0 for a card never studied.
+    """
+    if memory is None or memory.last_review is None or not memory.stability:
+        return 0.0
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    decay = -float((config.parameters or DEFAULT_PARAMETERS)[20])
+    factor = 0.9 ** (1 / decay) - 1
+    elapsed = max(0.0, (at - memory.last_review).total_seconds() / 86400)
+    return float((1 + factor * elapsed / memory.stability) ** decay)
+
+
+def honest_percent(value: float) -> str:
+    """A share as a whole percentage that never claims 100% (or 0%) unless it is exactly
+    that: 99.7% shows as 99%, 0.2% as 1%."""
+    shown = round(value * 100)
+    if shown == 100 and value < 1:
+        shown = 99
+    if shown == 0 and value > 0:
+        shown = 1
+    return f"{shown}%"
+
+
 def record_review(
     store: Store,
     card_id: str,

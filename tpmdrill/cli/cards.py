@@ -87,7 +87,8 @@ def _print_card(view: dict[str, Any], schema: Schema | None) -> None:
     else:
         echo(
             f"\nState {view['state']}, due {view['due']}, stability {view['stability']:.1f} days, "
-            f"recall now {view['retrievability']:.0%}, {view['reps']} reviews, {view['lapses']} lapses."
+            f"recall now {view['recall_now']}, {view['reps']} reviews, {view['lapses']} lapses, "
+            f"{view['learning_agains']} Again{'s' if view['learning_agains'] != 1 else ''} while learning."
         )
     for review in view["reviews"][-10:]:
         voided = "  (undone)" if review.get("voided") else ""

@@ -10,7 +10,7 @@ import click
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store, write_output
 
 if TYPE_CHECKING:
-    from tpmdrill.analytics import WeakAreas
+    from tpmdrill.weak import WeakAreas, Weakness
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -19,17 +19,24 @@ if TYPE_CHECKING:
 @json_option
 @db_option
 def weak(limit: int, json_: bool) -> None:
-    """The weakest rubric points, cards, tags and categories, and what to drill next.
+    """The weak spots most worth fixing before the interview, and how to drill them.
 
-    Ranked by how often each was missed, recent reviews counting more.
+    Each rubric point, card, tag, category and self-assessed skill comes with plain
+    counts (missed 5 of your last 6 attempts, last on Tuesday), ranked by what fixing
+    it is worth: the category's weight in the round, how recent the misses are, and
+    how close the card is to being learnt. Ends with the minutes a focused session
+    takes at your pace and the command to start it.
 
     \b
     Example:
+      tpmdrill weak
       tpmdrill weak --json
     """
-    from tpmdrill.analytics import weak_areas
+    from tpmdrill.assess import latest_ratings
+    from tpmdrill.weak import weak_areas
 
-    areas = weak_areas(open_store(), now(), limit=limit)
+    store = open_store()
+    areas = weak_areas(store, now(), limit=limit, skills=latest_ratings(store))
     if json_:
         echo_json(areas.to_json())
         return
@@ -37,31 +44,43 @@ def weak(limit: int, json_: bool) -> None:
 
 
 def _print_weak(areas: WeakAreas) -> None:
-    click.echo(f"Weak areas since {areas.since.date().isoformat()} (recent reviews count more).")
-    if not (areas.points or areas.cards or areas.tags):
+    days = areas.window_days
+    click.echo(f"Weak areas over the last {days} day{'s' if days != 1 else ''} "
+               f"(since {areas.since.date().isoformat()}), most worth fixing first.")
+    if not (areas.points or areas.cards or areas.tags or areas.skills):
         click.echo("Nothing missed often enough to rank yet: drill more, then look again.")
         return
-    _section("Rubric points", [(f"{p.card}  {p.label}", p.miss_rate, p.evidence) for p in areas.points])
-    _section("Cards", [(f"{c.key}  {c.label}", c.miss_rate, c.evidence) for c in areas.cards])
-    _section("Tags", [(t.key, t.miss_rate, t.evidence) for t in areas.tags])
-    _section("Categories", [(c.key, c.miss_rate, c.evidence) for c in areas.categories])
+    _section("Rubric points", [(f"{p.card}: {p.label}", p) for p in areas.points], areas)
+    _section("Cards", [(f"{c.key}: {c.label}", c) for c in areas.cards], areas)
+    _section("Tags", [(t.key, t) for t in areas.tags], areas)
+    _section("Categories", [(c.key, c) for c in areas.categories], areas)
+    _section("Self-assessed skills below 4", [(s.label, s) for s in areas.skills], areas)
+    from tpmdrill.weak import card_command
+
     if areas.next_cards:
-        click.echo("Drill next:")
+        count = len(areas.next_cards)
+        click.echo(f"A focused session on the {count} card{'s' if count != 1 else ''} behind these takes about "
+                   f"{areas.minutes} minutes at your pace:")
+        click.echo(f"  {areas.command}")
+        click.echo("or one card at a time:")
         for card in areas.next_cards:
-            click.echo(f"  tpmdrill card {card}")
-        click.echo("  or: tpmdrill drill --weak")
+            click.echo(f"  {card_command(card)}")
 
 
-def _section(title: str, rows: list[tuple[str, float, int]]) -> None:
+def _section(title: str, rows: list[tuple[str, Weakness]], areas: WeakAreas) -> None:
     if not rows:
         return
+    from tpmdrill.weak import counts_text
+
     click.echo(f"{title}:")
-    for label, rate, evidence in rows:
-        click.echo(f"  {rate:>4.0%} missed of {evidence:<4} {_one_line(label, 90)}")
+    for label, weakness in rows:
+        click.echo(f"  {_one_line(label, 100)}")
+        click.echo(f"      {counts_text(weakness, areas.now)}")
 
 
 def _one_line(text: str, width: int) -> str:
-    flat = " ".join(text.split())
+    """One line for the terminal: whitespace folded, control characters dropped."""
+    flat = " ".join("".join(c for c in text if c.isprintable() or c.isspace()).split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 

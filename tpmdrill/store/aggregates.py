@@ -9,6 +9,8 @@ forgetting curve R = (1 + factor * whole_days / stability) ** decay.
 
 from __future__ import annotations
 
+import json
+import math
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -19,6 +21,7 @@ from tpmdrill.store.queue import QueueStore
 from tpmdrill.store.rows import (
     LIVE,
     AssessmentSum,
+    CardFacts,
     CardMinutes,
     DayDue,
     DayReviews,
@@ -50,7 +53,8 @@ _ACTIVE_CARD_SQL = "r.card NOT IN (SELECT id FROM cards WHERE retired = 1)"
 
 _POINT_MISSES_SQL = (
     f"WITH {_RECENT_SQL}"  # noqa: S608 (constant fragments)
-    " SELECT r.card, v.point, count(*), sum(r.w), sum(r.w * (v.hit = 0)) FROM recent r"
+    " SELECT r.card, v.point, count(*), sum(r.w), sum(r.w * (v.hit = 0)), total(v.hit = 0),"
+    " max(r.w * (v.hit = 0)) FROM recent r"
     " CROSS JOIN verdicts v ON v.review = r.id GROUP BY r.card, v.point"
     f" HAVING count(*) >= :min AND {_ACTIVE_CARD_SQL}"
     " ORDER BY sum(r.w * (v.hit = 0)) / sum(r.w) DESC, count(*) DESC, r.card, v.point LIMIT :limit"
@@ -63,16 +67,17 @@ _POINT_MISSES_SQL = (
 _WEIGHT_SQL = "pow(0.5, (:now - julianday(x.reviewed_at)) / :half)"
 _REVIEW_MISSES_SQL = (
     f"WITH active AS MATERIALIZED (SELECT c.id AS card, c.tags, c.deck, count(*) AS n,"  # noqa: S608
-    f" sum({_WEIGHT_SQL}) AS w, sum({_WEIGHT_SQL} * (x.rating = 1)) AS missed"
+    f" sum({_WEIGHT_SQL}) AS w, sum({_WEIGHT_SQL} * (x.rating = 1)) AS missed,"
+    f" total(x.rating = 1) AS misses, max({_WEIGHT_SQL} * (x.rating = 1)) AS last_miss"
     " FROM cards c CROSS JOIN reviews x ON x.card = c.id AND x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
     f" AND {live('x')}"
     " WHERE c.retired = 0 GROUP BY c.id)"
-    " SELECT * FROM (SELECT 'card' AS grp, card AS key, n, w, missed FROM active"
+    " SELECT * FROM (SELECT 'card' AS grp, card AS key, n, w, missed, misses, last_miss FROM active"
     "  WHERE :cards < 0 OR (n >= :min_card AND missed > 0 AND w > 0)"
     "  ORDER BY missed / w DESC, n DESC, card LIMIT :cards)"
-    " UNION ALL SELECT 'tag', t.value, sum(p.n), sum(p.w), sum(p.missed)"
+    " UNION ALL SELECT 'tag', t.value, sum(p.n), sum(p.w), sum(p.missed), sum(p.misses), max(p.last_miss)"
     "  FROM active p, json_each(p.tags) t GROUP BY t.value HAVING sum(p.n) >= :min"
-    " UNION ALL SELECT 'category', d.category, sum(p.n), sum(p.w), sum(p.missed)"
+    " UNION ALL SELECT 'category', d.category, sum(p.n), sum(p.w), sum(p.missed), sum(p.misses), max(p.last_miss)"
     "  FROM active p JOIN decks d ON d.id = p.deck GROUP BY d.category HAVING sum(p.n) >= :min"
 )
 
@@ -95,10 +100,10 @@ class AggregateStore(QueueStore):
         True retention counts only reviews of cards in review state (2), as Anki does:
         learning steps say little about long-term memory.
         """
-        return [DayReviews(r[0], int(r[1]), int(r[2]), int(r[3])) for r in self.conn.execute(
+        return [DayReviews(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in self.conn.execute(
             "SELECT substr(reviewed_at, 1, 10) AS day, count(*), total(state_before = 2),"  # noqa: S608
-            " total(state_before = 2 AND rating > 1) FROM reviews r"
-            f" WHERE reviewed_at >= ? AND reviewed_at < ? AND {LIVE} GROUP BY day ORDER BY day",
+            " total(state_before = 2 AND rating > 1), total(rating = 1 AND coalesce(state_before, 0) != 2)"
+            f" FROM reviews r WHERE reviewed_at >= ? AND reviewed_at < ? AND {LIVE} GROUP BY day ORDER BY day",
             [to_text(start), to_text(end)],
         )]
 
@@ -151,7 +156,8 @@ class AggregateStore(QueueStore):
         """Rubric points of active cards (group 'point', key = card), highest
         recency-weighted miss rate first."""
         self._read_fast()
-        return [WeightedMisses("point", r[0], int(r[2]), float(r[3]), float(r[4]), point=r[1])
+        return [WeightedMisses("point", r[0], int(r[2]), float(r[3]), float(r[4]), point=r[1],
+                               misses=int(r[5]), last_missed=_when(r[6], now, half_life))
                 for r in self.conn.execute(
             _POINT_MISSES_SQL, _recent_params(since, now, half_life) | {"min": min_evidence, "limit": limit},
         )]
@@ -167,8 +173,57 @@ class AggregateStore(QueueStore):
         `min_card_evidence` reviews and some misses, highest miss rate first."""
         self._read_fast()
         limits = {"cards": -1 if cards is None else cards, "min_card": min_card_evidence}
-        return [WeightedMisses(r[0], r[1], int(r[2]), float(r[3]), float(r[4])) for r in self.conn.execute(
+        return [WeightedMisses(r[0], r[1], int(r[2]), float(r[3]), float(r[4]), misses=int(r[5]),
+                               last_missed=_when(r[6], now, half_life)) for r in self.conn.execute(
             _REVIEW_MISSES_SQL, _recent_params(since, now, half_life) | {"min": min_evidence} | limits,
+        )]
+
+    def skill_misses(self, since: datetime, now: datetime, skills: Sequence[str]) -> list[WeightedMisses]:
+        """For each of `skills`: reviews in [since, now] of the active cards training it,
+        how many were Again, and when the latest Again was (group 'skill', unweighted)."""
+        if not skills:
+            return []
+        marks = ", ".join("?" for _ in skills)
+        return [WeightedMisses("skill", r[0], int(r[1]), float(r[1]), float(r[2]), misses=int(r[2]),
+                               last_missed=r[3]) for r in self.conn.execute(
+            "SELECT s.value, count(*), total(x.rating = 1), max(CASE WHEN x.rating = 1 THEN x.reviewed_at END)"  # noqa: S608
+            " FROM cards c JOIN json_each(c.skills) s JOIN reviews x ON x.card = c.id"
+            f" AND x.reviewed_at >= ? AND x.reviewed_at <= ? AND {live('x')} WHERE c.retired = 0"
+            f" AND s.value IN ({marks})"
+            " GROUP BY s.value",
+            [to_text(since), to_text(now), *skills],
+        )]
+
+    def first_review_at(self) -> str | None:
+        """When the earliest review was recorded (stored text), or None with no reviews."""
+        row = self.conn.execute("SELECT min(reviewed_at) FROM reviews").fetchone()
+        return None if row is None else row[0]
+
+    def median_seconds_by_kind(self, since: datetime, sample: int = 2000) -> dict[str, tuple[float, int]]:
+        """Per card kind, the median recorded answer time (seconds) among the latest
+        `sample` timed reviews since `since`, with how many it rests on. The sample walks
+        the reviewed_at index backwards, so the cost does not grow with history."""
+        return {r[0]: (float(r[1]), int(r[2])) for r in self.conn.execute(
+            f"WITH latest AS (SELECT card, seconds FROM reviews r WHERE reviewed_at >= ? AND seconds > 0 AND {LIVE}"  # noqa: S608
+            " ORDER BY reviewed_at DESC LIMIT ?),"
+            " timed AS (SELECT c.kind, x.seconds,"
+            " row_number() OVER (PARTITION BY c.kind ORDER BY x.seconds) AS n,"
+            " count(*) OVER (PARTITION BY c.kind) AS total FROM latest x JOIN cards c ON c.id = x.card)"
+            " SELECT kind, avg(seconds), max(total) FROM timed"
+            " WHERE n IN ((total + 1) / 2, (total + 2) / 2) GROUP BY kind",
+            [to_text(since), sample],
+        )}
+
+    def card_facts(self, card_ids: Sequence[str]) -> list[CardFacts]:
+        """For each of `card_ids`: prompt, kind, minutes, category and stability (None when new)."""
+        if not card_ids:
+            return []
+        marks = ", ".join("?" for _ in card_ids)
+        return [CardFacts(r[0], r[1], r[2], int(r[3]), r[4], None if r[5] is None else float(r[5]))
+                for r in self.conn.execute(
+            "SELECT c.id, c.prompt, c.kind, c.minutes, d.category, m.stability FROM cards c"  # noqa: S608
+            f" JOIN decks d ON d.id = c.deck LEFT JOIN memory m ON m.card = c.id WHERE c.id IN ({marks})",
+            list(card_ids),
         )]
 
     def assessment_totals(self) -> list[AssessmentSum]:
@@ -177,6 +232,16 @@ class AggregateStore(QueueStore):
             "SELECT a.taken_at, sum(x.rating), count(x.rating), count(x.skill) - count(x.rating)"
             " FROM assessments a LEFT JOIN assessment_ratings x ON x.assessment = a.id"
             " GROUP BY a.id ORDER BY a.taken_at, a.id"
+        )]
+
+    def assessment_dimension_totals(self, dimension_of: dict[str, str]) -> list[tuple[str, str, int]]:
+        """Per assessment (oldest first) and dimension: (taken_at, dimension, total of ratings),
+        skills mapped to dimensions by `dimension_of`."""
+        return [(r[0], r[1], int(r[2] or 0)) for r in self.conn.execute(
+            "SELECT a.taken_at, d.value, sum(x.rating) FROM assessments a"
+            " JOIN assessment_ratings x ON x.assessment = a.id JOIN json_each(?) d ON d.key = x.skill"
+            " GROUP BY a.id, d.value ORDER BY a.taken_at, a.id, d.value",
+            [json.dumps(dimension_of)],
         )]
 
     def skill_cards(self, skills: Sequence[str]) -> list[SkillCard]:
@@ -207,6 +272,16 @@ class AggregateStore(QueueStore):
 
 def _recent_params(since: datetime, now: datetime, half_life: float) -> dict[str, Any]:
     return {"since": to_text(since), "now_text": to_text(now), "now": _julian(now), "half": half_life}
+
+
+def _when(weight: float | None, now: datetime, half_life: float) -> str | None:
+    """The moment whose recency weight is `weight` (the heaviest miss is the latest), to
+    the second, as stored text; None for no miss. Carrying the weight instead of the
+    time keeps the window's rows narrow."""
+    if not weight:
+        return None
+    moment = now - timedelta(days=half_life * math.log2(1 / weight))
+    return to_text(datetime.fromtimestamp(round(moment.timestamp()), UTC))
 
 
 def _julian(moment: datetime) -> float:

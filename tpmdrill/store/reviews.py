@@ -79,8 +79,8 @@ class ReviewStore(StoreBase):
             dict(row) | {"rescheduled": bool(row["rescheduled"]), "voided": bool(row["voided"])}
             for row in self._rows(
                 "SELECT id, reviewed_at, rating, suggested, score, seconds, mode, rescheduled,"
-                " answer, due_after, attempts, id IN (SELECT review FROM voids) AS voided FROM reviews"
-                " WHERE card = ? ORDER BY reviewed_at, rowid",
+                " answer, due_after, attempts, state_before, id IN (SELECT review FROM voids) AS voided"
+                " FROM reviews WHERE card = ? ORDER BY reviewed_at, rowid",
                 [card_id],
             )
         ]

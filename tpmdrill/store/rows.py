@@ -141,6 +141,7 @@ class DayReviews:
     reviews: int
     graduated: int
     passed: int  # of the graduated ones
+    learning_agains: int = 0  # Agains of cards not (or no longer) in review state
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,19 @@ class CardMinutes:
 
 
 @dataclass(frozen=True)
+class CardFacts:
+    """What `weak` needs to rank and time a card: its prompt, kind, minutes, category
+    and FSRS stability in days (None for a card never studied)."""
+
+    card: str
+    prompt: str
+    kind: str
+    minutes: int
+    category: str
+    stability: float | None
+
+
+@dataclass(frozen=True)
 class WeightedMisses:
     """Recency-weighted misses of one group: `key` is a card, tag, category or (with
     `point`) a rubric point; `count` is the evidence (verdicts or reviews)."""
@@ -178,6 +192,8 @@ class WeightedMisses:
     weight: float
     missed: float
     point: str = ""
+    misses: int = 0  # plain count of misses (Again, or a point not hit) in the window
+    last_missed: str | None = None  # when the latest of them happened (stored text)
 
 
 @dataclass(frozen=True)
