@@ -242,3 +242,19 @@ def test_html_report_shows_a_weak_sql_cards_tables_escaped(run: Invoke, tmp_path
     assert "<caption><code>t</code>" in row
     assert "&lt;script&gt;" in row and "&lt;img src=x" in row
     assert SCRIPT not in html and IMG not in html
+
+
+def test_the_interview_line_points_to_the_plan_and_counts_have_separators(
+    run: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pacing promise is the plan's (issue 16): the report no longer says how many new
+    cards a day would meet them all, and its counts are written as 1,234."""
+    from tpmdrill.render import count
+
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    assert run("interview", "set", "2026-12-09").exit_code == 0
+    assert run("review", "api-design/idempotency-keys", "--rating", "good").exit_code == 0
+    markdown = run("report", "--format", "md").stdout
+    assert "cards not yet studied; `tpmdrill interview plan` shows which fit your daily budget" in markdown
+    assert "new a day" not in markdown
+    assert (count(0), count(13330), count(1_000_000)) == ("0", "13,330", "1,000,000")

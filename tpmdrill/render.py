@@ -47,6 +47,7 @@ def environment() -> Environment:
     env.filters["md_block"] = markdown_block
     env.filters["markdown_html"] = markdown_html
     env.filters["percent"] = percent
+    env.filters["count"] = count
     return env
 
 
@@ -75,6 +76,11 @@ def markdown_html(value: object) -> Markup:
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False})
+
+
+def count(value: int) -> str:
+    """A count with thousands separators, as every figure on the page is written."""
+    return f"{value:,}"
 
 
 def percent(value: float | None) -> str:

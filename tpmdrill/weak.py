@@ -309,7 +309,7 @@ def counts_text(weakness: Weakness, now: datetime) -> str:
     noun = "attempts" if weakness.kind in ("point", "card") else "reviews"
     if weakness.evidence == 1:
         noun = noun[:-1]
-    text = f"missed {weakness.misses} of your last {weakness.evidence} {noun}"
+    text = f"missed {weakness.misses:,} of your last {weakness.evidence:,} {noun}"
     if weakness.kind == "skill":
         text = f"rated {weakness.rating} of 5; its cards {text}"
         if weakness.evidence == 0:
