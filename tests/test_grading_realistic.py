@@ -11,6 +11,8 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
+from tpmdrill.decks import CATEGORIES
+
 SET_DIR = Path(__file__).with_name("grading_realistic")
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "grading_realistic.py"
 
@@ -49,7 +51,8 @@ def test_the_set_is_large_covers_every_kind_and_fits_the_cards() -> None:
     assert len(labels) >= 240
     assert sum(bench.points_fit(label, cards[label.card]) for label in labels) >= 240
     assert len({label.card for label in labels}) >= 60
-    assert {cards[label.card].kind for label in labels} == {"concept", "design", "trade-off", "sql"}
+    assert {cards[label.card].kind for label in labels} == {"concept", "design", "trade-off", "sql", "estimate", "story"}
+    assert {label.card.split("/")[0] for label in labels} == set(CATEGORIES)
     assert {label.style for label in labels} == {"strong", "decent", "weak", "shorthand", "keyword-list"}
 
 
