@@ -27,10 +27,11 @@ def grade(card_id: str, answer_file: str, json_: bool) -> None:
     """
     from tpmdrill.cli.display import Screen, show_model_answer, show_schema, show_verdict
     from tpmdrill.judging import judge, under_confirmation
+    from tpmdrill.lookup import find_card
     from tpmdrill.sqlschema import schema_of
 
     answer = read_text_file(answer_file)
-    card = open_store().card(card_id)
+    card = find_card(open_store(), card_id)
     judgement = judge(card, answer)
     if json_:
         echo_json(judgement.to_json())
