@@ -531,7 +531,7 @@ def test_continue_resumes_what_is_left_of_todays_plan(pinned: Invoke, db_path: P
     assert "Card 1/2" in first.output
     resumed = pinned("drill", "--continue", input=RIDE_ANSWER + "\n")
     assert resumed.exit_code == 0, resumed.output
-    assert "Resuming today's plan: 1 card(s) left." in resumed.output
+    assert "Resuming today's plan: 1 card left." in resumed.output
     assert "Design an API for a ride-sharing service." in resumed.output
     assert len(history(db_path, "mini/ride-sharing")) == 1
     done = pinned("drill", "--continue", "--deck", "mini", input="n\n")

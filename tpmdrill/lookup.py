@@ -20,16 +20,16 @@ cards correctly (and `tpmdrill due`) never pay for it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from tpmdrill.decks import Card
 from tpmdrill.errors import UnknownCard, UnknownDeck
-from tpmdrill.store import CardName, Store
+from tpmdrill.store import Store
 
 LISTED = 8  # candidates an ambiguity error names before "and N more"
 SUGGESTED = 3  # close ids a "did you mean" offers
-CLOSE = 75  # rapidfuzz WRatio a suggestion needs (0-100)
+CLOSE = 70  # the closeness a suggestion needs (0-100) ...
 NEAR_BEST = 10  # ... and how far below the best suggestion it may be
+CONTAINED = 90  # the closeness of an id that contains what was typed ...
+MIN_CONTAINED = 4  # ... when that is at least this long
 
 
 def resolve_card(store: Store, text: str) -> str:
@@ -65,34 +65,40 @@ def resolve_deck(store: Store, text: str) -> str:
         return chosen[0]
     if chosen:
         raise UnknownDeck(_ambiguous(text, "decks", chosen))
-    close = suggestions(folded, {deck: (deck,) for deck in ids})
+    close = suggestions({deck: closeness(folded, deck) for deck in ids} if folded else {})
     hint = _did_you_mean(close) if close else "'tpmdrill decks list' lists decks"
     raise UnknownDeck(f"no deck {text!r}; {hint}")
 
 
 def _unknown_card(store: Store, text: str, folded: str, slash: bool) -> str:
-    names: Sequence[CardName] = store.card_names()
-    # A name with a deck in it is compared with full ids; a bare one with own ids as well.
-    close = suggestions(folded, {name.id: (name.id,) if slash else (name.id, name.key) for name in names})
+    deck, _, key = folded.rpartition("/")
+    scores: dict[str, float] = {}
+    if key:
+        for name in store.card_names():
+            in_deck = 100.0 if not slash or name.deck.startswith(deck) else closeness(deck, name.deck)
+            scores[name.id] = min(in_deck, closeness(key, name.key))
+    close = suggestions(scores)
     hint = _did_you_mean(close) if close else "'tpmdrill cards' lists card ids (deck/card)"
     return f"no card {text!r}; {hint}"
 
 
-def suggestions(typed: str, spellings: dict[str, tuple[str, ...]]) -> list[str]:
-    """Up to SUGGESTED ids (keys of `spellings`) one of whose spellings is close to
-    `typed`, closest first, only those nearly as close as the best."""
-    if not typed:
-        return []
+def closeness(typed: str, target: str) -> float:
+    """How close a typed name is to an id, 0-100: rapidfuzz's edit-distance ratio (a typo
+    or two), or CONTAINED when the id contains what was typed (a word from its middle)."""
+    if len(typed) >= MIN_CONTAINED and typed in target:
+        return CONTAINED
     from rapidfuzz import fuzz
 
-    scored: list[tuple[float, str]] = []
-    for target, forms in spellings.items():
-        score = max(fuzz.WRatio(typed, form) for form in forms)
-        if score >= CLOSE:
-            scored.append((score, target))
-    scored.sort(key=lambda pair: (-pair[0], pair[1]))
-    best = scored[0][0] if scored else 0.0
-    return [target for score, target in scored if score >= best - NEAR_BEST][:SUGGESTED]
+    return float(fuzz.ratio(typed, target))
+
+
+def suggestions(scores: dict[str, float]) -> list[str]:
+    """Up to SUGGESTED ids at least CLOSE, closest first, and only those nearly as close
+    as the best (NEAR_BEST)."""
+    ranked = sorted(((score, target) for target, score in scores.items() if score >= CLOSE),
+                    key=lambda pair: (-pair[0], pair[1]))
+    best = ranked[0][0] if ranked else 0.0
+    return [target for score, target in ranked if score >= best - NEAR_BEST][:SUGGESTED]
 
 
 def _did_you_mean(ids: list[str]) -> str:

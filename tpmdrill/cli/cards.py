@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.option("--deck", help="Only this deck (an id from 'tpmdrill decks list').")
+@click.option("--deck", help="Only this deck (an id from 'tpmdrill decks list', or a prefix only one deck has).")
 @click.option("--category", type=click.Choice(CATEGORIES), help="Only this category.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind of card.")
 @difficulty_option

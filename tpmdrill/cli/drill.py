@@ -38,13 +38,14 @@ monotonic: Callable[[], float] = time.monotonic
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--minutes", type=click.IntRange(1, 600),
               help="Time budget in real minutes (default: what is left of daily_minutes, if set).")
-@click.option("--deck", help="Only cards of this deck.")
+@click.option("--deck", help="Only cards of this deck (its id, or a prefix only one deck has).")
 @click.option("--category", type=click.Choice(CATEGORIES), help="Only cards of this category.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only cards of this kind.")
 @difficulty_option
 @click.option("--weak", is_flag=True, help="Cram the weakest cards, due or not (schedule left alone).")
 @click.option("--reschedule", is_flag=True, help="With --weak: let the cram reviews move the schedule too.")
-@click.option("card_id", "--card", metavar="CARD_ID", help="Drill this one card now, due or not.")
+@click.option("card_id", "--card", metavar="CARD_ID",
+              help="Drill this one card now, due or not (deck/card, or any shorter name only one card has).")
 @click.option("resume", "--continue", is_flag=True, help="Resume today's plan: the cards it still holds.")
 @db_option
 def drill(minutes: int | None, deck: str | None, category: str | None, kind: str | None,
@@ -72,19 +73,16 @@ def drill(minutes: int | None, deck: str | None, category: str | None, kind: str
       tpmdrill drill --card api-design/ride-sharing-api
       tpmdrill drill --continue
     """
+    from tpmdrill.lookup import resolve_deck
     from tpmdrill.session import Filters
 
     if reschedule and not weak:
         raise click.UsageError("--reschedule only applies to cram sessions (--weak)")
     if sum((weak, resume, card_id is not None)) > 1:
         raise click.UsageError("choose one of --weak, --card and --continue")
-    from tpmdrill.lookup import resolve_card, resolve_deck
-
     store = open_store()
-    deck = resolve_deck(store, deck) if deck is not None else None
-    card_id = resolve_card(store, card_id) if card_id is not None else None
+    filters = Filters(resolve_deck(store, deck) if deck is not None else None, category, kind, difficulty)
     screen = Screen.open()
-    filters = Filters(deck, category, kind, difficulty)
     plan = _choose_plan(store, screen, filters, minutes, weak, card_id, resume)
     if plan is None:
         return
@@ -100,7 +98,9 @@ def _choose_plan(store: Store, screen: Screen, filters: Filters, minutes: int | 
 
     moment = now()
     if card_id is not None:
-        return plan_card(store, card_id, moment)
+        from tpmdrill.lookup import resolve_card
+
+        return plan_card(store, resolve_card(store, card_id), moment)
     if weak:
         plan = plan_cram(store, moment, filters=filters, minutes=minutes)
         if not plan.items:

@@ -18,7 +18,7 @@ def grade(card_id: str, answer_file: str, json_: bool) -> None:
     Shows which rubric points the answer covered (with the words that matched),
     the score, the suggested rating and the model answer. For a sql card the
     answer is a query: it runs against the card's data in a sandbox and is
-    judged by its result.
+    judged by its result. CARD_ID is deck/card, or any shorter name only one card has (see 'tpmdrill card --help').
 
     \b
     Examples:

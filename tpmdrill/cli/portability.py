@@ -38,7 +38,7 @@ def progress_bar(label: str, total: int) -> Iterator[Advance]:
               "default: from the file's extension.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               help="File to write ('-' for standard output, json only).")
-@click.option("--deck", help="Only this deck (apkg only).")
+@click.option("--deck", help="Only this deck (apkg only; its id, or a prefix only one deck has).")
 @db_option
 def export(format_: str | None, output: Path, deck: str | None) -> None:
     """Export cards to Anki, or everything to a lossless JSON file.

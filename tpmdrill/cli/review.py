@@ -39,6 +39,8 @@ def review(
 ) -> None:
     """Record one review of CARD_ID and schedule its next one.
 
+    CARD_ID is deck/card, or any shorter name only one card has (see 'tpmdrill card --help').
+
     \b
     Examples:
       tpmdrill review api-design/idempotency-keys --rating good

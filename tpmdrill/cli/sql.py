@@ -28,6 +28,7 @@ def sql(card_id: str) -> None:
     .tables, .schema [TABLE], .sample [TABLE], .history, .help, .quit. 'submit'
     grades the last query like 'tpmdrill grade' and offers to record it as a
     review (Enter records the suggested rating, 1-4 another, n nothing).
+    CARD_ID is deck/card, or any shorter name only one card has (see 'tpmdrill card --help').
 
     \b
     Examples:
