@@ -8,8 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from tpmdrill.store import Store
 from .conftest import Invoke
 from .test_cli_assess import ratings_file
 from .test_cli_core import snapshot
+from .test_clock import paris  # noqa: F401  (a fixture)
 
 NOW = "2026-12-06T12:00:00+00:00"
 CARD = "api-design/idempotency-keys"
@@ -29,15 +28,6 @@ def pinned(run: Invoke, monkeypatch: pytest.MonkeyPatch) -> Invoke:
     monkeypatch.setenv("TPMDRILL_NOW", NOW)
     assert run("due").exit_code == 0  # loads the bundled decks
     return run
-
-
-@pytest.fixture
-def paris(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "Europe/Paris")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def history(db: Path, card: str) -> list[dict[str, object]]:
@@ -179,6 +169,7 @@ def test_review_at_a_date_or_a_naive_time_is_local(pinned: Invoke, db_path: Path
     assert (str(review["reviewed_at"])[:19], review["rating"]) == (stored, 1)
 
 
+@pytest.mark.usefixtures("paris")  # the suggested date is a local midnight, before NOW
 def test_review_at_a_bad_time_suggests_formats_that_parse(pinned: Invoke) -> None:
     result = pinned("review", CARD, "--rating", "good", "--at", "2026-12-06 9h30")
     assert result.exit_code == 1

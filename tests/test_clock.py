@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import pytest
@@ -13,14 +15,27 @@ from tpmdrill.clock import DAY_EXAMPLE, INSTANT_EXAMPLES, human_time, parse_day,
 from tpmdrill.errors import BadValue
 
 
+@contextmanager
+def time_zone(name: str) -> Iterator[None]:
+    """This machine's local time zone is `name` for a while (TZ, then tzset)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = name
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
 @pytest.fixture
-def paris(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """This machine's local time zone is Paris (UTC+1 in winter, +2 in summer)."""
-    monkeypatch.setenv("TZ", "Europe/Paris")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def paris() -> Iterator[None]:
+    """Local time is Paris: UTC+1 in winter, +2 in summer."""
+    with time_zone("Europe/Paris"):
+        yield
 
 
 @pytest.mark.usefixtures("paris")
@@ -72,11 +87,6 @@ def test_human_time_is_local_with_its_offset() -> None:
     assert human_time(datetime(2026, 7, 1, 9, 30, tzinfo=UTC)) == "2026-07-01 11:30 +02:00"
 
 
-def test_human_time_says_utc_when_local_time_is_utc(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    try:
+def test_human_time_says_utc_when_local_time_is_utc() -> None:
+    with time_zone("UTC"):
         assert human_time(datetime(2026, 12, 1, 9, 30, tzinfo=UTC)) == "2026-12-01 09:30 UTC"
-    finally:
-        monkeypatch.undo()
-        time.tzset()

@@ -121,7 +121,7 @@ def sit(store: Store, mock: MockSet) -> None:
 
 def _intro(screen: Screen, mock: MockSet) -> None:
     screen.say(f"Live mock · {mock.round} round · {plural(len(mock.questions), 'question')} · {mock.total_minutes} of "
-               f"{mock.minutes} minutes · seed {mock.seed}", "bold")
+               f"{plural(mock.minutes, 'minute')} · seed {mock.seed}", "bold")
     screen.say("One question at a time, against its time box. Write each answer and end it with a line "
                "holding only '.' (or type 'e' on the first line for $EDITOR). The interviewer may follow up. "
                "Grading comes at the end. Ctrl-C stops at any time.", "dim")

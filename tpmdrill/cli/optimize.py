@@ -8,7 +8,7 @@ import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, open_store
 from tpmdrill.cli.portability import progress_bar
-from tpmdrill.wording import plural
+from tpmdrill.wording import noun, plural
 
 if TYPE_CHECKING:
     from tpmdrill.optimizer import Fit, RetentionAdvice
@@ -41,7 +41,8 @@ def optimize(retention: bool, minutes: float | None, json_: bool) -> None:
         advice = suggest_retention(store, minutes, progress_bar)
         _show_retention(advice, json_)
         if minutes is not None and not json_ and all(w.minutes_per_day > minutes for w in advice.workloads):
-            click.echo(f"No retention fits in {minutes:g} minutes a day; the lightest is shown.", err=True)
+            click.echo(f"No retention fits in {minutes:g} {noun(minutes, 'minute')} a day; the lightest is shown.",
+                       err=True)
         return
     from tpmdrill.optimizer import optimize as fit
 
