@@ -94,7 +94,7 @@ def test_reexport_after_an_edit_updates_notes_instead_of_duplicating(
 def test_unknown_deck_is_an_error(mini: Invoke, tmp_path: Path) -> None:
     result = mini("export", "--format", "apkg", "--deck", "nope", "-o", str(tmp_path / "x.apkg"))
     assert result.exit_code == 1
-    assert result.stderr == "Error: no deck 'nope'; 'tpmdrill decks list' shows the deck ids\n"
+    assert result.stderr == "Error: no deck 'nope'; 'tpmdrill decks list' lists decks\n"
 
 
 @pytest.mark.parametrize("text", ["<script>alert(1)</script>", "a & b < c"])

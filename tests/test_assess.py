@@ -131,7 +131,8 @@ def test_find_gaps_lists_training_cards_and_progress() -> None:
     store.sync_deck(Deck("d", "D", "data", "", cards), T0)
     record_review(store, "d/b", 1, T0)
     record_assessment(store, {"caching": 2, "sql": 1, "agile": 4}, T0)
-    taken_at, gaps = find_gaps(store, T0 + timedelta(days=1))
+    taken_at, gaps, total = find_gaps(store, T0 + timedelta(days=1))
+    assert total == len(gaps)
     assert taken_at == T0
     assert [g.skill for g in gaps] == ["sql", "caching"]
     sql, caching = gaps

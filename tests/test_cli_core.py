@@ -99,10 +99,12 @@ def snapshot(db: Path) -> bytes:
         (["review", "mini/nope", "--rating", "good"], 1,
          "Error: no card 'mini/nope'; 'tpmdrill cards' lists card ids (deck/card)\n"),
         (["review", "mini/idempotency", "--rating", "great"], 2, None),
-        (["review", "mini/idempotency", "--rating", "good", "--at", "2024-01-01T10:00:00"], 1,
-         "Error: --at '2024-01-01T10:00:00' has no UTC offset; add one, e.g. 2024-01-01T10:00:00+00:00\n"),
+        (["review", "mini/idempotency", "--rating", "good", "--at", "2024-01-01T25:00"], 1,
+         "Error: --at '2024-01-01T25:00' is not a date or time; give one like 2026-12-06, 2026-12-06T09:30"
+         " (your local time) or 2026-12-06T09:30+01:00\n"),
         (["review", "mini/idempotency", "--rating", "good", "--at", "yesterday"], 1,
-         "Error: --at 'yesterday' is not an ISO 8601 date and time\n"),
+         "Error: --at 'yesterday' is not a date or time; give one like 2026-12-06, 2026-12-06T09:30"
+         " (your local time) or 2026-12-06T09:30+01:00\n"),
         (["config", "set", "desired_retention", "2"], 1,
          "Error: desired_retention: must be between 0.70 and 0.99\n"),
         (["config", "set", "colour", "blue"], 1,

@@ -55,7 +55,7 @@ def test_accept_the_suggestion(pinned: Invoke, db_path: Path) -> None:
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Nothing due. No card is scheduled yet." in out
-    assert "Card 1/2 · mini deck · api-design · concept, 3 min" in out
+    assert "Card 1/2 · mini/idempotency · api-design · concept, 3 min" in out
     assert "new card" in out
     assert " ✔ 1. Repeating the call has the same effect as doing it once (required)  [same effect, retry]" in out
     assert " ✔ 2. Uses an idempotency key  [idempotency key]" in out
@@ -110,7 +110,7 @@ def test_skip_then_answer(pinned: Invoke, db_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert history(db_path, "mini/idempotency") == []
     assert len(history(db_path, "mini/ride-sharing")) == 1
-    assert "Card 2/2 · mini deck · api-design · design, 15 min" in result.output
+    assert "Card 2/2 · mini/ride-sharing · api-design · design, 15 min" in result.output
     assert ", 1 skipped)." in result.output
 
 
@@ -195,7 +195,7 @@ class FakeClock:
 def test_time_budget_fills_the_session_by_minutes(pinned: Invoke) -> None:
     result = drill(pinned, "--minutes", "10", input="\n" + POOR_ANSWER + "\n")
     assert "Learn 1 new card now? [Y/n]" in result.output
-    assert "Card 1/1 · mini deck · api-design · concept" in result.output  # 15 minutes do not fit
+    assert "Card 1/1 · mini/idempotency · api-design · concept" in result.output  # 15 minutes do not fit
     assert "10:00 of 10 min left" in result.output
 
 
@@ -223,7 +223,7 @@ def test_new_card_limit(pinned: Invoke, db_path: Path) -> None:
     assert "cram your weakest cards: tpmdrill drill --weak" in again.output
     assert "Card 1/" not in again.output
     more = drill(pinned, input="y\n" + RIDE_ANSWER + "\n")
-    assert "Card 1/1 · mini deck · api-design · design" in more.output
+    assert "Card 1/1 · mini/ride-sharing · api-design · design" in more.output
     assert len(history(db_path, "mini/ride-sharing")) == 1
 
 
@@ -257,7 +257,7 @@ def test_cram_leaves_the_schedule_alone_unless_asked(
     monkeypatch.setenv("TPMDRILL_NOW", "2025-03-01T10:00:00+00:00")
     crammed = drill(pinned, "--weak", input=POOR_ANSWER + "\n")
     assert crammed.exit_code == 0, crammed.output
-    assert "Card 1/1 · mini deck" in crammed.output  # the clean ride-sharing review is not weak
+    assert "Card 1/1 · mini/idempotency" in crammed.output  # the clean ride-sharing review is not weak
     assert "Cram review recorded; schedule unchanged" in crammed.output
     assert due_of(db_path, "mini/idempotency") == due
     reviews = history(db_path, "mini/idempotency")
@@ -505,9 +505,9 @@ def test_a_concept_card_rated_again_comes_back_in_the_same_session(
     result = drill(pinned, input="\n" + POOR_ANSWER + "1\n" + GOOD_ANSWER + "\nq\n")
     assert result.exit_code == 0, result.output
     back = result.output.split("Card 2/3")[1]
-    assert back.startswith(" · mini deck · api-design · concept")  # before the new design card
+    assert back.startswith(" · mini/idempotency · api-design · concept")  # before the new design card
     assert "last seen today (again) · back from its learning step" in back
-    assert "Card 3/3 · mini deck · api-design · design" in back
+    assert "Card 3/3 · mini/ride-sharing · api-design · design" in back
     reviews = history(db_path, "mini/idempotency")
     assert [r["rating"] for r in reviews] == [1, 4]
     first, second = (datetime.fromisoformat(r["reviewed_at"]) for r in reviews)
@@ -517,7 +517,7 @@ def test_a_concept_card_rated_again_comes_back_in_the_same_session(
 def test_drill_one_named_card(pinned: Invoke, db_path: Path) -> None:
     result = drill(pinned, "--card", "mini/ride-sharing", input=RIDE_ANSWER + "\n")
     assert result.exit_code == 0, result.output
-    assert "Card 1/1 · mini deck · api-design · design" in result.output
+    assert "Card 1/1 · mini/ride-sharing · api-design · design" in result.output
     assert len(history(db_path, "mini/ride-sharing")) == 1
     unknown = pinned("drill", "--card", "mini/nope")
     assert unknown.exit_code == 1
@@ -531,7 +531,7 @@ def test_continue_resumes_what_is_left_of_todays_plan(pinned: Invoke, db_path: P
     assert "Card 1/2" in first.output
     resumed = pinned("drill", "--continue", input=RIDE_ANSWER + "\n")
     assert resumed.exit_code == 0, resumed.output
-    assert "Resuming today's plan: 1 card(s) left." in resumed.output
+    assert "Resuming today's plan: 1 card left." in resumed.output
     assert "Design an API for a ride-sharing service." in resumed.output
     assert len(history(db_path, "mini/ride-sharing")) == 1
     done = pinned("drill", "--continue", "--deck", "mini", input="n\n")

@@ -56,7 +56,7 @@ def test_story_new_makes_a_card_the_next_drill_serves(terminal: Terminal, tmp_pa
     terminal.type_line("q")
     screen = terminal.wait_for("Session: 1 card in")
 
-    assert "Card 1/5 · my-stories deck · behavioural · story, 5 min" in screen
+    assert "Card 1/5 · my-stories/moving-billing-off-the-monolith · behavioural · story, 5 min" in screen
     assert "✔ 1. Strangler migration instead of a big-bang rewrite" in screen
     assert "Situation. Our billing ran inside a ten-year-old monolith" in screen  # rendered Markdown
     assert (db.parent / "stories.toml").exists()

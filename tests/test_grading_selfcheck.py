@@ -49,7 +49,7 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_a_deck_whose_rubric_credits_itself_is_valid(run: Invoke, tmp_path: Path) -> None:
     path = write(tmp_path, DECK)
     result = run("decks", "validate", str(path))
-    assert (result.exit_code, result.stdout) == (0, f"{path}: ok, deck 'checked' with 1 cards\n")
+    assert (result.exit_code, result.stdout) == (0, f"{path}: ok, deck 'checked' with 1 card\n")
 
 
 @pytest.mark.parametrize(

@@ -85,6 +85,80 @@ def test_every_command_has_help_and_every_leaf_an_example(run: Invoke, path: tup
         assert examples(result.stdout), f"{' '.join(path)} --help has no Example: block"
 
 
+CARD_COMMANDS = {("card",), ("grade",), ("review",), ("sql",), ("story", "edit")}  # CARD_ID comes next
+ID_TOKEN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$")
+NAME_TOKEN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)?$")  # not a CARD placeholder
+
+
+def bundled_ids() -> tuple[set[str], set[str], dict[str, int]]:
+    """The bundled decks' ids, their cards' full ids, and how many cards have each own id."""
+    from tpmdrill.decks import load_decks
+    from tpmdrill.paths import bundled_decks_dir
+
+    decks = load_decks([bundled_decks_dir()])
+    cards = {card.full_id for deck in decks for card in deck.cards}
+    own: dict[str, int] = {}
+    for card in cards:
+        own[card.split("/")[1]] = own.get(card.split("/")[1], 0) + 1
+    return {deck.id for deck in decks}, cards, own
+
+
+def named_ids(line: str) -> tuple[list[str], list[str]]:
+    """The card ids and deck ids an example command names (CARD_ID arguments, --card,
+    --deck, and anything shaped deck/card)."""
+    import itertools
+    import shlex
+
+    text = line.split("|")[-1].split("  #")[0]
+    try:
+        words = shlex.split(text)
+    except ValueError:  # prose in a document, with an apostrophe
+        words = text.replace("`", " ").split()
+    cards = [w for w in words if ID_TOKEN.match(w)]
+    decks = [after for before, after in itertools.pairwise(words) if before == "--deck"]
+    cards += [after for before, after in itertools.pairwise(words) if before == "--card"]
+    if "tpmdrill" in words:
+        rest = [w for w in words[words.index("tpmdrill") + 1:] if not w.startswith("-")]
+        for command in CARD_COMMANDS:
+            if tuple(rest[:len(command)]) == command and len(rest) > len(command):
+                cards.append(rest[len(command)])
+    return [c for c in cards if NAME_TOKEN.match(c)], [d for d in decks if NAME_TOKEN.match(d)]
+
+
+def misnamed(line: str, decks: set[str], cards: set[str], own: dict[str, int]) -> list[str]:
+    """What `line` names that is not exactly a bundled card or deck (ids of other decks,
+    such as your own stories, cannot be checked and are let through)."""
+    named_cards, named_decks = named_ids(line)
+    wrong = [c for c in named_cards if ("/" in c and c.split("/")[0] in decks and c not in cards)
+             or ("/" not in c and own.get(c) != 1)]
+    return wrong + [d for d in named_decks if d not in decks]
+
+
+def test_every_card_and_deck_an_example_names_exists_exactly() -> None:
+    """Examples name real cards: a full id, or (to show the short form) an own id only one
+    card has. A near miss such as api-design/idempotency would still run, resolved as a
+    prefix, so it is caught here rather than by running it. The README and docs/ too."""
+    decks, cards, own = bundled_ids()
+    texts = [example for path in command_paths() for example in examples(help_text(path))]
+    for doc in (REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))):
+        texts += [line.replace('"', " ").replace(",", " ") for line in doc.read_text(encoding="utf-8").splitlines()
+                  if "tpmdrill " in line or '"card"' in line or line.startswith("card = ")]
+    wrong = [f"{text}: {', '.join(bad)}" for text in texts if (bad := misnamed(text, decks, cards, own))]
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("line", [
+    "tpmdrill card api-design/idempotency",  # the near misses issue 17 found in help texts
+    "tpmdrill review data/ab-test-design --rating good",
+    "tpmdrill grade data/conversion-by-variant --answer-file a.md",
+    "tpmdrill drill --card idempotency",
+    "tpmdrill cards --deck api",
+    'card = "system-design/url-shortener"',
+])
+def test_the_check_catches_near_misses(line: str) -> None:
+    assert misnamed(line.replace('"', " "), *bundled_ids())
+
+
 def sandbox(root: Path) -> dict[str, str]:
     """A home and a working folder holding what the examples name; their environment."""
     home, work = root / "home", root / "work"

@@ -52,8 +52,8 @@ CASES: dict[str, Case] = {
     # times
     "review --at far future": (["review", "mini/idempotency", "--rating", "good",
                                 "--at", "2062-01-01T00:00:00+00:00"], {}, {}, 1),
-    "review --at no offset": (["review", "mini/idempotency", "--rating", "good",
-                               "--at", "2026-01-01T00:00"], {}, {}, 1),
+    "review --at a future date": (["review", "mini/idempotency", "--rating", "good",
+                                   "--at", "2062-01-01"], {}, {}, 1),  # a date alone is a local midnight
     "review --at year 1": (["review", "mini/idempotency", "--rating", "good",
                             "--at", "0001-01-01T00:00:00+01:00"], {}, {}, 1),
     "review --at garbage": (["review", "mini/idempotency", "--rating", "good", "--at", "soon"], {}, {}, 1),

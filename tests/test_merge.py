@@ -109,7 +109,7 @@ def test_cli_merge_brings_reviews_and_cards_and_leaves_the_other_file_alone(mini
 
     result = mini("merge", str(laptop))
     assert result.exit_code == 0
-    assert result.stdout.startswith(f"From {laptop}: 1 new reviews")
+    assert result.stdout.startswith(f"From {laptop}: 1 new review (")
     result = mini("merge", str(laptop), "--json")
     assert json.loads(result.stdout)["reviews"] == 0
     history = json.loads(mini("card", "mini/ride-sharing", "--json").stdout)

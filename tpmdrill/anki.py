@@ -20,6 +20,7 @@ from tpmdrill.decks import Card
 from tpmdrill.errors import BadValue
 from tpmdrill.progress import Progress, quiet
 from tpmdrill.store import Store
+from tpmdrill.wording import plural
 
 # Fixed forever: Anki recognises the note type by this id on every later import.
 MODEL_ID = 1_607_392_319
@@ -99,7 +100,8 @@ def schema_html(card: Card) -> str:
         head = "".join(f"<th>{html.escape(f'{c.name} {c.type}'.strip())}</th>" for c in table.columns)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>"
                        for row in table.sample_cells)
-        parts.append(f'<table class="sample"><caption>{html.escape(table.name)} · {table.rows} rows</caption>'
+        rows = plural(table.rows, "row")
+        parts.append(f'<table class="sample"><caption>{html.escape(table.name)} · {rows}</caption>'
                      f"<tr>{head}</tr>{body}</table>")
     return "".join(parts)
 

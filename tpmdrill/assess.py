@@ -220,22 +220,27 @@ def gap_skills(ratings: Mapping[str, int | None]) -> list[str]:
 
 
 class GapReport(NamedTuple):
-    """What `gaps` shows: the latest assessment's date and its gaps."""
+    """What `gaps` shows: the latest assessment's date and its gaps (the first ones, when
+    limited), and how many skills are gaps in all."""
 
     assessed_at: datetime
     gaps: list[Gap]
+    total: int
 
     def to_json(self) -> dict[str, object]:
-        return {"assessed_at": self.assessed_at.isoformat(), "gaps": [gap.to_json() for gap in self.gaps]}
+        return {"assessed_at": self.assessed_at.isoformat(), "gaps": [gap.to_json() for gap in self.gaps],
+                "total_gaps": self.total}
 
 
-def find_gaps(store: Store, at: datetime) -> GapReport:
-    """The latest assessment's date and its gaps, each with the cards that train it."""
+def find_gaps(store: Store, at: datetime, *, limit: int | None = None) -> GapReport:
+    """The latest assessment's date and its gaps (the `limit` lowest-rated, or all), each
+    with the cards that train it."""
     latest = store.assessments(limit=1)
     if not latest:
         raise NoAssessment("no self-assessment yet; run 'tpmdrill assess' first")
     taken_at, ratings = latest[0].taken_at, latest[0].ratings
-    skills = gap_skills(ratings)
+    every = gap_skills(ratings)
+    skills = every[:limit] if limit is not None else every
     config = SchedulerConfig.from_settings(store.settings())
     by_skill: dict[str, list[TrainingCard]] = {skill: [] for skill in skills}
     for row in store.skill_cards(skills):
@@ -250,4 +255,4 @@ def find_gaps(store: Store, at: datetime) -> GapReport:
             tuple(by_skill[skill]))
         for skill in skills
     ]
-    return GapReport(taken_at, gaps)
+    return GapReport(taken_at, gaps, len(every))

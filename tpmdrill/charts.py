@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tpmdrill.wording import plural
+
 CELL = 11  # heatmap square with its gap
 LEVELS = 4  # heatmap colour steps above "no reviews"
 
@@ -49,7 +51,7 @@ def heatmap(days: Sequence[tuple[date, int]]) -> Heatmap:
     for day, count in days:
         column = (day - first_monday).days // 7
         cells.append(Cell(column * CELL, 14 + day.weekday() * CELL, _level(count, peak),
-                          f"{day.isoformat()}: {count} review{'s' if count != 1 else ''}"))
+                          f"{day.isoformat()}: {plural(count, 'review')}"))
         starts = day.day == 1 or (day == days[0][0] and day.day < 20)
         if starts and column * CELL + MONTH_LABEL_WIDTH <= width and _clear_of(months, column * CELL):
             months.append((column * CELL, day.strftime("%b")))

@@ -25,12 +25,16 @@ class Rating(IntEnum):
         return self.name.lower()
 
     @classmethod
-    def parse(cls, name: str) -> Rating:
-        """The rating called `name` ("good", any case)."""
+    def parse(cls, text: str) -> Rating:
+        """The rating a person typed: its name ("good", any case) or its number (1-4),
+        as the drill's keys and `review --rating` both accept."""
+        key = text.strip()
+        if key.isdecimal() and key.isascii() and 1 <= int(key) <= len(cls):
+            return cls(int(key))
         try:
-            return cls[name.strip().upper()]
+            return cls[key.upper()]
         except KeyError:
-            raise BadValue(f"rating {name!r} is not one of {', '.join(LABELS)}") from None
+            raise BadValue(f"rating {text!r} is not one of {', '.join(LABELS)} (or 1-{len(cls)})") from None
 
     @classmethod
     def of(cls, value: int) -> Rating:

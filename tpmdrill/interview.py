@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from tpmdrill import clock
 from tpmdrill.analytics import Readiness, curve_of, days_left, pace_new_cards, readiness
 from tpmdrill.errors import BadValue
 from tpmdrill.pace import Pace, duration_text, measured
@@ -21,15 +22,13 @@ from tpmdrill.scheduler import SchedulerConfig, interview_deadline
 from tpmdrill.session import day_start
 from tpmdrill.settings import effective, value_of
 from tpmdrill.store import Store
+from tpmdrill.wording import plural
 
 SETTING = "interview_date"  # registered in tpmdrill.settings
 
 
 def parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise BadValue(f"interview date {text!r} is not a date like 2026-12-07") from None
+    return clock.parse_day(text, "interview date")
 
 
 def interview_day(store: Store) -> date | None:
@@ -77,7 +76,7 @@ def countdown_text(ready: Readiness) -> str:
     left = ready.days_left
     when = "today" if left == 0 else ("tomorrow" if left == 1 else f"in {left} days")
     if left < 0:
-        when = f"was {-left} day{'s' if left != -1 else ''} ago"
+        when = f"was {plural(-left, 'day')} ago"
     recall = "no cards studied yet" if ready.predicted_recall is None else (
         f"predicted recall {ready.predicted_recall:.0%}")
     return f"Interview {when} ({ready.day.isoformat()}) — {recall}"
@@ -210,7 +209,7 @@ class PlanStatus:
         cards = len(today.cards) if today else 0
         minutes = duration_text(today.minutes) if today else "0 min"
         lines = [f"Plan: {self.plan.daily_minutes} min a day; you are {self.standing.text()}.",
-                 f"Today: {cards} card{'s' if cards != 1 else ''} ({cards - self.new_today} reviews,"
+                 f"Today: {plural(cards, 'card')} ({plural(cards - self.new_today, 'review')},"
                  f" {self.new_today} new), about {minutes}."]
         left = len(self.plan.not_fitting)
         lines.append("Every card the plan can fit is met in time" + (

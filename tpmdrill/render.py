@@ -25,6 +25,7 @@ from tpmdrill.mocksheets import MockResult
 from tpmdrill.paths import templates_dir
 from tpmdrill.sqlschema import schema_of
 from tpmdrill.weak import Weakness, counts_text, when_text
+from tpmdrill.wording import plural
 
 FORMATS = ("html", "md")
 PROMPT_PREVIEW = 120  # characters of a prompt or point shown before "more"
@@ -48,6 +49,7 @@ def environment() -> Environment:
     env.filters["markdown_html"] = markdown_html
     env.filters["percent"] = percent
     env.filters["count"] = count
+    env.filters["plural"] = counted  # "1 review", "12,000 reviews"
     return env
 
 
@@ -76,6 +78,11 @@ def markdown_html(value: object) -> Markup:
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False})
+
+
+def counted(value: int, word: str, many: str | None = None) -> str:
+    """`plural` with thousands separators, as every count on a page is written."""
+    return plural(value, word, many, digits=",")
 
 
 def count(value: int) -> str:
@@ -110,8 +117,8 @@ def report_context(report: Report) -> dict[str, Any]:
         "report": report,
         "heatmap": charts.heatmap([(d.day, d.reviews) for d in report.activity]),
         "weekly": charts.bar_chart(
-            [(w.week.strftime("%d %b"), w.reviews, f"week of {w.week.isoformat()}: {w.reviews} reviews, "
-              f"retention {percent(w.retention)}, {w.learning_agains} Agains while learning") for w in weeks],
+            [(w.week.strftime("%d %b"), w.reviews, f"week of {w.week.isoformat()}: {plural(w.reviews, 'review')}, "
+              f"retention {percent(w.retention)}, {plural(w.learning_agains, 'Again')} while learning") for w in weeks],
             every=max(1, len(weeks) // 8), line=[w.retention for w in weeks],
         ),
         "forecast": charts.bar_chart(

@@ -21,6 +21,7 @@ from tpmdrill.ratings import rating_name as rating_name
 from tpmdrill.ratings import rating_value as rating_value
 from tpmdrill.settings import SETTINGS, effective
 from tpmdrill.store import Memory, PointVerdictRow, Review, Store
+from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
     import fsrs
@@ -286,8 +287,8 @@ def interval_text(delta: timedelta) -> str:
     if seconds < 90:
         return "in 1 minute" if seconds > 0 else "now"
     if seconds < 3600:
-        return f"in {round(seconds / 60)} minutes"
+        return f"in {plural(round(seconds / 60), 'minute')}"
     if seconds < 86400 * 1.5:
         hours = round(seconds / 3600)
-        return f"in {hours} hour{'s' if hours != 1 else ''}"
-    return f"in {round(seconds / 86400)} days"
+        return f"in {plural(hours, 'hour')}"
+    return f"in {plural(round(seconds / 86400), 'day')}"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
+from tpmdrill.clock import DAY_EXAMPLE, parse_day
 from tpmdrill.errors import BadValue
 
 
@@ -42,9 +42,9 @@ def _count(text: str) -> int:
 
 def _day(text: str) -> str:
     try:
-        return date.fromisoformat(text.strip()).isoformat()
-    except ValueError:
-        raise ValueError("must be a date like 2026-12-07") from None
+        return parse_day(text).isoformat()
+    except BadValue:
+        raise ValueError(f"must be a date like {DAY_EXAMPLE}") from None
 
 
 def _parameters(text: str) -> list[float]:

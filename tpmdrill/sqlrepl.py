@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from tpmdrill.sqlcheck import QUERY_BYTES_CAP, SqlRejected, run_result
 from tpmdrill.sqlschema import Schema, plain, result_lines, schema_of
+from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
     from tpmdrill.decks import Card
@@ -120,7 +121,7 @@ class SqlSession:
         if word == ".history":
             return Reply(tuple(f"{n}: {q}" for n, q in enumerate(self.history, 1)) or ("No queries yet.",))
         if word == ".tables":
-            return Reply(tuple(f"{t.name}  ({t.rows} rows)" for t in self.schema.tables))
+            return Reply(tuple(f"{t.name}  ({plural(t.rows, 'row')})" for t in self.schema.tables))
         if word in {".schema", ".sample"}:
             return self._tables(name, samples=word == ".sample")
         return Reply((f"Error: unknown command {plain(word)!r}; .help lists the commands",), error=True)

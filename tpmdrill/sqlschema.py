@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from tpmdrill.enums import CardKind
 from tpmdrill.sqlcheck import TIME_LIMIT_S, BrokenCard, fixture_sandbox
 from tpmdrill.sqlcompare import Row, Rows
+from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
     from tpmdrill.decks import Card, Deck
@@ -95,7 +96,7 @@ class Schema:
             lines.append(f"The tables cannot be shown: {self.problem}")
         for table in self.tables:
             lines.append("")
-            lines.append(f"{table.signature} · {table.rows} row{'s' if table.rows != 1 else ''}")
+            lines.append(f"{table.signature} · {plural(table.rows, 'row')}")
             if samples and table.sample:
                 lines.extend("  " + line for line in aligned(table.column_names, table.sample_cells))
                 if table.more_rows:
@@ -192,7 +193,7 @@ def result_lines(columns: tuple[str, ...], rows: Rows, *, limit: int) -> list[st
     """A query's result for a terminal: the first `limit` rows aligned, then a count."""
     shown = tuple(tuple(cell_text(v) for v in row) for row in rows[:limit])
     lines = aligned(columns, shown) if columns else []
-    count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+    count = plural(len(rows), "row")
     lines.append(f"({count}; showing the first {limit})" if len(rows) > limit else f"({count})")
     return lines
 

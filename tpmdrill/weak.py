@@ -42,6 +42,7 @@ from tpmdrill.decks import CATEGORIES
 from tpmdrill.skills import SKILLS
 from tpmdrill.store import Store
 from tpmdrill.store.rows import CardFacts, WeightedMisses
+from tpmdrill.wording import plural
 
 HALF_LIFE_DAYS = 30.0
 WINDOW_DAYS = 180
@@ -306,10 +307,8 @@ def when_text(moment: datetime, now: datetime) -> str:
 
 def counts_text(weakness: Weakness, now: datetime) -> str:
     """"missed 5 of your last 6 attempts, last on Tuesday" (reviews, for tags and categories)."""
-    noun = "attempts" if weakness.kind in ("point", "card") else "reviews"
-    if weakness.evidence == 1:
-        noun = noun[:-1]
-    text = f"missed {weakness.misses:,} of your last {weakness.evidence:,} {noun}"
+    word = "attempt" if weakness.kind in ("point", "card") else "review"
+    text = f"missed {weakness.misses:,} of your last {plural(weakness.evidence, word, digits=',')}"
     if weakness.kind == "skill":
         text = f"rated {weakness.rating} of 5; its cards {text}"
         if weakness.evidence == 0:

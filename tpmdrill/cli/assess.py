@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store, read_text_file
+from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
     from tpmdrill.assess import Gap, Outcome, Ratings
@@ -98,24 +99,28 @@ def _rating_text(value: int | None) -> str:
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(0, 1000),
+              help="Show at most this many skills, the lowest rated first (0: all).")
 @json_option
 @db_option
-def gaps(json_: bool) -> None:
+def gaps(limit: int, json_: bool) -> None:
     """Skills you rated below 4, lowest first, with the cards that train them.
 
     Each skill lists the decks and cards that train it and how those cards are
-    going: how many you have studied, their lapses and predicted recall.
+    going: how many you have studied, their lapses and predicted recall. The JSON
+    holds the same skills (--limit applies) and total_gaps, the count of them all.
 
     \b
     Examples:
       tpmdrill gaps
-      tpmdrill gaps --json
+      tpmdrill gaps --limit 3
+      tpmdrill gaps --limit 0 --json
     """
     from tpmdrill.assess import find_gaps
 
     moment = now()
-    report = find_gaps(open_store(), moment)
-    taken_at, found = report
+    report = find_gaps(open_store(), moment, limit=limit or None)
+    taken_at, found, total = report
     if json_:
         echo_json(report.to_json())
         return
@@ -124,6 +129,9 @@ def gaps(json_: bool) -> None:
         click.echo("  none: every skill you rated is at 4 or 5.")
     for gap in found:
         _show_gap(gap)
+    if total > len(found):
+        click.echo(f"\n… and {plural(total - len(found), 'more skill')} below 4 ('tpmdrill gaps --limit 0' "
+                   "lists them all).")
 
 
 def _show_gap(gap: Gap) -> None:
@@ -133,10 +141,11 @@ def _show_gap(gap: Gap) -> None:
     if not gap.cards:
         click.echo("  no cards train this skill yet")
         return
-    click.echo(f"  {progress['studied']} of {progress['cards']} cards studied{recall}, "
-               f"{progress['lapses']} lapses; decks: {', '.join(gap.decks)}")
+    cards, lapses = (value if isinstance(value := progress[key], int) else 0 for key in ("cards", "lapses"))
+    click.echo(f"  {progress['studied']} of {plural(cards, 'card')} studied{recall}, "
+               f"{plural(lapses, 'lapse')}; decks: {', '.join(gap.decks)}")
     for card in gap.cards[:CARDS_SHOWN]:
-        seen = f"{card.state}, {card.reps} reviews" if card.state != "new" else "new"
+        seen = f"{card.state}, {plural(card.reps, 'review')}" if card.state != "new" else "new"
         click.echo(f"  {card.card:<44} {card.kind:<9} {seen}")
     if len(gap.cards) > CARDS_SHOWN:
         click.echo(f"  … and {len(gap.cards) - CARDS_SHOWN} more ('tpmdrill gaps --json' lists them all)")

@@ -6,14 +6,14 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from tpmdrill import clock
-from tpmdrill.errors import DatabaseProblem
+from tpmdrill.errors import BadValue, DatabaseProblem
 
 if TYPE_CHECKING:  # the store itself is imported only when a command opens it
     from tpmdrill.store import Store
@@ -48,6 +48,33 @@ def difficulty_option(command: F) -> F:
 
 def json_option(command: F) -> F:
     return click.option("json_", "--json", is_flag=True, help="Print JSON for scripts.")(command)
+
+
+def rating_option(command: F) -> F:
+    """`--rating`: again, hard, good, easy or 1-4 (the drill's keys), as the rating's
+    name; anything else is a usage error (exit 2)."""
+    return click.option(
+        "--rating", required=True, metavar="[again|hard|good|easy|1-4]", callback=_rating,
+        help="How well you answered: again, hard, good, easy, or 1-4 as in the drill.",
+    )(command)
+
+
+def _rating(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from tpmdrill.enums import Rating
+
+    try:
+        return None if value is None else Rating.parse(value).label
+    except BadValue as ex:
+        raise click.BadParameter(str(ex)) from None
+
+
+def day_value(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    """An option's callback for a calendar day (YYYY-MM-DD), parsed like every day a user
+    gives (`clock.parse_day`); a bad one is a usage error (exit 2)."""
+    try:
+        return None if value is None else clock.parse_day(value)
+    except BadValue as ex:
+        raise click.BadParameter(str(ex)) from None
 
 
 def db_path() -> Path:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo, echo_json, json_option, now, open_store
+from tpmdrill.wording import plural
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -31,7 +32,7 @@ def list_(json_: bool) -> None:
         echo_json(rows)
         return
     for row in rows:
-        echo(f"{row['id']:<20} {row['category']:<14} {row['cards']:>4} cards  {row['title']}")
+        echo(f"{row['id']:<20} {row['category']:<14} {plural(row['cards'], 'card', digits='>4'):<11} {row['title']}")
 
 
 @decks.command(context_settings=CONTEXT_SETTINGS)
@@ -78,4 +79,4 @@ def validate(paths: tuple[Path, ...]) -> None:
     if problems:
         raise DeckError(problems)
     for deck in found:
-        echo(f"{deck.source}: ok, deck {deck.id!r} with {len(deck.cards)} cards")
+        echo(f"{deck.source}: ok, deck {deck.id!r} with {plural(len(deck.cards), 'card')}")

@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from tpmdrill.terminal import visible
+from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -157,7 +158,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def _rows(count: int) -> str:
-    return f"{count} row{'s' if count != 1 else ''}"
+    return plural(count, "row")
 
 
 def show_model_answer(screen: Screen, card: Card) -> None:

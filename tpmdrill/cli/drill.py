@@ -21,6 +21,7 @@ from tpmdrill.cli.display import Screen, show_model_answer, show_point, show_sug
 from tpmdrill.cli.session_end import offer_more
 from tpmdrill.decks import CATEGORIES, KINDS
 from tpmdrill.enums import CardKind
+from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
 
@@ -34,19 +35,17 @@ if TYPE_CHECKING:
 # The session's stopwatch; tests replace it to make time pass.
 monotonic: Callable[[], float] = time.monotonic
 
-RATING_KEYS = {"1": "again", "2": "hard", "3": "good", "4": "easy"}
-
-
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--minutes", type=click.IntRange(1, 600),
               help="Time budget in real minutes (default: what is left of daily_minutes, if set).")
-@click.option("--deck", help="Only cards of this deck.")
+@click.option("--deck", help="Only cards of this deck (its id, or a prefix only one deck has).")
 @click.option("--category", type=click.Choice(CATEGORIES), help="Only cards of this category.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only cards of this kind.")
 @difficulty_option
 @click.option("--weak", is_flag=True, help="Cram the weakest cards, due or not (schedule left alone).")
 @click.option("--reschedule", is_flag=True, help="With --weak: let the cram reviews move the schedule too.")
-@click.option("card_id", "--card", metavar="CARD_ID", help="Drill this one card now, due or not.")
+@click.option("card_id", "--card", metavar="CARD_ID",
+              help="Drill this one card now, due or not (deck/card, or any shorter name only one card has).")
 @click.option("resume", "--continue", is_flag=True, help="Resume today's plan: the cards it still holds.")
 @db_option
 def drill(minutes: int | None, deck: str | None, category: str | None, kind: str | None,
@@ -74,6 +73,7 @@ def drill(minutes: int | None, deck: str | None, category: str | None, kind: str
       tpmdrill drill --card api-design/ride-sharing-api
       tpmdrill drill --continue
     """
+    from tpmdrill.lookup import resolve_deck
     from tpmdrill.session import Filters
 
     if reschedule and not weak:
@@ -81,20 +81,12 @@ def drill(minutes: int | None, deck: str | None, category: str | None, kind: str
     if sum((weak, resume, card_id is not None)) > 1:
         raise click.UsageError("choose one of --weak, --card and --continue")
     store = open_store()
-    _check_deck(store, deck)
+    filters = Filters(resolve_deck(store, deck) if deck is not None else None, category, kind, difficulty)
     screen = Screen.open()
-    filters = Filters(deck, category, kind, difficulty)
     plan = _choose_plan(store, screen, filters, minutes, weak, card_id, resume)
     if plan is None:
         return
     _run(store, screen, plan, filters, reschedule=reschedule)
-
-
-def _check_deck(store: Store, deck: str | None) -> None:
-    if deck is not None and deck not in {d["id"] for d in store.decks()}:
-        from tpmdrill.errors import UnknownDeck
-
-        raise UnknownDeck(f"no deck {deck!r}; 'tpmdrill decks list' lists decks")
 
 
 # ---- choosing what to drill ----------------------------------------------------------
@@ -106,7 +98,9 @@ def _choose_plan(store: Store, screen: Screen, filters: Filters, minutes: int | 
 
     moment = now()
     if card_id is not None:
-        return plan_card(store, card_id, moment)
+        from tpmdrill.lookup import resolve_card
+
+        return plan_card(store, resolve_card(store, card_id), moment)
     if weak:
         plan = plan_cram(store, moment, filters=filters, minutes=minutes)
         if not plan.items:
@@ -144,7 +138,7 @@ def _resume(store: Store, screen: Screen, filters: Filters, minutes: int | None,
 
     plan = resume_today(store, moment, minutes)
     if plan is not None:
-        screen.say(f"Resuming today's plan: {len(plan.items) + len(plan.reserve)} card(s) left.", "bold")
+        screen.say(f"Resuming today's plan: {plural(len(plan.items) + len(plan.reserve), 'card')} left.", "bold")
         return plan
     screen.say("Nothing is left of today's plan; going on with what is due and new.", "bold")
     plan = plan_session(store, moment, filters=filters, minutes=minutes)
@@ -159,7 +153,7 @@ def _nothing_due(store: Store, screen: Screen, plan: Plan, filters: Filters, mom
     _suggest_assessment(store, screen)
     fresh = len(plan.items)
     if fresh:
-        offer, default_yes = f"Learn {fresh} new card{'s' if fresh != 1 else ''} now? [Y/n] ", True
+        offer, default_yes = f"Learn {plural(fresh, 'new card')} now? [Y/n] ", True
     elif plan.new_available:
         more = extra_new_cards(store, plan)
         offer, default_yes = f"Today's new cards are done. Learn {more} more anyway? [y/N] ", False
@@ -287,9 +281,10 @@ def _header(session: DrillSession, item: QueueItem, banner: list[str]) -> None:
     screen.say()
     for line in banner:
         screen.say(line, "magenta")
-    deck = f"{card.deck} deck · {store.category_of(card.deck)}"
     total = session.shown + session.queue.left()
-    screen.say(f"Card {session.shown}/{total} · {deck} · {card.kind}, {card.minutes} min", "bold")
+    # The full id, so `tpmdrill card ID` or `drill --card ID` can find this card later.
+    screen.say(f"Card {session.shown}/{total} · {card.full_id} · {store.category_of(card.deck)} · {card.kind}, "
+               f"{card.minutes} min", "bold")
     budget_minutes = None if session.queue.budget is None else session.queue.budget / 60
     left = budget_left(budget_minutes, session.log.seconds)
     shown_budget = plan.minutes if budget_minutes is None else round(budget_minutes)
@@ -417,9 +412,9 @@ def _rating_for(key: str, verdict: CardVerdict) -> str | None:
         return verdict.suggested
     if text == "r" and verdict.card.kind == CardKind.SQL:
         return REVISE
-    from tpmdrill.scheduler import RATINGS
+    from tpmdrill.ratings import rating_choice
 
-    return RATING_KEYS.get(text) or (text if text in RATINGS else None)
+    return rating_choice(text)
 
 
 def _toggle(screen: Screen, key: str, verdict: CardVerdict) -> bool:
@@ -470,7 +465,7 @@ def _show_summary(screen: Screen, summary: SessionSummary, store: Store, moment:
     screen.say()
     ratings = ", ".join(f"{name} {count}" for name, count in summary.ratings.items()) or "no ratings"
     skipped = f", {summary.skipped} skipped" if summary.skipped else ""
-    screen.say(f"Session: {summary.cards} card{'s' if summary.cards != 1 else ''} in "
+    screen.say(f"Session: {plural(summary.cards, 'card')} in "
                f"{clock_text(summary.seconds)} ({ratings}{skipped}).", "bold")
     if summary.most_missed:
         screen.say("Most missed today:")
@@ -478,8 +473,8 @@ def _show_summary(screen: Screen, summary: SessionSummary, store: Store, moment:
             screen.say(f"  {point} — {card} ({times}×)")
     if summary.due_now:
         at_pace = f", {summary.backlog.text().split(', ', 1)[1]}" if summary.backlog else ""
-        screen.say(f"Still due now: {summary.due_now} card{'s' if summary.due_now != 1 else ''}{at_pace}.")
+        screen.say(f"Still due now: {plural(summary.due_now, 'card')}{at_pace}.")
     if summary.due_tomorrow:
-        screen.say(f"Due tomorrow: {summary.due_tomorrow} card{'s' if summary.due_tomorrow != 1 else ''}.")
+        screen.say(f"Due tomorrow: {plural(summary.due_tomorrow, 'card')}.")
     else:
         screen.say(f"Nothing due tomorrow. {_next_due_text(store, moment)}")

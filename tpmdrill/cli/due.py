@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo, echo_json, json_option, now, open_store
+from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
     from tpmdrill.analytics import Readiness
@@ -60,7 +61,7 @@ def _print(report: dict[str, object]) -> None:
 
     total = report["total_due"]
     need = f" (about {duration_text(report['minutes_due'])} at your pace)" if total else ""  # type: ignore[arg-type]
-    echo(f"{total} card{'s' if total != 1 else ''} due now{need}, {report['new_available']} new available.")
+    echo(f"{plural(total, 'card')} due now{need}, {report['new_available']} new available.")  # type: ignore[arg-type]
     for row in report["due"]:  # type: ignore[attr-defined]
         echo(f"  {row['card']:<42} {row['kind']:<9} {row['minutes']:>3} min  due {row['due'][:16]}")
     echo("Coming days:")

@@ -18,7 +18,7 @@ def grade(card_id: str, answer_file: str, json_: bool) -> None:
     Shows which rubric points the answer covered (with the words that matched),
     the score, the suggested rating and the model answer. For a sql card the
     answer is a query: it runs against the card's data in a sandbox and is
-    judged by its result.
+    judged by its result. CARD_ID is deck/card, or any shorter name only one card has (see 'tpmdrill card --help').
 
     \b
     Examples:
@@ -27,10 +27,11 @@ def grade(card_id: str, answer_file: str, json_: bool) -> None:
     """
     from tpmdrill.cli.display import Screen, show_model_answer, show_schema, show_verdict
     from tpmdrill.judging import judge, under_confirmation
+    from tpmdrill.lookup import find_card
     from tpmdrill.sqlschema import schema_of
 
     answer = read_text_file(answer_file)
-    card = open_store().card(card_id)
+    card = find_card(open_store(), card_id)
     judgement = judge(card, answer)
     if json_:
         echo_json(judgement.to_json())

@@ -8,6 +8,7 @@ import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store
 from tpmdrill.decks import CATEGORIES
+from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
     from tpmdrill.plan import StudyPlan
@@ -46,7 +47,7 @@ def set_(day: str, daily_minutes: int | None, round_: tuple[str, ...]) -> None:
     set_plan_options(store, daily_minutes, round_)
     click.echo(countdown_line(store, moment))
     if moved:
-        click.echo(f"Brought forward {moved} card{'s' if moved != 1 else ''} that would have come back too late.")
+        click.echo(f"Brought forward {plural(moved, 'card')} that would have come back too late.")
     status = plan_status(store, moment)  # also keeps the plan as made, to tell ahead from behind later
     if status is not None:
         click.echo(plan_summary(status.plan))
@@ -55,9 +56,10 @@ def set_(day: str, daily_minutes: int | None, round_: tuple[str, ...]) -> None:
 def plan_summary(plan: StudyPlan) -> str:
     met = sum(1 for day in plan.days for _ in day.cards)
     left = len(plan.not_fitting)
-    tail = f"; {left} card{'s' if left != 1 else ''} cannot fit (see 'tpmdrill interview plan')" if left else \
+    tail = f"; {plural(left, 'card')} cannot fit (see 'tpmdrill interview plan')" if left else \
         "; every card fits"
-    return f"Plan: {plan.daily_minutes} min a day over {len(plan.days)} days, {met} reviews and first looks{tail}."
+    looks = plural(met, "review or first look", "reviews and first looks")
+    return f"Plan: {plan.daily_minutes} min a day over {plural(len(plan.days), 'day')}, {looks}{tail}."
 
 
 @interview.command(context_settings=CONTEXT_SETTINGS)
@@ -102,7 +104,7 @@ def status(json_: bool) -> None:
     for category, recall in ready.categories.items():
         shown = "–" if recall is None else f"{recall:.0%}"
         click.echo(f"  {category:<15} {shown:>5}")
-    studied = f"Target {ready.target:.0%}. {ready.studied} cards studied, {ready.new_cards} not yet studied"
+    studied = f"Target {ready.target:.0%}. {plural(ready.studied, 'card')} studied, {ready.new_cards} not yet studied"
     if status is None:
         click.echo(studied + (f"; meet {ready.new_per_day} new a day to see them all in time."
                               if ready.new_per_day else "."))
@@ -136,7 +138,7 @@ def plan(json_: bool) -> None:
     click.echo(plan_summary(study))
     for day in study.days:
         count = len(day.cards)
-        click.echo(f"  {day.day.isoformat()}  {duration_text(day.minutes):>9}  {count} card{'s' if count != 1 else ''}")
+        click.echo(f"  {day.day.isoformat()}  {duration_text(day.minutes):>9}  {plural(count, 'card')}")
     if study.not_fitting:
         click.echo(f"Cannot fit ({len(study.not_fitting)}):")
         for card_id in study.not_fitting[:50]:

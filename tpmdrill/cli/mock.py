@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, now, open_store, write_output
+from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
     from tpmdrill.mock import MockSet
@@ -128,4 +129,4 @@ def record(sheet_id: str, from_file: Path | None) -> None:
         data = ask_verdicts(questions)
     records = check_records(questions, data)
     saved = record_sheet(store, sheet_id, records, now())
-    click.echo(f"Recorded {len(saved)} mock review{'s' if len(saved) != 1 else ''} for sheet {sheet_id}.")
+    click.echo(f"Recorded {plural(len(saved), 'mock review')} for sheet {sheet_id}.")

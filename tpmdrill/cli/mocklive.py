@@ -32,13 +32,13 @@ from tpmdrill.mocklive import (
     summarize,
     total_text,
 )
-from tpmdrill.ratings import RATINGS
+from tpmdrill.ratings import rating_choice
+from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
     from tpmdrill.mock import MockQuestion, MockSet
     from tpmdrill.store import Store
 
-RATING_KEYS = {str(n): name for n, name in enumerate(RATINGS, start=1)}
 INTERRUPTED = 130
 
 
@@ -112,7 +112,7 @@ def sit(store: Store, mock: MockSet) -> None:
         clocks.stop_line()
         kept = len(recorder.confirmed)
         where = f" (sheet {recorder.mock.sheet})" if recorder.mock.sheet else ""
-        screen.say(f"\nStopped. {kept} confirmed answer{'s' if kept != 1 else ''} kept as mock reviews{where}; "
+        screen.say(f"\nStopped. {plural(kept, 'confirmed answer')} kept as mock reviews{where}; "
                    "nothing else was written.", "yellow")
         raise click.exceptions.Exit(INTERRUPTED) from None
     finally:
@@ -120,8 +120,8 @@ def sit(store: Store, mock: MockSet) -> None:
 
 
 def _intro(screen: Screen, mock: MockSet) -> None:
-    screen.say(f"Live mock · {mock.round} round · {len(mock.questions)} questions · {mock.total_minutes} of "
-               f"{mock.minutes} minutes · seed {mock.seed}", "bold")
+    screen.say(f"Live mock · {mock.round} round · {plural(len(mock.questions), 'question')} · {mock.total_minutes} of "
+               f"{plural(mock.minutes, 'minute')} · seed {mock.seed}", "bold")
     screen.say("One question at a time, against its time box. Write each answer and end it with a line "
                "holding only '.' (or type 'e' on the first line for $EDITOR). The interviewer may follow up. "
                "Grading comes at the end. Ctrl-C stops at any time.", "dim")
@@ -236,7 +236,7 @@ def _confirm(screen: Screen, verdict: LiveVerdict) -> str | None:
         if key is None:
             return None
         text = key.strip().lower()
-        choice = verdict.suggested if text == "" else RATING_KEYS.get(text) or (text if text in RATINGS else None)
+        choice = verdict.suggested if text == "" else rating_choice(text)
         if choice is not None:
             return choice
         numbers = text[1:].replace(",", " ").split()
@@ -267,7 +267,7 @@ def _show_summary(screen: Screen, summary: LiveSummary) -> None:
         screen.say(f" {line.number}. {line.card}  {clock_text(line.seconds)} / {line.box_minutes}:00{over}  "
                    f"{score}  {line.rating}")
     if summary.unanswered:
-        screen.say(f" {summary.unanswered} question(s) not answered or not recorded.", "dim")
+        screen.say(f" {plural(summary.unanswered, 'question')} not answered or not recorded.", "dim")
     if summary.categories:
         screen.say("Score per category: " + " · ".join(f"{c} {s:.0%}" for c, s in summary.categories))
     if summary.weakest:

@@ -13,7 +13,8 @@ import click
 from tpmdrill.cli.display import Screen
 from tpmdrill.errors import BadValue
 from tpmdrill.mocksheets import SheetQuestion, suggested_rating
-from tpmdrill.ratings import RATINGS
+from tpmdrill.ratings import RATINGS, rating_choice
+from tpmdrill.wording import plural
 
 
 def ask_verdicts(questions: list[SheetQuestion]) -> dict[str, Any]:
@@ -27,7 +28,7 @@ def ask_verdicts(questions: list[SheetQuestion]) -> dict[str, Any]:
             entries.append(entry)
     if not entries:
         raise BadValue("no question was marked as asked; nothing recorded")
-    if not _yes(_ask(screen, f"Record {len(entries)} mock review{'s' if len(entries) != 1 else ''}? [Y/n] "), True):
+    if not _yes(_ask(screen, f"Record {plural(len(entries), 'mock review')}? [Y/n] "), True):
         raise click.ClickException("not recorded; nothing was written")
     return {"questions": entries}
 
@@ -59,9 +60,10 @@ def _ask_rating(screen: Screen, suggestion: str) -> str:
         text = _ask(screen, f"Rating ({' / '.join(RATINGS)}; Enter: {suggestion}, what the ticks suggest): ")
         choice = text.strip().lower() or suggestion
         matches = [name for name in RATINGS if name.startswith(choice)]
-        if len(matches) == 1:
-            return matches[0]
-        screen.say(f"Type one of {', '.join(RATINGS)}.", "yellow")
+        named = rating_choice(choice) or (matches[0] if len(matches) == 1 else None)
+        if named is not None:
+            return named
+        screen.say(f"Type one of {', '.join(RATINGS)} (or 1-4).", "yellow")
 
 
 def _number(text: str) -> float:

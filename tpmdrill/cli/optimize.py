@@ -8,6 +8,7 @@ import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, open_store
 from tpmdrill.cli.portability import progress_bar
+from tpmdrill.wording import noun, plural
 
 if TYPE_CHECKING:
     from tpmdrill.optimizer import Fit, RetentionAdvice
@@ -40,7 +41,8 @@ def optimize(retention: bool, minutes: float | None, json_: bool) -> None:
         advice = suggest_retention(store, minutes, progress_bar)
         _show_retention(advice, json_)
         if minutes is not None and not json_ and all(w.minutes_per_day > minutes for w in advice.workloads):
-            click.echo(f"No retention fits in {minutes:g} minutes a day; the lightest is shown.", err=True)
+            click.echo(f"No retention fits in {minutes:g} {noun(minutes, 'minute')} a day; the lightest is shown.",
+                       err=True)
         return
     from tpmdrill.optimizer import optimize as fit
 
@@ -51,13 +53,13 @@ def _show_fit(fit: Fit, json_: bool) -> None:
     if json_:
         echo_json(fit.to_json())
         return
-    click.echo(f"Fitted to {fit.reviews} reviews.")
+    click.echo(f"Fitted to {plural(fit.reviews, 'review')}.")
     click.echo("  w    old      new")
     for index, (old, new) in enumerate(zip(fit.old, fit.new, strict=True)):
         click.echo(f"  {index:<3}{old:>8.4f} {new:>8.4f}")
     click.echo(f"Log loss (lower predicts your recall better): {fit.log_loss_before:.4f} -> {fit.log_loss_after:.4f}")
     if fit.adopted:
-        click.echo(f"Kept the new parameters and rescheduled {fit.rescheduled} cards.")
+        click.echo(f"Kept the new parameters and rescheduled {plural(fit.rescheduled, 'card')}.")
     else:
         click.echo("The new parameters predict no better; kept the current ones.")
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, db_path, echo_json, json_option, now, open_store
+from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
     from tpmdrill.merge import MergeReport
@@ -37,7 +38,7 @@ def progress_bar(label: str, total: int) -> Iterator[Advance]:
               "default: from the file's extension.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               help="File to write ('-' for standard output, json only).")
-@click.option("--deck", help="Only this deck (apkg only).")
+@click.option("--deck", help="Only this deck (apkg only; its id, or a prefix only one deck has).")
 @db_option
 def export(format_: str | None, output: Path, deck: str | None) -> None:
     """Export cards to Anki, or everything to a lossless JSON file.
@@ -62,9 +63,11 @@ def export(format_: str | None, output: Path, deck: str | None) -> None:
     store = open_store()
     if chosen == "apkg":
         from tpmdrill.anki import export_apkg
+        from tpmdrill.lookup import resolve_deck
 
+        deck = resolve_deck(store, deck) if deck is not None else None
         notes = export_apkg(store, output, now(), deck=deck, progress=progress_bar)
-        click.echo(f"Wrote {notes} notes to {output}; import it in Anki (File > Import).", err=True)
+        click.echo(f"Wrote {plural(notes, 'note')} to {output}; import it in Anki (File > Import).", err=True)
         return
     _export_json(store, output)
 
@@ -77,7 +80,8 @@ def _export_json(store: Store, output: Path) -> None:
         echo_json(data)
         return
     write_json(data, output)
-    click.echo(f"Wrote {len(data['reviews'])} reviews of {len(data['cards'])} cards to {output}.", err=True)
+    click.echo(f"Wrote {plural(len(data['reviews']), 'review')} of {plural(len(data['cards']), 'card')} to {output}.",
+               err=True)
 
 
 def _format_from_name(output: Path) -> str:
@@ -136,11 +140,12 @@ def _import_anki(file: Path, json_: bool) -> None:
         echo_json(report.to_json())
         return
     known = f", {report.known} imported before" if report.known else ""
-    skipped = f", {report.skipped} manual Anki entries left out" if report.skipped else ""
+    entries = plural(report.skipped, "manual Anki entry", "manual Anki entries")
+    skipped = f", {entries} left out" if report.skipped else ""
     later = f", {report.later} logged after now left out (is a clock ahead?)" if report.later else ""
     click.echo(
-        f"From {file}: {report.reviews} new reviews of {report.notes} tpmdrill notes{known}{skipped}{later}; "
-        f"{report.replayed} cards rescheduled from their merged history."
+        f"From {file}: {plural(report.reviews, 'new review')} of {plural(report.notes, 'tpmdrill note')}"
+        f"{known}{skipped}{later}; {plural(report.replayed, 'card')} rescheduled from their merged history."
     )
     if report.entries == 0:
         click.echo("The file has no review log: in Anki, export with 'Include scheduling information'.", err=True)
@@ -172,9 +177,10 @@ def _report(report: MergeReport, source: Path, json_: bool) -> None:
         echo_json(report.to_json())
         return
     click.echo(
-        f"From {source}: {report.reviews} new reviews ({report.verdicts} point verdicts), "
-        f"{report.decks} decks, {report.cards} cards, {report.assessments} assessments, "
-        f"{report.settings} settings; {report.replayed} cards rescheduled from their merged history."
+        f"From {source}: {plural(report.reviews, 'new review')} ({plural(report.verdicts, 'point verdict')}), "
+        f"{plural(report.decks, 'deck')}, {plural(report.cards, 'card')}, {plural(report.assessments, 'assessment')}, "
+        f"{plural(report.settings, 'setting')}; {plural(report.replayed, 'card')} rescheduled from their merged "
+        "history."
     )
 
 

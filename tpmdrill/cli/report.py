@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store, write_output
+from tpmdrill.cli.common import (
+    CONTEXT_SETTINGS,
+    day_value,
+    db_option,
+    echo_json,
+    json_option,
+    now,
+    open_store,
+    write_output,
+)
+from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
     from tpmdrill.weak import WeakAreas, Weakness
@@ -45,7 +56,7 @@ def weak(limit: int, json_: bool) -> None:
 
 def _print_weak(areas: WeakAreas) -> None:
     days = areas.window_days
-    click.echo(f"Weak areas over the last {days} day{'s' if days != 1 else ''} "
+    click.echo(f"Weak areas over the last {plural(days, 'day')} "
                f"(since {areas.since.date().isoformat()}), most worth fixing first.")
     if not (areas.points or areas.cards or areas.tags or areas.skills):
         click.echo("Nothing missed often enough to rank yet: drill more, then look again.")
@@ -58,9 +69,8 @@ def _print_weak(areas: WeakAreas) -> None:
     from tpmdrill.weak import card_command
 
     if areas.next_cards:
-        count = len(areas.next_cards)
-        click.echo(f"A focused session on the {count} card{'s' if count != 1 else ''} behind these takes about "
-                   f"{areas.minutes} minutes at your pace:")
+        click.echo(f"A focused session on the {plural(len(areas.next_cards), 'card')} behind these takes about "
+                   f"{plural(areas.minutes, 'minute')} at your pace:")
         click.echo(f"  {areas.command}")
         click.echo("or one card at a time:")
         for card in areas.next_cards:
@@ -89,9 +99,9 @@ def _one_line(text: str, width: int) -> str:
               help="HTML (one self-contained file) or Markdown.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write ('-': stdout). Default: HTML to a file here, Markdown to stdout.")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Start the report on this date (YYYY-MM-DD).")
+@click.option("--since", metavar="YYYY-MM-DD", callback=day_value, help="Start the report on this date.")
 @db_option
-def report(fmt: str, output: Path | None, since: object) -> None:
+def report(fmt: str, output: Path | None, since: date | None) -> None:
     """The review report: activity, retention, forecast, mastery and weak points.
 
     \b
@@ -100,13 +110,10 @@ def report(fmt: str, output: Path | None, since: object) -> None:
       tpmdrill report --format md > report.md
       tpmdrill report --since 2026-09-01 -o autumn.html
     """
-    from datetime import datetime
-
     from tpmdrill.analytics import build_report
     from tpmdrill.render import render_report
 
     moment = now()
-    start = since.date() if isinstance(since, datetime) else None
-    text = render_report(build_report(open_store(), moment, since=start), fmt)
+    text = render_report(build_report(open_store(), moment, since=since), fmt)
     default = Path(f"tpmdrill-report-{moment.date().isoformat()}.html") if fmt == "html" else None
     write_output(text, output or default)

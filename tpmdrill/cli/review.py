@@ -6,9 +6,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store, read_text_file
+from tpmdrill.cli.common import (
+    CONTEXT_SETTINGS,
+    db_option,
+    echo_json,
+    json_option,
+    now,
+    open_store,
+    rating_option,
+    read_text_file,
+)
 from tpmdrill.enums import CardKind
-from tpmdrill.scheduler import RATINGS
 
 if TYPE_CHECKING:
     from tpmdrill.decks import Card
@@ -18,10 +26,11 @@ if TYPE_CHECKING:
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("card_id")
-@click.option("--rating", required=True, type=click.Choice(RATINGS, case_sensitive=False),
-              help="How well you answered.")
+@rating_option
 @click.option("--answer-file", help="Your answer, kept with the review and graded against the rubric ('-': stdin).")
-@click.option("--at", "at_text", metavar="ISO", help="When the review happened (ISO 8601 with offset; default now).")
+@click.option("--at", "at_text", metavar="TIME",
+              help="When the review happened (default now): 2026-12-06T09:30+01:00, or without an offset "
+              "(2026-12-06T09:30, or a date for its midnight) in this machine's local time zone.")
 @click.option("--force", is_flag=True, help="Accept an --at in the future (a deliberate replay).")
 @json_option
 @db_option
@@ -30,6 +39,8 @@ def review(
 ) -> None:
     """Record one review of CARD_ID and schedule its next one.
 
+    CARD_ID is deck/card, or any shorter name only one card has (see 'tpmdrill card --help').
+
     \b
     Examples:
       tpmdrill review api-design/idempotency-keys --rating good
@@ -37,16 +48,17 @@ def review(
     """
     from tpmdrill.clock import parse_instant
     from tpmdrill.enums import ReviewMode
+    from tpmdrill.lookup import find_card
     from tpmdrill.scheduler import RecordedReview, check_review_time, interval_text, rating_value, record_review
 
     at = check_review_time(parse_instant(at_text, "--at"), now(), force=force) if at_text else None
     answer = read_text_file(answer_file) if answer_file else None
     store = open_store()
-    card = store.card(card_id)
+    card = find_card(store, card_id)
     graded = _grade(card, answer)
     # Without --at the review's time is read once the write lock is held.
     saved, memory = record_review(
-        store, card_id, rating_value(rating), at or now(), mode=ReviewMode.REVIEW, answer=answer,
+        store, card.full_id, rating_value(rating), at or now(), mode=ReviewMode.REVIEW, answer=answer,
         suggested=graded[0], score=graded[1], verdicts=graded[2], clock=None if at else now,
     )
     at = saved.reviewed_at
@@ -54,7 +66,7 @@ def review(
     if json_:
         echo_json(RecordedReview(saved, memory).to_json())
         return
-    click.echo(f"Recorded {rating.lower()} for {card_id}; next review {interval_text(memory.due - at)} "
+    click.echo(f"Recorded {rating} for {card.full_id}; next review {interval_text(memory.due - at)} "
                f"({memory.due.isoformat(timespec='minutes')}).")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tpmdrill.wording import plural
+
 if TYPE_CHECKING:
     from tpmdrill.cli.drill import DrillSession
 
@@ -18,7 +20,7 @@ def offer_more(session: DrillSession) -> bool:
     spent = duration_text(session.log.seconds / 60)
     budget = duration_text((session.queue.budget or 0) / 60)
     missed = session.queue.left()
-    unreached = f"; {missed} card{'s' if missed != 1 else ''} of this session not reached" if missed else ""
+    unreached = f"; {plural(missed, 'card')} of this session not reached" if missed else ""
     over = session.log.seconds >= (session.queue.budget or 0)
     head = "Time's up" if over else "The next cards do not fit the time left"
     session.screen.say(f"\n{head}: {spent} spent of {budget}{unreached}. Left: {left.text()}.", "yellow")
@@ -61,4 +63,4 @@ def _set_tomorrow(session: DrillSession, backlog_minutes: float) -> None:
     if minutes:
         days = max(1, -(-round(backlog_minutes) // minutes))
         session.screen.say(f"Tomorrow's plan: {minutes} min a day (daily_minutes); what is due now needs "
-                           f"about {days} day{'s' if days != 1 else ''} at that.", "cyan")
+                           f"about {plural(days, 'day')} at that.", "cyan")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, now, open_store
+from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
     from tpmdrill.cli.display import Screen
@@ -27,6 +28,7 @@ def sql(card_id: str) -> None:
     .tables, .schema [TABLE], .sample [TABLE], .history, .help, .quit. 'submit'
     grades the last query like 'tpmdrill grade' and offers to record it as a
     review (Enter records the suggested rating, 1-4 another, n nothing).
+    CARD_ID is deck/card, or any shorter name only one card has (see 'tpmdrill card --help').
 
     \b
     Examples:
@@ -34,10 +36,11 @@ def sql(card_id: str) -> None:
       printf 'SELECT COUNT(*) FROM orders;\\n.quit\\n' | tpmdrill sql data/sql-orders-per-month
     """
     from tpmdrill.cli.display import Screen
+    from tpmdrill.lookup import find_card
     from tpmdrill.sqlrepl import SqlSession
 
     store = open_store()
-    card = store.card(card_id)
+    card = find_card(store, card_id)
     session = SqlSession.start(card)
     screen = Screen.open()
     screen.say(card.full_id, "bold")
@@ -99,14 +102,13 @@ def _submit(store: Store, screen: Screen, session: SqlSession, seconds: float) -
     _, due = record(store, session, verdict, rating, moment, seconds)
     show_model_answer(screen, session.card)  # as in the drill: the solution once the rating is in
     later = f"; next review {interval_text(due - moment)} ({due.isoformat(timespec='minutes')})" if due else ""
-    screen.say(f"Recorded {rating} for {session.card.full_id} after {session.submits} "
-               f"attempt{'s' if session.submits != 1 else ''}{later}.", "cyan")
+    screen.say(f"Recorded {rating} for {session.card.full_id} after {plural(session.submits, 'attempt')}{later}.",
+               "cyan")
     return True
 
 
 def _rating(screen: Screen, suggested: str | None) -> str | None:
-    from tpmdrill.cli.drill import RATING_KEYS
-    from tpmdrill.scheduler import RATINGS
+    from tpmdrill.ratings import rating_choice
 
     accept = f"Enter: record {suggested} · " if suggested else ""
     while True:
@@ -116,7 +118,7 @@ def _rating(screen: Screen, suggested: str | None) -> str | None:
             return None
         if text == "" and suggested:
             return suggested
-        choice = RATING_KEYS.get(text) or (text if text in RATINGS else None)
+        choice = rating_choice(text)
         if choice is not None:
             return choice
         screen.say(f"Not a choice: {plain_key(text)!r}", "yellow")

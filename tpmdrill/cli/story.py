@@ -16,6 +16,7 @@ from tpmdrill.cli.common import (
     open_store,
     read_text_file,
 )
+from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
     from tpmdrill.decks import Card
@@ -94,10 +95,11 @@ def edit(card_id: str | None) -> None:
       tpmdrill story edit
     """
     from tpmdrill.errors import UnknownCard
+    from tpmdrill.lookup import find_card
     from tpmdrill.stories import STORY_DECK_ID, story_text
 
     store = open_store()
-    card = store.card(card_id) if card_id is not None else _pick(store)
+    card = find_card(store, card_id) if card_id is not None else _pick(store)
     if card is None:
         return
     if card.deck != STORY_DECK_ID:
@@ -192,7 +194,7 @@ def list_(json_: bool) -> None:
     click.echo(f"Your stories: {len(found.stories)}")
     for card, row in zip(found.stories, view["stories"], strict=True):
         click.echo(f"  {card.full_id}  {_plain(row['title'])}")
-        click.echo(f"      competencies: {', '.join(card.tags)} · answers {len(card.all_prompts)} prompt(s)")
+        click.echo(f"      competencies: {', '.join(card.tags)} · answers {plural(len(card.all_prompts), 'prompt')}")
     click.echo(f"Competencies covered: {', '.join(found.competencies) or 'none yet'}")
     click.echo(f"Competencies no story covers yet: {', '.join(found.competencies_open) or 'none'}")
     _print_unanswered(found.behavioural, found.unanswered)

@@ -29,6 +29,7 @@ from tpmdrill.store.files import FileStore, check_database_file, checkpoint_data
 from tpmdrill.store.mocks import MockStore
 from tpmdrill.store.planning import PlanningStore
 from tpmdrill.store.rows import (
+    CardName,
     DeckSync,
     Memory,
     MockOutcomeRow,
@@ -44,8 +45,8 @@ from tpmdrill.store.tables import EXPORT_ORDER, TableStore
 _EXPORT_ORDER = EXPORT_ORDER  # the name the export round-trip test imports
 
 __all__ = [
-    "BUSY_TIMEOUT_SECONDS", "EXPORT_ORDER", "DeckSync", "Memory", "MockOutcomeRow", "MockQuestionRow", "MockSheetRow",
-    "PointVerdictRow", "Review", "ReviewToUndo", "Store",
+    "BUSY_TIMEOUT_SECONDS", "EXPORT_ORDER", "CardName", "DeckSync", "Memory", "MockOutcomeRow", "MockQuestionRow",
+    "MockSheetRow", "PointVerdictRow", "Review", "ReviewToUndo", "Store",
     "check_database_file", "checkpoint_database_file", "copy_database_file", "memory_from_row", "migrations",
 ]
 

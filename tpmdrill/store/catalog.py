@@ -10,7 +10,7 @@ from tpmdrill.clock import from_text, to_text
 from tpmdrill.decks import Card, Deck
 from tpmdrill.errors import UnknownCard
 from tpmdrill.store.connection import StoreBase
-from tpmdrill.store.rows import CARD_COLUMNS, Assessment, DeckSync, card_from_row
+from tpmdrill.store.rows import CARD_COLUMNS, Assessment, CardName, DeckSync, card_from_row
 
 # What a deck file sets on a card (and whether it is retired): a card whose stored
 # values differ from its file's counts as updated when the deck is loaded again.
@@ -94,6 +94,24 @@ class CatalogStore(StoreBase):
                 f"no card {card_id!r}; 'tpmdrill cards' lists card ids (deck/card)"
             )
         return card_from_row(row)
+
+    def has_card(self, card_id: str) -> bool:
+        """Whether a card has exactly this full id (retired cards too)."""
+        return self._value("SELECT 1 FROM cards WHERE id = ?", [card_id]) is not None
+
+    def card_names(
+        self, *, key_prefix: str = "", deck_prefix: str = "", id_prefix: str | None = None
+    ) -> list[CardName]:
+        """Active cards whose deck id and own id start with these prefixes, or whose full
+        id starts with `id_prefix`: what a short card id may name (`tpmdrill.lookup`)."""
+        rows = self._rows(
+            "SELECT id, deck, key FROM cards WHERE retired = 0 AND ("
+            " (substr(deck, 1, :deck_len) = :deck AND substr(key, 1, :key_len) = :key)"
+            " OR (:full IS NOT NULL AND substr(id, 1, :full_len) = :full)) ORDER BY id",
+            {"deck": deck_prefix, "deck_len": len(deck_prefix), "key": key_prefix, "key_len": len(key_prefix),
+             "full": id_prefix, "full_len": len(id_prefix or "")},
+        )
+        return [CardName(row["id"], row["deck"], row["key"]) for row in rows]
 
     def category_of(self, deck_id: str) -> str:
         category = self._value("SELECT category FROM decks WHERE id = ?", [deck_id])

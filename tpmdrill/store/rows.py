@@ -76,6 +76,15 @@ class Review:
 
 
 @dataclass(frozen=True)
+class CardName:
+    """How a card can be named: its full id, its deck and its id within the deck."""
+
+    id: str
+    deck: str
+    key: str
+
+
+@dataclass(frozen=True)
 class DeckSync:
     deck: str
     added: int
