@@ -109,6 +109,24 @@ def echo(text: str = "", *, err: bool = False, **style: Any) -> None:
         click.echo(visible(text), err=err)
 
 
+def output_format(given: str | None, output: Path | None, allowed: tuple[str, ...], default: str | None) -> str:
+    """The format to write (see `tpmdrill.formats.choose_format`); a --format that
+    contradicts -o's extension is a usage error, a default the name did not pick a note."""
+    from tpmdrill.formats import FormatMismatch, choose_format
+    from tpmdrill.paths import output_target, protect_database
+
+    if output is not None and str(output) != "-":
+        protect_database(db_path())  # the live database or a folder is refused before anything else
+        output_target(output)
+    try:
+        choice = choose_format(given, output, allowed, default)
+    except FormatMismatch as ex:
+        raise click.UsageError(str(ex)) from None
+    if choice.note is not None:
+        echo(f"Note: {choice.note}.", err=True)
+    return choice.format
+
+
 def write_output(text: str, path: Path | None) -> None:
     """Write to `path` and print where, or to stdout when there is no path (or '-')."""
     if path is None or str(path) == "-":

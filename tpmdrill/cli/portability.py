@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, db_path, echo_json, json_option, now, open_store
+from tpmdrill.cli.common import (
+    CONTEXT_SETTINGS,
+    db_option,
+    db_path,
+    echo_json,
+    json_option,
+    now,
+    open_store,
+    output_format,
+)
 
 if TYPE_CHECKING:
     from tpmdrill.merge import MergeReport
@@ -54,7 +63,7 @@ def export(format_: str | None, output: Path, deck: str | None) -> None:
       tpmdrill export --format apkg --deck api-design -o api.apkg
       tpmdrill export --format json -o history.json
     """
-    chosen = format_ or _format_from_name(output)
+    chosen = output_format(format_, output, FORMATS, None)
     if chosen == "json" and deck is not None:
         raise click.UsageError("--deck applies to --format apkg only; the JSON export is always complete")
     if chosen == "apkg" and str(output) == "-":
@@ -78,13 +87,6 @@ def _export_json(store: Store, output: Path) -> None:
         return
     write_json(data, output)
     click.echo(f"Wrote {len(data['reviews'])} reviews of {len(data['cards'])} cards to {output}.", err=True)
-
-
-def _format_from_name(output: Path) -> str:
-    suffix = output.suffix.lower().lstrip(".")
-    if suffix in FORMATS:
-        return suffix
-    raise click.UsageError("give --format apkg or --format json (or an -o file ending in .apkg or .json)")
 
 
 @click.command(name="import", context_settings=CONTEXT_SETTINGS)

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store, write_output
+from tpmdrill.cli.common import (
+    CONTEXT_SETTINGS,
+    db_option,
+    echo_json,
+    json_option,
+    now,
+    open_store,
+    output_format,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from tpmdrill.weak import WeakAreas, Weakness
@@ -85,18 +94,19 @@ def _one_line(text: str, width: int) -> str:
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True,
-              help="HTML (one self-contained file) or Markdown.")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]),
+              help="HTML (one self-contained file) or Markdown. Default: from -o's extension (.html, .md), else HTML.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write ('-': stdout). Default: HTML to a file here, Markdown to stdout.")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Start the report on this date (YYYY-MM-DD).")
 @db_option
-def report(fmt: str, output: Path | None, since: object) -> None:
+def report(fmt: str | None, output: Path | None, since: object) -> None:
     """The review report: activity, retention, forecast, mastery and weak points.
 
     \b
     Examples:
       tpmdrill report                       writes tpmdrill-report-DATE.html here
+      tpmdrill report -o report.md          Markdown, from the file's extension
       tpmdrill report --format md > report.md
       tpmdrill report --since 2026-09-01 -o autumn.html
     """
@@ -105,6 +115,7 @@ def report(fmt: str, output: Path | None, since: object) -> None:
     from tpmdrill.analytics import build_report
     from tpmdrill.render import render_report
 
+    fmt = output_format(fmt, output, ("html", "md"), "html")
     moment = now()
     start = since.date() if isinstance(since, datetime) else None
     text = render_report(build_report(open_store(), moment, since=start), fmt)
