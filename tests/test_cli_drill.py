@@ -122,6 +122,36 @@ def test_quit_at_the_rating_records_nothing_for_that_card(pinned: Invoke, db_pat
     assert "Session: 1 card in" in result.output
 
 
+def test_q_at_the_rating_asks_before_losing_the_answer_and_enter_goes_back(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input="\n" + GOOD_ANSWER + "q\n\n3\n" + "q\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert ("Quit without recording this answer? It is lost unless you rate it. "
+            "y: quit · Enter: back to rating > ") in out
+    assert out.count("Enter: accept easy") == 2  # the rating prompt again
+    [review] = history(db_path, "mini/idempotency")
+    assert (review["rating"], review["suggested"]) == (3, 4)
+    assert review["answer"].startswith("Repeating the call")
+    assert "Session: 1 card in" in out
+
+
+def test_q_then_y_at_the_rating_quits_recording_nothing_for_that_card(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input="\n" + GOOD_ANSWER + "q\ny\n")
+    assert result.exit_code == 0, result.output
+    assert "Quit without recording this answer?" in result.output
+    assert "Not recorded." in result.output
+    assert history(db_path, "mini/idempotency") == []
+    assert "Session: 0 cards in" in result.output
+    assert "Card 2/2" not in result.output
+
+
+def test_end_of_input_at_the_rating_says_the_answer_was_not_recorded(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input="\n" + GOOD_ANSWER)
+    assert result.exit_code == 0, result.output
+    assert "Input ended before a rating: this answer was not recorded." in result.output
+    assert history(db_path, "mini/idempotency") == []
+
+
 def test_end_of_input_mid_session_keeps_confirmed_reviews(pinned: Invoke, db_path: Path) -> None:
     result = drill(pinned, input="\n" + GOOD_ANSWER + "\nA half-written answer")
     assert result.exit_code == 0, result.output

@@ -378,6 +378,9 @@ def _ask_follow_up(store: Store, screen: Screen, verdict: CardVerdict) -> CardVe
     screen.say("\nFollow-up", "bold underline")
     screen.markdown(follow_up.prompt)
     answer = read_answer(screen, False)
+    while answer == QUIT and not _really_quit(screen):
+        screen.say("Back to the follow-up; 's' skips it.", "dim")
+        answer = read_answer(screen, False)
     if answer is None or answer == QUIT:
         return None
     if answer in (SKIP, UNDO):
@@ -392,16 +395,32 @@ def _ask_follow_up(store: Store, screen: Screen, verdict: CardVerdict) -> CardVe
 
 
 def _confirm(screen: Screen, verdict: CardVerdict) -> str | None:
-    """The rating the user confirms; None to quit without recording this card."""
+    """The rating the user confirms; None to quit without recording this card ('q' asks
+    first: the answer typed for it would be lost)."""
     while True:
         key = screen.ask(_keys_prompt(verdict))
-        if key is None or key.strip().lower() == "q":
+        if key is None:
+            screen.say("Input ended before a rating: this answer was not recorded.", "yellow")
             return None
+        if key.strip().lower() == "q":
+            if _really_quit(screen):
+                return None
+            continue
         choice = _rating_for(key, verdict)
         if choice is not None:
             return choice
         if not _toggle(screen, key, verdict):
             screen.say(f"Not a choice: {key!r}", "yellow")
+
+
+def _really_quit(screen: Screen) -> bool:
+    """Whether to quit and lose the answer just written (not recorded without a rating)."""
+    reply = screen.ask("Quit without recording this answer? It is lost unless you rate it. "
+                       "y: quit · Enter: back to rating > ")
+    if reply is None or reply.strip().lower() in {"y", "yes"}:
+        screen.say("Not recorded.", "yellow")
+        return True
+    return False
 
 
 def _keys_prompt(verdict: CardVerdict) -> str:
