@@ -10,9 +10,10 @@ from tpmdrill.cli.display import Screen
 QUIT, SKIP, UNDO, REVISE = "quit", "skip", "undo", "revise"
 
 
-def read_answer(screen: Screen, sql: bool, previous: str = "") -> str | None:
+def read_answer(screen: Screen, sql: bool, previous: str = "", prompt: str = "") -> str | None:
     """The typed answer, 'quit', 'skip' or 'undo'; None when input ended before any answer.
-    With `previous` (revising a query), 'e' opens it in $EDITOR and s/q cancel."""
+    With `previous` (revising a query), 'e' opens it in $EDITOR and s/q cancel. The
+    $EDITOR file starts with `prompt` as a comment, removed from the answer."""
     if previous:
         screen.say("Revise the query: type it again and end with a line holding only '.', "
                    "or e: edit it in $EDITOR · q: keep the last one", "dim")
@@ -30,7 +31,7 @@ def read_answer(screen: Screen, sql: bool, previous: str = "") -> str | None:
         if not lines and line.strip() in {"q", "s", "e"}:
             command = line.strip()
             if command == "e":
-                edited, failure = _edit(sql, previous)
+                edited, failure = _edit(sql, previous, prompt)
                 if edited is not None and _within_limit(screen, edited):
                     return edited
                 if edited is None:
@@ -56,15 +57,20 @@ def _within_limit(screen: Screen, answer: str) -> bool:
     return False
 
 
-def _edit(sql: bool, previous: str = "") -> tuple[str | None, str]:
-    """The answer written in $EDITOR, or None and why there is none."""
+def _edit(sql: bool, previous: str = "", prompt: str = "") -> tuple[str | None, str]:
+    """The answer written in $EDITOR (the prompt's comment lines removed), or None and why
+    there is none."""
+    from tpmdrill.editing import editor_file
+
+    file = editor_file(prompt, sql=sql, previous=previous, what="query" if sql else "answer")
     try:
-        text = click.edit(previous, extension=".sql" if sql else ".md")
+        text = click.edit(file.text, extension=".sql" if sql else ".md")
     except click.ClickException as ex:  # the editor is missing or exited with an error
         return None, f"The editor failed ({ex.format_message()})"
-    if not (text and text.strip()):
+    answer = file.answer(text)
+    if not answer:
         return None, "Nothing saved in the editor"
-    return text.strip(), ""
+    return answer, ""
 
 
 def show_elapsed(screen: Screen, seconds: float, minutes: int) -> None:

@@ -25,6 +25,7 @@ from tpmdrill.enums import CardKind
 if TYPE_CHECKING:
 
     from tpmdrill.budget import SessionClock, SessionQueue
+    from tpmdrill.decks import Card
     from tpmdrill.drill import Reviewed, SessionLog, SessionSummary
     from tpmdrill.judging import CardVerdict
     from tpmdrill.pace import Pace
@@ -54,10 +55,12 @@ def drill(minutes: int | None, deck: str | None, category: str | None, kind: str
     """The daily session: answer due cards, then new ones, graded as you go.
 
     Type an answer over several lines and end it with a line holding a single
-    '.' (or Ctrl-D); 'e' writes it in $EDITOR, 's' skips the card, 'q' quits.
+    '.' (or Ctrl-D); 'e' writes it in $EDITOR (the file starts with the prompt
+    as a comment, removed from your answer), 's' skips the card, 'q' quits.
     Each rubric point is marked hit or missed; accept the suggested rating with
     Enter, pick another with 1-4 (again, hard, good, easy) or toggle points with
-    't N'. 'u' at the next prompt undoes the review just confirmed. On a sql
+    't N'; 'q' there asks first, as an answer without a rating is not recorded.
+    'u' at the next prompt undoes the review just confirmed. On a sql
     card, the tables and sample rows show before you answer, and 'r' revises the
     query (as often as you like) before you rate it. Quitting keeps every review
     you confirmed.
@@ -324,7 +327,7 @@ def _drill_card(session: DrillSession, item: QueueItem) -> Reviewed | str:
 
     screen, card = session.screen, item.card
     start = session.clock.elapsed()
-    answer = read_answer(screen, card.kind == CardKind.SQL)
+    answer = read_answer(screen, card.kind == CardKind.SQL, prompt=_editor_prompt(session.store, card))
     if answer in (QUIT, SKIP, UNDO) or answer is None:
         return QUIT if answer is None else answer
     show_elapsed(screen, session.clock.elapsed() - start, card.minutes)
@@ -343,6 +346,19 @@ def _drill_card(session: DrillSession, item: QueueItem) -> Reviewed | str:
     return _save(session, verdict, rating, session.clock.elapsed() - start, attempts)
 
 
+def _editor_prompt(store: Store, card: Card) -> str:
+    """What the $EDITOR file shows as a comment: the prompt asked, and a sql card's tables."""
+    from tpmdrill.follow_ups import prompt_for
+
+    prompt = prompt_for(card, store.reviews_of(card.full_id))
+    if card.kind != CardKind.SQL:
+        return prompt
+    from tpmdrill.sqlschema import schema_of
+
+    schema = schema_of(card)
+    return prompt if schema is None else "\n".join([prompt, "", *schema.text_lines()])
+
+
 def _settle(
     session: DrillSession, verdict: CardVerdict, start: float
 ) -> tuple[CardVerdict, str | None, int | None]:
@@ -358,7 +374,7 @@ def _settle(
         rating = _confirm(screen, verdict)
         if rating != REVISE:
             return verdict, rating, attempts if sql else None
-        revised = read_answer(screen, True, previous=verdict.answer)
+        revised = read_answer(screen, True, previous=verdict.answer, prompt=_editor_prompt(session.store, verdict.card))
         if revised is None or revised in (QUIT, SKIP) or not revised.strip():
             screen.say("Revision dropped; the last query stands.", "yellow")
             continue
@@ -377,10 +393,10 @@ def _ask_follow_up(store: Store, screen: Screen, verdict: CardVerdict) -> CardVe
         return verdict
     screen.say("\nFollow-up", "bold underline")
     screen.markdown(follow_up.prompt)
-    answer = read_answer(screen, False)
+    answer = read_answer(screen, False, prompt=follow_up.prompt)
     while answer == QUIT and not _really_quit(screen):
         screen.say("Back to the follow-up; 's' skips it.", "dim")
-        answer = read_answer(screen, False)
+        answer = read_answer(screen, False, prompt=follow_up.prompt)
     if answer is None or answer == QUIT:
         return None
     if answer in (SKIP, UNDO):
