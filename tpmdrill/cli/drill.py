@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING
 import click
 
 from tpmdrill.cli.answering import QUIT, REVISE, SKIP, UNDO, read_answer, show_elapsed
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, difficulty_option, now, open_store
+from tpmdrill.cli.common import (
+    CONTEXT_SETTINGS,
+    complete_card,
+    complete_deck,
+    db_option,
+    difficulty_option,
+    now,
+    open_store,
+)
 from tpmdrill.cli.display import Screen, show_model_answer, show_point, show_suggestion, show_verdict
 from tpmdrill.cli.session_end import offer_more
 from tpmdrill.decks import CATEGORIES, KINDS
@@ -41,13 +49,14 @@ RATING_KEYS = {"1": "again", "2": "hard", "3": "good", "4": "easy"}
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--minutes", type=click.IntRange(1, 600),
               help="Time budget in real minutes (default: what is left of daily_minutes, if set).")
-@click.option("--deck", help="Only cards of this deck.")
+@click.option("--deck", shell_complete=complete_deck, help="Only cards of this deck.")
 @click.option("--category", type=click.Choice(CATEGORIES), help="Only cards of this category.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only cards of this kind.")
 @difficulty_option
 @click.option("--weak", is_flag=True, help="Cram the weakest cards, due or not (schedule left alone).")
 @click.option("--reschedule", is_flag=True, help="With --weak: let the cram reviews move the schedule too.")
-@click.option("card_id", "--card", metavar="CARD_ID", help="Drill this one card now, due or not.")
+@click.option("card_id", "--card", metavar="CARD_ID", shell_complete=complete_card,
+              help="Drill this one card now, due or not.")
 @click.option("resume", "--continue", is_flag=True, help="Resume today's plan: the cards it still holds.")
 @db_option
 def drill(minutes: int | None, deck: str | None, category: str | None, kind: str | None,

@@ -12,6 +12,7 @@ import click
 
 from tpmdrill.cli.common import (
     CONTEXT_SETTINGS,
+    complete_deck,
     db_option,
     db_path,
     echo_json,
@@ -46,7 +47,7 @@ def progress_bar(label: str, total: int) -> Iterator[Advance]:
               "default: from the file's extension.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               help="File to write ('-' for standard output, json only).")
-@click.option("--deck", help="Only this deck (apkg only).")
+@click.option("--deck", shell_complete=complete_deck, help="Only this deck (apkg only).")
 @db_option
 def export(format_: str | None, output: Path, deck: str | None) -> None:
     """Export cards to Anki, or everything to a lossless JSON file.

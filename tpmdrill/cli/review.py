@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store, read_text_file
+from tpmdrill.cli.common import (
+    CONTEXT_SETTINGS,
+    complete_card,
+    db_option,
+    echo_json,
+    json_option,
+    now,
+    open_store,
+    read_text_file,
+)
 from tpmdrill.enums import CardKind
 from tpmdrill.scheduler import RATINGS
 
@@ -17,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("card_id")
+@click.argument("card_id", shell_complete=complete_card)
 @click.option("--rating", required=True, type=click.Choice(RATINGS, case_sensitive=False),
               help="How well you answered.")
 @click.option("--answer-file", help="Your answer, kept with the review and graded against the rubric ('-': stdin).")
