@@ -15,7 +15,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.answering import QUIT, REVISE, SKIP, UNDO, read_answer, show_elapsed
+from tpmdrill.cli.answering import (
+    QUIT,
+    REVISE,
+    SKIP,
+    UNDO,
+    confirm_rating,
+    editor_prompt,
+    read_answer,
+    really_quit,
+    show_elapsed,
+)
 from tpmdrill.cli.common import (
     CONTEXT_SETTINGS,
     complete_card,
@@ -25,7 +35,7 @@ from tpmdrill.cli.common import (
     now,
     open_store,
 )
-from tpmdrill.cli.display import Screen, show_model_answer, show_point, show_suggestion, show_verdict
+from tpmdrill.cli.display import Screen, show_model_answer, show_verdict
 from tpmdrill.cli.session_end import offer_more
 from tpmdrill.decks import CATEGORIES, KINDS
 from tpmdrill.enums import CardKind
@@ -33,7 +43,6 @@ from tpmdrill.enums import CardKind
 if TYPE_CHECKING:
 
     from tpmdrill.budget import SessionClock, SessionQueue
-    from tpmdrill.decks import Card
     from tpmdrill.drill import Reviewed, SessionLog, SessionSummary
     from tpmdrill.judging import CardVerdict
     from tpmdrill.pace import Pace
@@ -42,8 +51,6 @@ if TYPE_CHECKING:
 
 # The session's stopwatch; tests replace it to make time pass.
 monotonic: Callable[[], float] = time.monotonic
-
-RATING_KEYS = {"1": "again", "2": "hard", "3": "good", "4": "easy"}
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -64,12 +71,11 @@ def drill(minutes: int | None, deck: str | None, category: str | None, kind: str
     """The daily session: answer due cards, then new ones, graded as you go.
 
     Type an answer over several lines and end it with a line holding a single
-    '.' (or Ctrl-D); 'e' writes it in $EDITOR (the file starts with the prompt
-    as a comment, removed from your answer), 's' skips the card, 'q' quits.
-    Each rubric point is marked hit or missed; accept the suggested rating with
-    Enter, pick another with 1-4 (again, hard, good, easy) or toggle points with
-    't N'; 'q' there asks first, as an answer without a rating is not recorded.
-    'u' at the next prompt undoes the review just confirmed. On a sql
+    '.' (or Ctrl-D); 'e' writes it in $EDITOR (below the prompt, as a comment),
+    's' skips the card, 'q' quits. Each rubric point is marked hit or missed;
+    accept the suggested rating with Enter, pick another with 1-4 (again, hard,
+    good, easy) or toggle points with 't N' ('q' there asks first: an answer
+    is recorded only with a rating). 'u' at the next prompt undoes the review. On a sql
     card, the tables and sample rows show before you answer, and 'r' revises the
     query (as often as you like) before you rate it. Quitting keeps every review
     you confirmed.
@@ -336,7 +342,7 @@ def _drill_card(session: DrillSession, item: QueueItem) -> Reviewed | str:
 
     screen, card = session.screen, item.card
     start = session.clock.elapsed()
-    answer = read_answer(screen, card.kind == CardKind.SQL, prompt=_editor_prompt(session.store, card))
+    answer = read_answer(screen, card.kind == CardKind.SQL, prompt=editor_prompt(session.store, card))
     if answer in (QUIT, SKIP, UNDO) or answer is None:
         return QUIT if answer is None else answer
     show_elapsed(screen, session.clock.elapsed() - start, card.minutes)
@@ -355,19 +361,6 @@ def _drill_card(session: DrillSession, item: QueueItem) -> Reviewed | str:
     return _save(session, verdict, rating, session.clock.elapsed() - start, attempts)
 
 
-def _editor_prompt(store: Store, card: Card) -> str:
-    """What the $EDITOR file shows as a comment: the prompt asked, and a sql card's tables."""
-    from tpmdrill.follow_ups import prompt_for
-
-    prompt = prompt_for(card, store.reviews_of(card.full_id))
-    if card.kind != CardKind.SQL:
-        return prompt
-    from tpmdrill.sqlschema import schema_of
-
-    schema = schema_of(card)
-    return prompt if schema is None else "\n".join([prompt, "", *schema.text_lines()])
-
-
 def _settle(
     session: DrillSession, verdict: CardVerdict, start: float
 ) -> tuple[CardVerdict, str | None, int | None]:
@@ -380,10 +373,10 @@ def _settle(
     sql = verdict.card.kind == CardKind.SQL
     attempts = 1
     while True:
-        rating = _confirm(screen, verdict)
+        rating = confirm_rating(screen, verdict)
         if rating != REVISE:
             return verdict, rating, attempts if sql else None
-        revised = read_answer(screen, True, previous=verdict.answer, prompt=_editor_prompt(session.store, verdict.card))
+        revised = read_answer(screen, True, previous=verdict.answer, prompt=editor_prompt(session.store, verdict.card))
         if revised is None or revised in (QUIT, SKIP) or not revised.strip():
             screen.say("Revision dropped; the last query stands.", "yellow")
             continue
@@ -403,7 +396,7 @@ def _ask_follow_up(store: Store, screen: Screen, verdict: CardVerdict) -> CardVe
     screen.say("\nFollow-up", "bold underline")
     screen.markdown(follow_up.prompt)
     answer = read_answer(screen, False, prompt=follow_up.prompt)
-    while answer == QUIT and not _really_quit(screen):
+    while answer == QUIT and not really_quit(screen):
         screen.say("Back to the follow-up; 's' skips it.", "dim")
         answer = read_answer(screen, False, prompt=follow_up.prompt)
     if answer is None or answer == QUIT:
@@ -414,74 +407,6 @@ def _ask_follow_up(store: Store, screen: Screen, verdict: CardVerdict) -> CardVe
     followed = with_follow_up(verdict, follow_up, answer)
     show_verdict(screen, followed)
     return followed
-
-
-# ---- reading the answer ---------------------------------------------------------------
-
-
-def _confirm(screen: Screen, verdict: CardVerdict) -> str | None:
-    """The rating the user confirms; None to quit without recording this card ('q' asks
-    first: the answer typed for it would be lost)."""
-    while True:
-        key = screen.ask(_keys_prompt(verdict))
-        if key is None:
-            screen.say("Input ended before a rating: this answer was not recorded.", "yellow")
-            return None
-        if key.strip().lower() == "q":
-            if _really_quit(screen):
-                return None
-            continue
-        choice = _rating_for(key, verdict)
-        if choice is not None:
-            return choice
-        if not _toggle(screen, key, verdict):
-            screen.say(f"Not a choice: {key!r}", "yellow")
-
-
-def _really_quit(screen: Screen) -> bool:
-    """Whether to quit and lose the answer just written (not recorded without a rating)."""
-    reply = screen.ask("Quit without recording this answer? It is lost unless you rate it. "
-                       "y: quit · Enter: back to rating > ")
-    if reply is None or reply.strip().lower() in {"y", "yes"}:
-        screen.say("Not recorded.", "yellow")
-        return True
-    return False
-
-
-def _keys_prompt(verdict: CardVerdict) -> str:
-    accept = f"Enter: accept {verdict.suggested} · " if verdict.suggested else ""
-    toggle = " · t N: toggle point N" if verdict.points else ""
-    revise = " · r: revise the query" if verdict.card.kind == CardKind.SQL else ""
-    return f"{accept}1 again · 2 hard · 3 good · 4 easy{toggle}{revise} · q: quit > "
-
-
-def _rating_for(key: str, verdict: CardVerdict) -> str | None:
-    text = key.strip().lower()
-    if text == "":
-        return verdict.suggested
-    if text == "r" and verdict.card.kind == CardKind.SQL:
-        return REVISE
-    from tpmdrill.scheduler import RATINGS
-
-    return RATING_KEYS.get(text) or (text if text in RATINGS else None)
-
-
-def _toggle(screen: Screen, key: str, verdict: CardVerdict) -> bool:
-    """Handle 't 2' / 't2 3': flip those points, show them and the new suggestion
-    (not the whole rubric again)."""
-    from tpmdrill.errors import BadValue
-
-    text = key.strip().lower()
-    numbers = text[1:].replace(",", " ").split()
-    if not text.startswith("t") or not numbers or not all(n.isdigit() for n in numbers):
-        return False
-    try:
-        for number in numbers:
-            show_point(screen, verdict.toggle(int(number)))
-    except BadValue as ex:
-        screen.say(str(ex), "yellow")
-    show_suggestion(screen, verdict)
-    return True
 
 
 def _save(

@@ -105,7 +105,7 @@ def _submit(store: Store, screen: Screen, session: SqlSession, seconds: float) -
 
 
 def _rating(screen: Screen, suggested: str | None) -> str | None:
-    from tpmdrill.cli.drill import RATING_KEYS
+    from tpmdrill.cli.answering import RATING_KEYS
     from tpmdrill.scheduler import RATINGS
 
     accept = f"Enter: record {suggested} · " if suggested else ""
