@@ -4,38 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.anki_helpers import anki_collection, import_package
 from tests.conftest import MINI_DECKS, Invoke
 from tpmdrill.library import ensure_bundled_decks
 from tpmdrill.store import Store
-
-
-@contextmanager
-def anki_collection(path: Path) -> Iterator[Any]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the anki package's own deprecations are not ours
-        from anki.collection import Collection
-
-        collection = Collection(str(path))
-    try:
-        yield collection
-    finally:
-        collection.close()
-
-
-def import_package(collection: Any, package: Path) -> Any:
-    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
-
-    return collection.import_anki_package(ImportAnkiPackageRequest(
-        package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=False)))
 
 
 def tpmdrill_notes(collection: Any) -> dict[str, Any]:
@@ -58,7 +36,7 @@ def test_export_imports_into_anki_with_one_note_per_card_and_named_decks(mini: I
         deck_names = {deck.name for deck in collection.decks.all_names_and_ids()}
         assert {f"tpmdrill::{title}" for title in titles.values()} <= deck_names
         note = notes["mini/idempotency"]
-        assert note["Prompt"] == "Explain idempotency to an engineer."
+        assert note["Prompt"] == "<p>Explain idempotency to an engineer.</p>"
         assert "Repeating the call has the same effect as doing it once <b>(required)</b>" in note["Rubric"]
         assert note.tags == ["reliability"]
         [card] = note.cards()
@@ -86,7 +64,7 @@ def test_reexport_after_an_edit_updates_notes_instead_of_duplicating(
         import_package(collection, second)
         notes = tpmdrill_notes(collection)
         assert collection.note_count() == 2
-        assert notes["mini/idempotency"]["Prompt"] == "Explain idempotency to a new engineer."
+        assert notes["mini/idempotency"]["Prompt"] == "<p>Explain idempotency to a new engineer.</p>"
         names = {deck.name for deck in collection.decks.all_names_and_ids(skip_empty_default=True)}
         assert names == {"tpmdrill", "tpmdrill::Mini deck"}
 
@@ -120,3 +98,81 @@ def test_a_sql_note_shows_its_tables_on_the_front_and_the_solution_on_the_back()
     back = answer_html(card)
     assert back.count("GROUP BY strftime(&#x27;%Y-%m&#x27;, order_ts)") == 1
     assert schema_html(store.card("data/p-value-explained")) == ""
+
+
+MARKDOWN_DECK = """[deck]
+id = "md"
+title = "Data::SQL practice"
+category = "data"
+
+[[card]]
+id = "joins"
+kind = "concept"
+prompt = "Explain **inner** and `LEFT` joins. <img src=x onerror=alert(1)>"
+answer = """ + '"""' + """An **inner join** keeps matches; a `LEFT JOIN` keeps every left row.
+
+- rows *without* a match get NULLs
+- <script>alert(1)</script> stays text
+
+```sql
+SELECT a.id FROM a LEFT JOIN b ON b.a_id = a.id WHERE b.id IS NULL;
+```
+
+| join | keeps |
+|---|---|
+| inner | matches |
+| left | all of a |
+
+[a link](javascript:alert(1)) and ![pixel](https://example.com/track.png)
+""" + '"""' + """
+
+  [[card.rubric]]
+  id = "left"
+  point = "Says a `LEFT JOIN` keeps **every** left row"
+  keywords = ["left join", "every|all"]
+  min_hits = 2
+  examples = ["a left join keeps every row of the left table", "all rows on the left survive a left join"]
+"""
+
+
+def test_notes_render_markdown_to_escaped_html_and_a_colon_title_stays_one_deck(run: Invoke, tmp_path: Path) -> None:
+    deck = tmp_path / "md.toml"
+    deck.write_text(MARKDOWN_DECK)
+    assert run("decks", "add", str(deck)).exit_code == 0, run("decks", "validate", str(deck)).output
+    package = tmp_path / "md.apkg"
+    result = run("export", "--deck", "md", "-o", str(package), env={"TPMDRILL_NOW": "2025-01-01T00:00:00+00:00"})
+    assert result.exit_code == 0, result.output
+
+    with anki_collection(tmp_path / "collection.anki2") as collection:
+        import_package(collection, package)
+        note = tpmdrill_notes(collection)["md/joins"]
+        names = {d.name for d in collection.decks.all_names_and_ids(skip_empty_default=True)}
+        [card] = note.cards()
+        assert collection.decks.name(card.did) == "tpmdrill::Data: SQL practice"
+        assert names == {"tpmdrill", "tpmdrill::Data: SQL practice"}  # no "Data" deck with "SQL practice" inside
+        prompt, back, rubric = note["Prompt"], note["Answer"], note["Rubric"]
+
+    assert prompt == ("<p>Explain <strong>inner</strong> and <code>LEFT</code> joins. "
+                      "&lt;img src=x onerror=alert(1)&gt;</p>")
+    assert "<p>An <strong>inner join</strong> keeps matches; a <code>LEFT JOIN</code> keeps every left row.</p>" in back
+    assert "<li>rows <em>without</em> a match get NULLs</li>" in back
+    assert "<li>&lt;script&gt;alert(1)&lt;/script&gt; stays text</li>" in back
+    assert ('<pre><code class="language-sql">SELECT a.id FROM a LEFT JOIN b ON b.a_id = a.id WHERE b.id IS NULL;\n'
+            "</code></pre>") in back
+    assert "<th>join</th>" in back and "<td>all of a</td>" in back
+    assert "href=\"javascript" not in back and "[a link](javascript:alert(1))" in back  # text, not a link
+    assert "<img" not in back and "<img" not in prompt
+    assert "<script" not in back
+    assert rubric == "<li>Says a <code>LEFT JOIN</code> keeps <strong>every</strong> left row</li>"
+
+
+@pytest.mark.parametrize(("title", "name"), [
+    ("Data::SQL", "tpmdrill::Data: SQL"), ("a ::: b", "tpmdrill::a: b"), ("::edge::", "tpmdrill::edge"),
+    ("Mini deck", "tpmdrill::Mini deck"), ("ratio 2:1", "tpmdrill::ratio 2:1"), (":::", "tpmdrill::untitled"),
+    ("tab\there\x1b[2J", "tpmdrill::tab here [2J"),
+])
+def test_deck_titles_map_to_one_anki_deck(title: str, name: str) -> None:
+    from tpmdrill.anki import anki_deck_name
+
+    assert anki_deck_name(title) == name
+    assert anki_deck_name(title).count("::") == 1

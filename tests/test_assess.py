@@ -81,11 +81,8 @@ def test_total_is_sum_of_subtotals_and_within_bounds(values: list[int | None]) -
 def test_parse_ratings_top_level_and_table() -> None:
     flat = parse_ratings('sql = 2\ncaching = "skip"\napi-design = 5\n')
     table = parse_ratings('[ratings]\nsql = 2\napi-design = 5\n')
-    assert flat == table
-    assert flat["sql"] == 2
-    assert flat["caching"] is None
-    assert flat["agile"] is None  # left out = skipped
-    assert len(flat) == 28
+    assert flat == {"sql": 2, "caching": None, "api-design": 5}  # only what the file names; a skip is None
+    assert table == {"sql": 2, "api-design": 5}
 
 
 @pytest.mark.parametrize(
@@ -113,6 +110,33 @@ def test_record_assessment_reports_change_since_last() -> None:
     assert second.change.subtotals["Data & Analytics"] == 2
     assert second.change.subtotals["Development Practices"] == 1
     assert [a[0] for a in store.assessments()] == [second.id, first.id]
+
+
+def test_a_partial_assessment_carries_the_other_skills_over_marked_as_such() -> None:
+    store = Store.memory()
+    every = record_assessment(store, dict.fromkeys(SKILLS, 3), T0)
+    assert every.summary.total == 84 and every.carried == ()
+    later = T0 + timedelta(days=7)
+    partial = record_assessment(store, {"sql": 5, "caching": None}, later, carry_over=True)
+    assert partial.summary.total == 84 - 3 + 2  # caching cleared, sql raised; the other 26 kept
+    assert partial.carried == tuple(s for s in SKILLS if s not in ("sql", "caching"))
+    assert partial.summary.ratings["agile"] == 3 and partial.summary.ratings["caching"] is None
+    assert partial.change is not None and partial.change.moved == {"caching": (3, None), "sql": (3, 5)}
+    assert store.carried_skills(partial.id) == set(partial.carried)
+    assert store.carried_skills(every.id) == set()
+    assert store.assessments(limit=1)[0].ratings == partial.summary.ratings
+    assert partial.to_json()["carried_over"] == list(partial.carried)
+
+
+def test_carrying_over_keeps_skips_skipped_and_needs_an_earlier_assessment() -> None:
+    store = Store.memory()
+    first = record_assessment(store, {"sql": 2}, T0, carry_over=True)  # nothing before it to carry
+    assert first.carried == () and first.summary.rated == 1
+    second = record_assessment(store, {"agile": 4}, T0 + timedelta(days=1), carry_over=True)
+    assert second.carried == ("sql",)  # skipped skills stay skipped, not "carried"
+    assert (second.summary.total, second.summary.rated) == (6, 2)
+    plain = record_assessment(store, {"agile": 4}, T0 + timedelta(days=2))
+    assert plain.carried == () and plain.summary.ratings["sql"] is None
 
 
 def test_gap_skills_lowest_first_ignoring_skipped_and_strong() -> None:

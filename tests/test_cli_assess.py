@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import Invoke
 from tpmdrill.skills import DIMENSIONS, SKILLS
+from tpmdrill.store import Store
 
 ORDER = list(SKILLS)
 
@@ -81,10 +82,44 @@ def test_change_since_last_assessment(run: Invoke, tmp_path: Path, monkeypatch: 
     assert "  SQL: 2 → 4" in out
     assert "  Agile/Scrum technical aspects: skipped → 2" in out
     data = json.loads(run("assess", "--json", "--from-file", ratings_file(tmp_path, {"sql": 1}, "c.toml")).stdout)
-    assert data["change"]["total"] == -8
-    assert data["change"]["skills"]["sql"] == {"before": 4, "now": 1}
+    assert data["change"]["total"] == -3  # caching and agile, not in the file, keep 3 and 2
+    assert data["change"]["skills"] == {"sql": {"before": 4, "now": 1}}
+    assert data["carried_over"] == ["caching", "agile"]
     assert data["taken_at"] == "2025-04-01T09:00:00+00:00"
     assert set(data["subtotals"]) == set(DIMENSIONS)
+
+
+def test_a_file_naming_two_skills_keeps_the_other_26(run: Invoke, tmp_path: Path, db_path: Path) -> None:
+    """Issue 17: two skills in a file wiped the other 26 and the total fell by 68."""
+    every = dict.fromkeys(ORDER, 3) | {"sql": 2, "caching": 1}
+    first = json.loads(run("assess", "--json", "--from-file", ratings_file(tmp_path, every)).stdout)
+    assert (first["total"], first["carried_over"]) == (81, [])
+    result = run("assess", "--from-file", ratings_file(tmp_path, {"sql": 4, "caching": "skip"}, "two.toml"))
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert f"  {'Total':<30}  82 / 140  (+1) (1 skipped)" in out
+    assert "Kept from your assessment of " in out
+    assert ': 26 skills the file does not name (write skill = "skip" in the file to clear one):\n' in out
+    assert "  Client-server architecture 3, Microservices vs monolith trade-offs 3, " in out
+    assert "Machine-learning fundamentals 3\n" in out
+    assert "  SQL: 2 → 4" in out and "  Caching strategies: 1 → skipped" in out
+    assert "Client-server architecture: " not in out  # a carried skill did not move
+    gaps = json.loads(run("gaps", "--json").stdout)
+    assert {g["skill"] for g in gaps["gaps"]} == set(ORDER) - {"sql", "caching"}
+    store = Store.open(db_path)
+    try:
+        latest = store.assessments(limit=1)[0]
+        assert store.carried_skills(latest.id) == set(ORDER) - {"sql", "caching"}
+    finally:
+        store.close()
+
+
+def test_the_interactive_assessment_carries_nothing(run: Invoke, tmp_path: Path) -> None:
+    run("assess", "--from-file", ratings_file(tmp_path, dict.fromkeys(ORDER, 4)))
+    result = run("assess", input="\n".join(["2"] * 27 + ["s"]) + "\n")
+    assert result.exit_code == 0, result.output
+    assert f"  {'Total':<30}  54 / 140  (-58) (1 skipped)" in result.stdout
+    assert "Kept from" not in result.stdout
 
 
 def test_bad_ratings_file(run: Invoke, tmp_path: Path) -> None:

@@ -122,6 +122,36 @@ def test_quit_at_the_rating_records_nothing_for_that_card(pinned: Invoke, db_pat
     assert "Session: 1 card in" in result.output
 
 
+def test_q_at_the_rating_asks_before_losing_the_answer_and_enter_goes_back(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input="\n" + GOOD_ANSWER + "q\n\n3\n" + "q\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert ("Quit without recording this answer? It is lost unless you rate it. "
+            "y: quit · Enter: back to rating > ") in out
+    assert out.count("Enter: accept easy") == 2  # the rating prompt again
+    [review] = history(db_path, "mini/idempotency")
+    assert (review["rating"], review["suggested"]) == (3, 4)
+    assert review["answer"].startswith("Repeating the call")
+    assert "Session: 1 card in" in out
+
+
+def test_q_then_y_at_the_rating_quits_recording_nothing_for_that_card(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input="\n" + GOOD_ANSWER + "q\ny\n")
+    assert result.exit_code == 0, result.output
+    assert "Quit without recording this answer?" in result.output
+    assert "Not recorded." in result.output
+    assert history(db_path, "mini/idempotency") == []
+    assert "Session: 0 cards in" in result.output
+    assert "Card 2/2" not in result.output
+
+
+def test_end_of_input_at_the_rating_says_the_answer_was_not_recorded(pinned: Invoke, db_path: Path) -> None:
+    result = drill(pinned, input="\n" + GOOD_ANSWER)
+    assert result.exit_code == 0, result.output
+    assert "Input ended before a rating: this answer was not recorded." in result.output
+    assert history(db_path, "mini/idempotency") == []
+
+
 def test_end_of_input_mid_session_keeps_confirmed_reviews(pinned: Invoke, db_path: Path) -> None:
     result = drill(pinned, input="\n" + GOOD_ANSWER + "\nA half-written answer")
     assert result.exit_code == 0, result.output
@@ -168,6 +198,74 @@ def test_editor_answer(pinned: Invoke, db_path: Path, monkeypatch: pytest.Monkey
     assert result.exit_code == 0, result.output
     [review] = history(db_path, "mini/idempotency")
     assert review["answer"] == "Same result on retry; an idempotency key."
+
+
+def write_editor(tmp_path: Path, body: str) -> str:
+    """A real $EDITOR: a script that does `body` to the file it is given ($1)."""
+    script = tmp_path / "editor.sh"
+    script.write_text("#!/bin/sh\n" + body + "\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_a_real_editor_opens_with_the_prompt_as_a_comment_and_it_is_not_in_the_answer(
+    pinned: Invoke, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = tmp_path / "seen.md"
+    editor = write_editor(tmp_path, f'cp "$1" {seen}\nprintf "Same result on retry; an idempotency key.\\n" >> "$1"')
+    monkeypatch.setenv("EDITOR", editor)
+    monkeypatch.setenv("VISUAL", editor)
+    result = drill(pinned, input="\ne\n\nq\n")
+    assert result.exit_code == 0, result.output
+    assert seen.read_text() == (
+        "# Write your answer below. Lines starting with '#' at the top are removed when you save and quit.\n"
+        "#\n# Explain idempotency to an engineer.\n\n")
+    [review] = history(db_path, "mini/idempotency")
+    assert review["answer"] == "Same result on retry; an idempotency key."
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("exit 3", "The editor failed ("),
+    (":", "Nothing saved in the editor; type the answer here instead."),  # saved as it came: only the comment
+])
+def test_a_real_editor_that_fails_or_saves_nothing_leaves_the_session_going(
+    pinned: Invoke, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, message: str
+) -> None:
+    editor = write_editor(tmp_path, body if body != ":" else 'touch "$1"')
+    monkeypatch.setenv("EDITOR", editor)
+    monkeypatch.setenv("VISUAL", editor)
+    result = drill(pinned, input="\ne\n" + POOR_ANSWER + "\nq\n")
+    assert result.exit_code == 0, result.output
+    assert message in result.output
+    [review] = history(db_path, "mini/idempotency")
+    assert review["answer"] == "It is about retries."
+
+
+def test_the_follow_up_editor_shows_the_follow_up(
+    run: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_follow_ups import DECK, MAIN
+
+    assert run("decks", "add", str(DECK)).exit_code == 0
+    monkeypatch.setenv("TPMDRILL_NOW", NOW)
+    opened: list[str] = []
+
+    def editor(text: str, **_: object) -> str:
+        opened.append(text)
+        return text + "Autoscale the web tier a day ahead and queue orders behind a buffer.\n"
+
+    monkeypatch.setattr("click.edit", editor)
+    result = run("drill", "--deck", "fu", input="\n" + MAIN + "e\n\n")
+    assert result.exit_code == 0, result.output
+    [text] = opened
+    assert "\n# Traffic triples on Black Friday. What changes?\n" in text
+    store = Store.open(db_path)
+    try:
+        [review] = store.history("fu/checkout")
+    finally:
+        store.close()
+    hits = {p["point"]: p["hit"] for p in review["points"]}
+    assert hits["autoscaling"] and hits["services"]  # the follow-up's answer, comment gone, was graded
 
 
 def test_editor_closed_without_saving_falls_back_to_typing(
@@ -427,7 +525,11 @@ def test_revising_in_the_editor_starts_from_the_last_query(
     script = "\n" + first + "\n.\nr\ne\nr\nq\n2\n"
     result = run("drill", "--deck", "data", "--kind", "sql", input=script)
     assert result.exit_code == 0, result.output
-    assert seen == [first]
+    [opened] = seen
+    assert opened.startswith("-- Write your query below. Lines starting with '--' at the top are removed")
+    assert f"-- {card.prompt.splitlines()[0]}" in opened
+    assert "-- orders(order_id INTEGER" in opened  # the tables, as the terminal showed them
+    assert opened.endswith(f"\n\n{first}\n")
     assert "Attempt 2:" in result.output and "✔ Correct" in result.output
     assert "Revision dropped; the last query stands." in result.output  # the second 'r', then 'q'
     [review] = history(db_path, card.full_id)

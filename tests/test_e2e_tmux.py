@@ -288,3 +288,38 @@ def test_u_in_a_real_terminal_undoes_the_review_just_confirmed(terminal: Termina
         assert memory is not None and memory.lapses == 0 and memory.reps == 1
     finally:
         store.close()
+
+
+def test_q_at_the_rating_asks_before_the_typed_answer_is_lost(terminal: Terminal, tmp_path: Path) -> None:
+    installed = shutil.which("tpmdrill")
+    assert installed is not None, "tpmdrill is not installed on PATH"
+    db = tmp_path / "e2e.db"
+    env = {"TPMDRILL_DB": str(db), "TPMDRILL_NOW": "2025-03-01T09:00:00+00:00"}
+    subprocess.run([installed, "decks", "add", str(MINI_DECKS)], env={**os.environ, **env}, check=True,
+                   capture_output=True)
+    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    terminal.start(f"env -u NO_COLOR {assignments} {shlex.quote(installed)} drill --deck mini")
+
+    terminal.wait_for("Learn 2 new cards now? [Y/n]")
+    terminal.type_line("")
+    terminal.wait_for("Write your answer")
+    terminal.type_line("Repeating the call has the same effect, so a retry is safe.")
+    terminal.type_line(".")
+    terminal.wait_for("Enter: accept")
+    terminal.type_line("q")
+    terminal.wait_for("Quit without recording this answer? It is lost unless you rate it.")
+    terminal.type_line("")  # Enter: back to rating
+    terminal.wait_for("Enter: accept", after="Quit without recording")
+    terminal.type_line("3")
+    terminal.wait_for("Write your answer", after="Card 2/")
+    terminal.type_line("q")
+    screen = terminal.wait_for("Session: 1 card in")
+    assert "Not recorded." not in screen
+
+    store = Store.open(db)
+    try:
+        [review] = store.history("mini/idempotency")
+        assert review["rating"] == 3
+        assert review["answer"] == "Repeating the call has the same effect, so a retry is safe."
+    finally:
+        store.close()

@@ -110,8 +110,19 @@ def test_skipping_the_follow_up_rates_the_main_answer_only(
 def test_quitting_at_the_follow_up_records_nothing(
     loaded: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    drill_on(loaded, monkeypatch, DAY[0], "\n" + MAIN + "q\n")
+    result = drill_on(loaded, monkeypatch, DAY[0], "\n" + MAIN + "q\ny\n")
+    assert "Quit without recording this answer? It is lost unless you rate it." in result.output
     assert history(db_path) == []
+
+
+def test_q_at_the_follow_up_not_confirmed_asks_the_follow_up_again(
+    loaded: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = drill_on(loaded, monkeypatch, DAY[0], "\n" + MAIN + "q\n\n" + GOOD_FOLLOW_UP + "\n")
+    assert "Back to the follow-up; 's' skips it." in result.output
+    [review] = history(db_path)
+    assert review["answer"].startswith("A cart service hands an order")
+    assert len(review["points"]) == 4
 
 
 def test_the_summary_names_a_missed_follow_up_point(

@@ -152,3 +152,31 @@ def test_live_takes_no_sheet_options(run: Invoke, db_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == ("Error: --live sits the mock in the terminal; it takes no -o, --format or --copy "
                              "(see 'tpmdrill mock --help')\n")
+
+
+def test_the_editor_opens_with_the_question_as_a_comment_and_a_failing_one_lets_you_type(
+    run: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import click
+
+    opened: list[str] = []
+
+    def editor(text: str, **_: object) -> str:
+        opened.append(text)
+        if len(opened) == 1:
+            raise click.ClickException("vi: Editing failed")
+        return text + "Written in the editor.\n"
+
+    monkeypatch.setattr("click.edit", editor)
+    plan = json.loads(run("mock", "--minutes", "8", "--seed", "1", "--round", "technical", "--format", "json",
+                          env=ENV).stdout)
+    first = plan["questions"][0]["prompt"]
+    result = live(run, ["e\ne\n"] + [ANSWER] * (len(plan["questions"]) - 1),
+                  tail="\n" + "3\n" * (len(plan["questions"]) - 1))
+    assert result.exit_code == 0, result.output
+    assert "Nothing saved in the editor; type the answer here instead." in result.stdout
+    assert len(opened) == 2 and opened[0] == opened[1]
+    assert opened[0].startswith("# Write your answer below.")
+    assert f"# {first.splitlines()[0]}" in opened[0]
+    [(answer,)] = rows(db_path, "SELECT answer FROM reviews ORDER BY rowid LIMIT 1")
+    assert answer.startswith("Written in the editor.\n\nFollow-up: ")  # no comment line in it

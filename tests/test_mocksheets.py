@@ -64,12 +64,16 @@ def test_a_sheet_is_stored_with_its_questions_and_its_id_on_both_copies(run: Inv
     assert "Record each answer afterwards with" not in text
 
 
-def test_the_format_follows_the_output_extension_unless_format_says_otherwise(run: Invoke, tmp_path: Path) -> None:
+def test_the_format_follows_the_output_extension_and_a_contradicting_format_is_refused(
+    run: Invoke, tmp_path: Path
+) -> None:
     for name, start in (("m.md", "# Mock interview"), ("m.json", "{"), ("m.html", "<!DOCTYPE html>")):
         assert run("mock", "--seed", "2", "-o", str(tmp_path / name)).exit_code == 0
         assert (tmp_path / name).read_text().startswith(start), name
-    assert run("mock", "--seed", "2", "--format", "md", "-o", str(tmp_path / "forced.html")).exit_code == 0
-    assert (tmp_path / "forced.html").read_text().startswith("# Mock interview")
+    assert run("mock", "--seed", "2", "--format", "md", "-o", str(tmp_path / "forced.html")).exit_code == 2
+    assert not (tmp_path / "forced.html").exists()
+    assert run("mock", "--seed", "2", "--format", "md", "-o", str(tmp_path / "sheet.txt")).exit_code == 0
+    assert (tmp_path / "sheet.txt").read_text().startswith("# Mock interview")
 
 
 @pytest.mark.parametrize("fmt", ["html", "md"])

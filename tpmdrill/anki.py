@@ -1,7 +1,9 @@
 """Anki packages (.apkg) of the active cards, for drilling on a phone.
 
-One note per card: the prompt on the front; the model answer and the rubric as a
-checklist on the back. Every id Anki keys on is derived from tpmdrill's ids, never
+One note per card: the prompt (and a sql card's tables) on the front; the model answer
+and the rubric as a checklist on the back. Deck Markdown is rendered to HTML with
+everything escaped (`tpmdrill.markup`); a deck's title becomes one Anki deck under
+`tpmdrill::`, never a nested one. Every id Anki keys on is derived from tpmdrill's ids, never
 from the clock, so exporting again and importing into Anki updates the notes already
 there instead of adding copies: the note's GUID comes from the card's full id, the
 deck's id from the deck id, and the note type's id is a constant.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +34,12 @@ FIELDS = ("Prompt", "Answer", "Rubric", "Card", "Kind")
 _CSS = """
 .card { font-family: system-ui, sans-serif; font-size: 18px; text-align: left; color: #111; background: #fff; }
 .prompt { font-weight: 600; }
-.answer { white-space: pre-wrap; }
+.prompt p, .answer p { margin: 0 0 0.6em; }
+.answer pre { background: #f4f4f4; padding: 6px 8px; overflow-x: auto; font-size: 14px; }
+.answer code, .prompt code, .rubric code { font-family: monospace; background: #f4f4f4; padding: 0 2px; }
+.answer pre code { padding: 0; }
+.answer table { border-collapse: collapse; margin: 6px 0; }
+.answer th, .answer td { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
 .rubric { padding-left: 1.2em; list-style: none; }
 .rubric li::before { content: "\\2610  "; }
 .meta { color: #666; font-size: 13px; }
@@ -61,7 +69,7 @@ def export_apkg(store: Store, path: Path, now: datetime, *, deck: str | None = N
     with progress("Building notes", len(cards)) as advance:
         for card in cards:
             if card.deck not in anki_decks:
-                anki_decks[card.deck] = genanki.Deck(deck_id(card.deck), DECK_PREFIX + titles[card.deck])
+                anki_decks[card.deck] = genanki.Deck(deck_id(card.deck), anki_deck_name(titles[card.deck]))
             anki_decks[card.deck].add_note(_note(genanki, model, card))
             advance(1)
     _write(genanki.Package(list(anki_decks.values())), path, now)
@@ -71,8 +79,7 @@ def export_apkg(store: Store, path: Path, now: datetime, *, deck: str | None = N
 def _note(genanki: Any, model: Any, card: Card) -> Any:
     return genanki.Note(
         model=model,
-        fields=[html.escape(card.prompt) + schema_html(card), answer_html(card), rubric_html(card), card.full_id,
-                card.kind],
+        fields=[prompt_html(card), answer_html(card), rubric_html(card), card.full_id, card.kind],
         tags=list(card.tags),
         guid=note_guid(card.full_id),
     )
@@ -106,18 +113,37 @@ def schema_html(card: Card) -> str:
     return "".join(parts)
 
 
+def prompt_html(card: Card) -> str:
+    """The prompt's Markdown as HTML and, for a sql card, its tables."""
+    from tpmdrill.markup import markdown_to_html
+
+    return markdown_to_html(card.prompt).strip() + schema_html(card)
+
+
 def answer_html(card: Card) -> str:
-    """The model answer and, for a sql card, the reference query."""
+    """The model answer's Markdown as HTML and, for a sql card, the reference query."""
+    from tpmdrill.markup import markdown_to_html
+
     solution = f'<pre class="solution">{html.escape(card.solution)}</pre>' if card.solution else ""
-    return html.escape(card.answer) + solution
+    return markdown_to_html(card.answer).strip() + solution
 
 
 def rubric_html(card: Card) -> str:
+    from tpmdrill.markup import markdown_inline_html
+
     items: Sequence[str] = [
-        f"<li>{html.escape(point.point)}{' <b>(required)</b>' if point.required else ''}</li>"
+        f"<li>{markdown_inline_html(point.point)}{' <b>(required)</b>' if point.required else ''}</li>"
         for point in card.rubric
     ]
     return "".join(items)
+
+
+def anki_deck_name(title: str) -> str:
+    """The Anki deck for a tpmdrill deck: `tpmdrill::<title>`, the title kept as one
+    level (Anki nests decks at every `::`, so a run of colons becomes ': ')."""
+    printable = "".join(c if c.isprintable() else " " for c in title)
+    flat = re.sub(r"\s*:{2,}\s*", ": ", " ".join(printable.split())).strip(" :")
+    return DECK_PREFIX + (flat or "untitled")
 
 
 def note_guid(full_id: str) -> str:

@@ -95,7 +95,8 @@ def check_rating(skill: str, value: object) -> int | None:
 def parse_ratings(text: str, source: str = "ratings file") -> Ratings:
     """Ratings from TOML: `skill-id = 1..5` or `"skip"`, at top level or under [ratings].
 
-    Skills left out count as skipped; an unknown skill id is an error that lists the ids.
+    Only the skills the file names (a skip is None); `record_assessment(carry_over=True)`
+    keeps the latest rating of the others. An unknown skill id is an error that lists the ids.
     """
     try:
         data = tomllib.loads(text)
@@ -108,7 +109,7 @@ def parse_ratings(text: str, source: str = "ratings file") -> Ratings:
     if unknown:
         raise BadValue(f"{source}: unknown skill {unknown[0]!r}; skills: {', '.join(SKILLS)}")
     try:
-        return {skill: check_rating(skill, table.get(skill)) for skill in SKILLS}
+        return {skill: check_rating(skill, table[skill]) for skill in SKILLS if skill in table}
     except BadValue as ex:
         raise BadValue(f"{source}: {ex}") from None
 
@@ -144,21 +145,34 @@ class Outcome:
     taken_at: datetime
     summary: AssessmentSummary
     change: Change | None
+    carried: tuple[str, ...] = ()  # skills that kept the previous assessment's rating, in catalogue order
 
     def to_json(self) -> dict[str, object]:
         return {"id": self.id, "taken_at": self.taken_at.isoformat(), **self.summary.to_json(),
-                "change": self.change.to_json() if self.change else None}
+                "change": self.change.to_json() if self.change else None, "carried_over": list(self.carried)}
 
 
-def record_assessment(store: Store, ratings: Mapping[str, int | None], at: datetime) -> Outcome:
-    """Store an assessment and compare it with the one before it."""
-    summary = summarize_ratings(ratings)
+def record_assessment(
+    store: Store, ratings: Mapping[str, int | None], at: datetime, *, carry_over: bool = False
+) -> Outcome:
+    """Store an assessment and compare it with the one before it.
+
+    A skill `ratings` leaves out is skipped, or with `carry_over` (a file naming only
+    some skills) keeps its rating from the previous assessment: it is stored in this
+    one marked as carried over, so the totals do not drop and history still tells a
+    rating given today from one kept.
+    """
     previous = store.assessments(limit=1)
-    assessment = store.save_assessment(at, dict(summary.ratings))
+    kept: dict[str, int | None] = {}
+    if carry_over and previous:
+        kept = {skill: rating for skill, rating in previous[0].ratings.items()
+                if skill in SKILLS and skill not in ratings and rating is not None}
+    summary = summarize_ratings({**ratings, **kept})
+    assessment = store.save_assessment(at, dict(summary.ratings), carried=set(kept))
     change = None
     if previous:
         change = change_between(summarize_ratings(previous[0].ratings), summary, previous[0].taken_at)
-    return Outcome(assessment, at, summary, change)
+    return Outcome(assessment, at, summary, change, tuple(skill for skill in SKILLS if skill in kept))
 
 
 def latest_ratings(store: Store) -> Ratings | None:

@@ -125,10 +125,11 @@ def _add_assessments(store: Store, assessments: list[dict[str, Any]]) -> int:
             continue
         number = assessment["id"] if assessment["id"] not in used else store.free_assessment_id()
         used.add(number)
-        head = {k: v for k, v in assessment.items() if k != "ratings"} | {"id": number}
+        head = {k: v for k, v in assessment.items() if k not in ("ratings", "carried")} | {"id": number}
         store.insert_rows("assessments", [head])
+        carried = set(assessment.get("carried") or ())  # absent in files from before m011
         store.insert_rows("assessment_ratings", [
-            {"assessment": number, "skill": skill, "rating": rating}
+            {"assessment": number, "skill": skill, "rating": rating, "carried": int(skill in carried)}
             for skill, rating in assessment["ratings"].items()
         ])
         added += 1

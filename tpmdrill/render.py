@@ -14,7 +14,6 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from tpmdrill import charts
@@ -69,15 +68,11 @@ def markdown_block(value: object) -> str:
 
 
 def markdown_html(value: object) -> Markup:
-    """Deck Markdown (model answers) as HTML for the sheets. Raw HTML in the text is
-    escaped, not passed through, and markdown-it refuses javascript: and data: links,
-    so a hostile deck still shows its text and runs nothing."""
-    return Markup(_markdown().render(str(value)))
+    """Deck Markdown (model answers) as HTML for the sheets, safe by construction
+    (`tpmdrill.markup`): a hostile deck still shows its text and runs nothing."""
+    from tpmdrill.markup import markdown_to_html
 
-
-@lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False})
+    return Markup(markdown_to_html(str(value)))
 
 
 def counted(value: int, word: str, many: str | None = None) -> str:

@@ -100,7 +100,7 @@ ROWS: dict[str, Check] = {
         "mode": _one_of({m.value for m in ReviewMode}), "seconds": _optional(_number),
         "answer": _optional_text, "verdicts": _optional(_list_of(_object({"point": _text, "hit": _flag}))),
     }),
-    "assessments": _object({"taken_at": _instant}),
+    "assessments": _object({"taken_at": _instant, "carried": _optional(_list_of(_text))}),
 }
 
 

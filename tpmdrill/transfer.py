@@ -63,9 +63,13 @@ def _reviews_with_verdicts(store: Store) -> list[dict[str, Any]]:
 
 def _assessments_with_ratings(store: Store) -> list[dict[str, Any]]:
     ratings: dict[int, dict[str, int | None]] = {}
+    carried: dict[int, list[str]] = {}
     for row in store.table_rows("assessment_ratings"):
         ratings.setdefault(row["assessment"], {})[row["skill"]] = row["rating"]
-    return [{**row, "ratings": ratings.get(row["id"], {})} for row in store.table_rows("assessments")]
+        if row.get("carried"):
+            carried.setdefault(row["assessment"], []).append(row["skill"])
+    return [{**row, "ratings": ratings.get(row["id"], {}), "carried": sorted(carried.get(row["id"], []))}
+            for row in store.table_rows("assessments")]
 
 
 def _mock_sheets_with_questions(store: Store) -> list[dict[str, Any]]:

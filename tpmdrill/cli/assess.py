@@ -17,7 +17,8 @@ CARDS_SHOWN = 6  # per skill in the text listing; --json lists every card
 
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--from-file", "from_file", metavar="FILE",
-              help="Read ratings from TOML (skill-id = 1..5 or \"skip\"; '-': stdin) instead of asking.")
+              help="Read ratings from TOML (skill-id = 1..5 or \"skip\"; '-': stdin) instead of asking; "
+                   "skills it leaves out keep their latest rating.")
 @json_option
 @db_option
 def assess(from_file: str | None, json_: bool) -> None:
@@ -28,6 +29,10 @@ def assess(from_file: str | None, json_: bool) -> None:
     dimension, the total out of 140, its band, and the change since your
     last assessment. New cards for skills rated below 4 come first in drills.
 
+    A --from-file that names only some skills updates those: the others keep
+    their latest rating (stored as carried over, and listed); write
+    skill-id = "skip" to clear one.
+
     \b
     Examples:
       tpmdrill assess
@@ -36,7 +41,7 @@ def assess(from_file: str | None, json_: bool) -> None:
     from tpmdrill.assess import parse_ratings, record_assessment
 
     ratings = _ask_ratings() if from_file is None else parse_ratings(read_text_file(from_file), from_file)
-    outcome = record_assessment(open_store(load_bundled=False), ratings, now())
+    outcome = record_assessment(open_store(load_bundled=False), ratings, now(), carry_over=from_file is not None)
     if json_:
         echo_json(outcome.to_json())
         return
@@ -80,6 +85,8 @@ def _show_outcome(outcome: Outcome) -> None:
     click.secho(f"  {'Total':<30} {summary.total:>3} / 140{delta}{note}", bold=True)
     band = summary.band
     click.echo(f"\n{band.low}-{band.high}: {band.name} — {band.meaning}.")
+    if outcome.carried:
+        _show_carried(outcome)
     if outcome.change is None:
         click.echo("Your first assessment; 'tpmdrill gaps' shows what to drill.")
         return
@@ -88,6 +95,23 @@ def _show_outcome(outcome: Outcome) -> None:
                f" {f'{total:+d}' if total else 'no change'} overall.")
     for skill, (before, after) in outcome.change.moved.items():
         click.echo(f"  {SKILLS[skill].name}: {_rating_text(before)} → {_rating_text(after)}")
+
+
+def _show_carried(outcome: Outcome) -> None:
+    from tpmdrill.skills import SKILLS
+
+    count, ratings = len(outcome.carried), outcome.summary.ratings
+    since = f" of {outcome.change.previous_taken_at.date().isoformat()}" if outcome.change else ""
+    click.echo(f"Kept from your assessment{since}: {count} skill{'s' if count != 1 else ''} the file does not "
+               "name (write skill = \"skip\" in the file to clear one):")
+    lines: list[str] = []
+    for skill in outcome.carried:  # whole names on a line, never split
+        item = f"{SKILLS[skill].name} {ratings[skill]}"
+        if lines and len(lines[-1]) + len(item) + 2 <= 96:
+            lines[-1] += f", {item}"
+        else:
+            lines.append(f"  {item}")
+    click.echo(",\n".join(lines))
 
 
 def _delta(value: int) -> str:

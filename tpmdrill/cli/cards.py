@@ -8,6 +8,8 @@ import click
 
 from tpmdrill.cli.common import (
     CONTEXT_SETTINGS,
+    complete_card,
+    complete_deck,
     db_option,
     difficulty_option,
     echo,
@@ -23,7 +25,8 @@ if TYPE_CHECKING:
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.option("--deck", help="Only this deck (an id from 'tpmdrill decks list', or a prefix only one deck has).")
+@click.option("--deck", shell_complete=complete_deck,
+              help="Only this deck (an id from 'tpmdrill decks list', or a prefix only one deck has).")
 @click.option("--category", type=click.Choice(CATEGORIES), help="Only this category.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind of card.")
 @difficulty_option
@@ -56,7 +59,7 @@ def cards(deck: str | None, category: str | None, kind: str | None, difficulty: 
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("card_id")
+@click.argument("card_id", shell_complete=complete_card)
 @json_option
 @db_option
 def card(card_id: str, json_: bool) -> None:

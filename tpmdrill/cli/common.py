@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,6 +16,8 @@ from tpmdrill import clock
 from tpmdrill.errors import BadValue, DatabaseProblem
 
 if TYPE_CHECKING:  # the store itself is imported only when a command opens it
+    from click.shell_completion import CompletionItem
+
     from tpmdrill.store import Store
 
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -136,6 +138,24 @@ def echo(text: str = "", *, err: bool = False, **style: Any) -> None:
         click.echo(visible(text), err=err)
 
 
+def output_format(given: str | None, output: Path | None, allowed: tuple[str, ...], default: str | None) -> str:
+    """The format to write (see `tpmdrill.formats.choose_format`); a --format that
+    contradicts -o's extension is a usage error, a default the name did not pick a note."""
+    from tpmdrill.formats import FormatMismatch, choose_format
+    from tpmdrill.paths import output_target, protect_database
+
+    if output is not None and str(output) != "-":
+        protect_database(db_path())  # the live database or a folder is refused before anything else
+        output_target(output)
+    try:
+        choice = choose_format(given, output, allowed, default)
+    except FormatMismatch as ex:
+        raise click.UsageError(str(ex)) from None
+    if choice.note is not None:
+        echo(f"Note: {choice.note}.", err=True)
+    return choice.format
+
+
 def write_output(text: str, path: Path | None) -> None:
     """Write to `path` and print where, or to stdout when there is no path (or '-')."""
     if path is None or str(path) == "-":
@@ -145,3 +165,42 @@ def write_output(text: str, path: Path | None) -> None:
 
     write_atomically(path, text)
     click.echo(str(path.resolve()))
+
+
+# ---- shell completion (see README, "Shell completion") ------------------------------
+
+
+def _completion_db(ctx: click.Context) -> Path:
+    chosen = ctx.find_root().meta.get("tpmdrill.db")  # --db, when typed before the word
+    if chosen is not None:
+        return Path(chosen)
+    from tpmdrill.paths import default_db_path
+
+    return default_db_path()
+
+
+def _items(names: Sequence[tuple[str, str]]) -> list[CompletionItem]:
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(value, help=text if len(text) <= 70 else text[:69] + "…") for value, text in names]
+
+
+def complete_card(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Card ids from the database (read-only; nothing when it does not exist yet)."""
+    from tpmdrill.store.lookup import card_names
+
+    return _items(card_names(_completion_db(ctx), incomplete))
+
+
+def complete_deck(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Deck ids from the database (read-only; nothing when it does not exist yet)."""
+    from tpmdrill.store.lookup import deck_names
+
+    return _items(deck_names(_completion_db(ctx), incomplete))
+
+
+def complete_setting(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """The settings `config` reads and changes, from the settings registry."""
+    from tpmdrill.settings import PUBLIC_SETTINGS
+
+    return _items([(name, setting.help) for name, setting in PUBLIC_SETTINGS.items() if name.startswith(incomplete)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, open_store
+from tpmdrill.cli.common import CONTEXT_SETTINGS, complete_setting, db_option, echo_json, json_option, open_store
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -13,7 +13,7 @@ def config() -> None:
 
 
 @config.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("key", required=False)
+@click.argument("key", required=False, shell_complete=complete_setting)
 @json_option
 @db_option
 def get(key: str | None, json_: bool) -> None:
@@ -43,7 +43,7 @@ def get(key: str | None, json_: bool) -> None:
 
 
 @config.command(name="set", context_settings=CONTEXT_SETTINGS)
-@click.argument("key")
+@click.argument("key", shell_complete=complete_setting)
 @click.argument("value")
 @db_option
 def set_(key: str, value: str) -> None:

@@ -15,9 +15,27 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.answering import QUIT, REVISE, SKIP, UNDO, read_answer, show_elapsed
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, difficulty_option, now, open_store
-from tpmdrill.cli.display import Screen, show_model_answer, show_point, show_suggestion, show_verdict
+from tpmdrill.cli.answering import (
+    QUIT,
+    REVISE,
+    SKIP,
+    UNDO,
+    confirm_rating,
+    editor_prompt,
+    read_answer,
+    really_quit,
+    show_elapsed,
+)
+from tpmdrill.cli.common import (
+    CONTEXT_SETTINGS,
+    complete_card,
+    complete_deck,
+    db_option,
+    difficulty_option,
+    now,
+    open_store,
+)
+from tpmdrill.cli.display import Screen, show_model_answer, show_verdict
 from tpmdrill.cli.session_end import offer_more
 from tpmdrill.decks import CATEGORIES, KINDS
 from tpmdrill.enums import CardKind
@@ -35,16 +53,18 @@ if TYPE_CHECKING:
 # The session's stopwatch; tests replace it to make time pass.
 monotonic: Callable[[], float] = time.monotonic
 
+
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.option("--minutes", type=click.IntRange(1, 600),
               help="Time budget in real minutes (default: what is left of daily_minutes, if set).")
-@click.option("--deck", help="Only cards of this deck (its id, or a prefix only one deck has).")
+@click.option("--deck", shell_complete=complete_deck,
+              help="Only cards of this deck (its id, or a prefix only one deck has).")
 @click.option("--category", type=click.Choice(CATEGORIES), help="Only cards of this category.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only cards of this kind.")
 @difficulty_option
 @click.option("--weak", is_flag=True, help="Cram the weakest cards, due or not (schedule left alone).")
 @click.option("--reschedule", is_flag=True, help="With --weak: let the cram reviews move the schedule too.")
-@click.option("card_id", "--card", metavar="CARD_ID",
+@click.option("card_id", "--card", metavar="CARD_ID", shell_complete=complete_card,
               help="Drill this one card now, due or not (deck/card, or any shorter name only one card has).")
 @click.option("resume", "--continue", is_flag=True, help="Resume today's plan: the cards it still holds.")
 @db_option
@@ -53,10 +73,11 @@ def drill(minutes: int | None, deck: str | None, category: str | None, kind: str
     """The daily session: answer due cards, then new ones, graded as you go.
 
     Type an answer over several lines and end it with a line holding a single
-    '.' (or Ctrl-D); 'e' writes it in $EDITOR, 's' skips the card, 'q' quits.
-    Each rubric point is marked hit or missed; accept the suggested rating with
-    Enter, pick another with 1-4 (again, hard, good, easy) or toggle points with
-    't N'. 'u' at the next prompt undoes the review just confirmed. On a sql
+    '.' (or Ctrl-D); 'e' writes it in $EDITOR (below the prompt, as a comment),
+    's' skips the card, 'q' quits. Each rubric point is marked hit or missed;
+    accept the suggested rating with Enter, pick another with 1-4 (again, hard,
+    good, easy) or toggle points with 't N' ('q' there asks first: an answer
+    is recorded only with a rating). 'u' at the next prompt undoes the review. On a sql
     card, the tables and sample rows show before you answer, and 'r' revises the
     query (as often as you like) before you rate it. Quitting keeps every review
     you confirmed.
@@ -319,7 +340,7 @@ def _drill_card(session: DrillSession, item: QueueItem) -> Reviewed | str:
 
     screen, card = session.screen, item.card
     start = session.clock.elapsed()
-    answer = read_answer(screen, card.kind == CardKind.SQL)
+    answer = read_answer(screen, card.kind == CardKind.SQL, prompt=editor_prompt(session.store, card))
     if answer in (QUIT, SKIP, UNDO) or answer is None:
         return QUIT if answer is None else answer
     show_elapsed(screen, session.clock.elapsed() - start, card.minutes)
@@ -350,10 +371,10 @@ def _settle(
     sql = verdict.card.kind == CardKind.SQL
     attempts = 1
     while True:
-        rating = _confirm(screen, verdict)
+        rating = confirm_rating(screen, verdict)
         if rating != REVISE:
             return verdict, rating, attempts if sql else None
-        revised = read_answer(screen, True, previous=verdict.answer)
+        revised = read_answer(screen, True, previous=verdict.answer, prompt=editor_prompt(session.store, verdict.card))
         if revised is None or revised in (QUIT, SKIP) or not revised.strip():
             screen.say("Revision dropped; the last query stands.", "yellow")
             continue
@@ -372,7 +393,10 @@ def _ask_follow_up(store: Store, screen: Screen, verdict: CardVerdict) -> CardVe
         return verdict
     screen.say("\nFollow-up", "bold underline")
     screen.markdown(follow_up.prompt)
-    answer = read_answer(screen, False)
+    answer = read_answer(screen, False, prompt=follow_up.prompt)
+    while answer == QUIT and not really_quit(screen):
+        screen.say("Back to the follow-up; 's' skips it.", "dim")
+        answer = read_answer(screen, False, prompt=follow_up.prompt)
     if answer is None or answer == QUIT:
         return None
     if answer in (SKIP, UNDO):
@@ -381,58 +405,6 @@ def _ask_follow_up(store: Store, screen: Screen, verdict: CardVerdict) -> CardVe
     followed = with_follow_up(verdict, follow_up, answer)
     show_verdict(screen, followed)
     return followed
-
-
-# ---- reading the answer ---------------------------------------------------------------
-
-
-def _confirm(screen: Screen, verdict: CardVerdict) -> str | None:
-    """The rating the user confirms; None to quit without recording this card."""
-    while True:
-        key = screen.ask(_keys_prompt(verdict))
-        if key is None or key.strip().lower() == "q":
-            return None
-        choice = _rating_for(key, verdict)
-        if choice is not None:
-            return choice
-        if not _toggle(screen, key, verdict):
-            screen.say(f"Not a choice: {key!r}", "yellow")
-
-
-def _keys_prompt(verdict: CardVerdict) -> str:
-    accept = f"Enter: accept {verdict.suggested} · " if verdict.suggested else ""
-    toggle = " · t N: toggle point N" if verdict.points else ""
-    revise = " · r: revise the query" if verdict.card.kind == CardKind.SQL else ""
-    return f"{accept}1 again · 2 hard · 3 good · 4 easy{toggle}{revise} · q: quit > "
-
-
-def _rating_for(key: str, verdict: CardVerdict) -> str | None:
-    text = key.strip().lower()
-    if text == "":
-        return verdict.suggested
-    if text == "r" and verdict.card.kind == CardKind.SQL:
-        return REVISE
-    from tpmdrill.ratings import rating_choice
-
-    return rating_choice(text)
-
-
-def _toggle(screen: Screen, key: str, verdict: CardVerdict) -> bool:
-    """Handle 't 2' / 't2 3': flip those points, show them and the new suggestion
-    (not the whole rubric again)."""
-    from tpmdrill.errors import BadValue
-
-    text = key.strip().lower()
-    numbers = text[1:].replace(",", " ").split()
-    if not text.startswith("t") or not numbers or not all(n.isdigit() for n in numbers):
-        return False
-    try:
-        for number in numbers:
-            show_point(screen, verdict.toggle(int(number)))
-    except BadValue as ex:
-        screen.say(str(ex), "yellow")
-    show_suggestion(screen, verdict)
-    return True
 
 
 def _save(

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, open_store, read_text_file
+from tpmdrill.cli.common import (
+    CONTEXT_SETTINGS,
+    complete_card,
+    db_option,
+    echo_json,
+    json_option,
+    open_store,
+    read_text_file,
+)
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("card_id")
+@click.argument("card_id", shell_complete=complete_card)
 @click.option("--answer-file", required=True, help="The answer to grade ('-' reads standard input).")
 @json_option
 @db_option

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, now, open_store, write_output
+from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, now, open_store, output_format, write_output
 from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from tpmdrill.store import Store
 
 ROUND_NAMES = ["technical", "system-design", "behavioural", "mixed"]
-EXTENSION_FORMATS = {".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html"}
 
 
 @click.group(context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
@@ -28,7 +27,8 @@ EXTENSION_FORMATS = {".md": "md", ".markdown": "md", ".json": "json", ".html": "
 @click.option("--focus", type=click.Choice(["weak", "even"]), default="weak", show_default=True,
               help="Weight toward weak areas, or spread evenly over the categories.")
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "json"]),
-              help="HTML sheet (printable), Markdown, or JSON for scripts. Default: from -o's extension, else HTML.")
+              help="HTML sheet (printable), Markdown, or JSON for scripts. Default: from -o's extension "
+                   "(.html, .md, .json), else HTML.")
 @click.option("--copy", type=click.Choice(["both", "candidate", "interviewer"]), default="both", show_default=True,
               help="Write both copies, or one alone (the interviewer copy, to send to the friend who interviews).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -48,6 +48,7 @@ def mock(ctx: click.Context, minutes: int, round_: str, seed: int | None, focus:
     \b
     Examples:
       tpmdrill mock --minutes 45 -o mock.html
+      tpmdrill mock --minutes 30 -o mock.md         Markdown, from the file's extension
       tpmdrill mock --round system-design --copy interviewer -o for-alex.html
       tpmdrill mock --minutes 30 --seed 7 --focus even --format json
       tpmdrill mock --live --round technical --minutes 20
@@ -60,6 +61,8 @@ def mock(ctx: click.Context, minutes: int, round_: str, seed: int | None, focus:
 
     from tpmdrill.mock import choose
 
+    if not live:
+        fmt = output_format(fmt, output, ("html", "md", "json"), "html")
     chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
     store = open_store()
     sheet = choose(store, now(), minutes=minutes, seed=chosen_seed, focus=focus, round=round_)
@@ -68,13 +71,7 @@ def mock(ctx: click.Context, minutes: int, round_: str, seed: int | None, focus:
 
         sit(store, sheet)
         return
-    _write_sheet(store, sheet, fmt or _format_of(output), copy, output)
-
-
-def _format_of(output: Path | None) -> str:
-    if output is None or str(output) == "-":
-        return "html"
-    return EXTENSION_FORMATS.get(output.suffix.lower(), "html")
+    _write_sheet(store, sheet, fmt or "html", copy, output)
 
 
 def _write_sheet(store: Store, sheet: MockSet, fmt: str, copy: str, output: Path | None) -> None:

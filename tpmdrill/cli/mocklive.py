@@ -146,14 +146,14 @@ def _answer(screen: Screen, clocks: Clocks, question: MockQuestion, position: in
     screen.say(f"Question {position}/{total} · {category_title(question.category)} · time box "
                f"{question.minutes} min", "bold")
     screen.say(question.card.prompt)
-    main = _read(screen, clocks)
+    main = _read(screen, clocks, question.card.prompt)
     if main is None:
         return None
     follow_answers = []
     for follow_up in question.follow_ups:
         screen.say()
         screen.say(f"Interviewer follows up: {follow_up.prompt}", "bold magenta")
-        text = _read(screen, clocks)
+        text = _read(screen, clocks, follow_up.prompt)
         if text is None:
             return None
         follow_answers.append(text)
@@ -164,8 +164,9 @@ def _answer(screen: Screen, clocks: Clocks, question: MockQuestion, position: in
     return LiveAnswer(question, position, main, tuple(follow_answers), seconds, now())
 
 
-def _read(screen: Screen, clocks: Clocks) -> str | None:
-    """Lines up to one holding only '.', or the editor's text; None when input ends first."""
+def _read(screen: Screen, clocks: Clocks, prompt: str) -> str | None:
+    """Lines up to one holding only '.', or the editor's text (opened with `prompt` as a
+    comment); None when input ends first."""
     lines: list[str] = []
     warned = False
     while True:
@@ -176,7 +177,7 @@ def _read(screen: Screen, clocks: Clocks) -> str | None:
         if line is None:
             return "\n".join(lines) if lines else None
         if not lines and line.strip() == "e":
-            edited = _edit(clocks)
+            edited = _edit(clocks, prompt)
             if edited is not None:
                 return edited
             screen.say("Nothing saved in the editor; type the answer here instead.", "yellow")
@@ -186,15 +187,20 @@ def _read(screen: Screen, clocks: Clocks) -> str | None:
         lines.append(line)
 
 
-def _edit(clocks: Clocks) -> str | None:
+def _edit(clocks: Clocks, prompt: str) -> str | None:
+    from tpmdrill.editing import editor_file
+
+    file = editor_file(prompt, sql=False)
     was_live = clocks.live_line
     clocks.stop_line()
     try:
-        text = click.edit("", extension=".md")
+        text = click.edit(file.text, extension=".md")
+    except click.ClickException:  # the editor is missing or failed: type the answer instead
+        text = None
     finally:
         if was_live:
             clocks.start_line()
-    return text.strip() if text and text.strip() else None
+    return file.answer(text) or None
 
 
 # ---- grading at the end ---------------------------------------------------------------

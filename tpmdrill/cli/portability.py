@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, db_path, echo_json, json_option, now, open_store
+from tpmdrill.cli.common import (
+    CONTEXT_SETTINGS,
+    complete_deck,
+    db_option,
+    db_path,
+    echo_json,
+    json_option,
+    now,
+    open_store,
+    output_format,
+)
 from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
@@ -38,7 +48,8 @@ def progress_bar(label: str, total: int) -> Iterator[Advance]:
               "default: from the file's extension.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               help="File to write ('-' for standard output, json only).")
-@click.option("--deck", help="Only this deck (apkg only; its id, or a prefix only one deck has).")
+@click.option("--deck", shell_complete=complete_deck,
+              help="Only this deck (apkg only; its id, or a prefix only one deck has).")
 @db_option
 def export(format_: str | None, output: Path, deck: str | None) -> None:
     """Export cards to Anki, or everything to a lossless JSON file.
@@ -55,7 +66,7 @@ def export(format_: str | None, output: Path, deck: str | None) -> None:
       tpmdrill export --format apkg --deck api-design -o api.apkg
       tpmdrill export --format json -o history.json
     """
-    chosen = format_ or _format_from_name(output)
+    chosen = output_format(format_, output, FORMATS, None)
     if chosen == "json" and deck is not None:
         raise click.UsageError("--deck applies to --format apkg only; the JSON export is always complete")
     if chosen == "apkg" and str(output) == "-":
@@ -82,13 +93,6 @@ def _export_json(store: Store, output: Path) -> None:
     write_json(data, output)
     click.echo(f"Wrote {plural(len(data['reviews']), 'review')} of {plural(len(data['cards']), 'card')} to {output}.",
                err=True)
-
-
-def _format_from_name(output: Path) -> str:
-    suffix = output.suffix.lower().lstrip(".")
-    if suffix in FORMATS:
-        return suffix
-    raise click.UsageError("give --format apkg or --format json (or an -o file ending in .apkg or .json)")
 
 
 @click.command(name="import", context_settings=CONTEXT_SETTINGS)

@@ -16,6 +16,7 @@ from tpmdrill.cli.common import (
     json_option,
     now,
     open_store,
+    output_format,
     write_output,
 )
 from tpmdrill.wording import plural
@@ -95,24 +96,26 @@ def _one_line(text: str, width: int) -> str:
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True,
-              help="HTML (one self-contained file) or Markdown.")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]),
+              help="HTML (one self-contained file) or Markdown. Default: from -o's extension (.html, .md), else HTML.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write ('-': stdout). Default: HTML to a file here, Markdown to stdout.")
 @click.option("--since", metavar="YYYY-MM-DD", callback=day_value, help="Start the report on this date.")
 @db_option
-def report(fmt: str, output: Path | None, since: date | None) -> None:
+def report(fmt: str | None, output: Path | None, since: date | None) -> None:
     """The review report: activity, retention, forecast, mastery and weak points.
 
     \b
     Examples:
       tpmdrill report                       writes tpmdrill-report-DATE.html here
+      tpmdrill report -o report.md          Markdown, from the file's extension
       tpmdrill report --format md > report.md
       tpmdrill report --since 2026-09-01 -o autumn.html
     """
     from tpmdrill.analytics import build_report
     from tpmdrill.render import render_report
 
+    fmt = output_format(fmt, output, ("html", "md"), "html")
     moment = now()
     text = render_report(build_report(open_store(), moment, since=since), fmt)
     default = Path(f"tpmdrill-report-{moment.date().isoformat()}.html") if fmt == "html" else None

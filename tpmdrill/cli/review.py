@@ -8,6 +8,7 @@ import click
 
 from tpmdrill.cli.common import (
     CONTEXT_SETTINGS,
+    complete_card,
     db_option,
     echo_json,
     json_option,
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("card_id")
+@click.argument("card_id", shell_complete=complete_card)
 @rating_option
 @click.option("--answer-file", help="Your answer, kept with the review and graded against the rubric ('-': stdin).")
 @click.option("--at", "at_text", metavar="TIME",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, now, open_store
+from tpmdrill.cli.common import CONTEXT_SETTINGS, complete_card, db_option, now, open_store
 from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 @click.command("sql", context_settings=CONTEXT_SETTINGS)
-@click.argument("card_id")
+@click.argument("card_id", shell_complete=complete_card)
 @db_option
 def sql(card_id: str) -> None:
     """Explore a sql card's tables in a sandbox, then submit a query to grade it.

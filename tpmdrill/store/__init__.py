@@ -14,6 +14,8 @@ object while each module stays about one thing:
 - `mocks`: mock sheets and how their questions went (`mocksheets`, `mocklive`)
 - `planning`: timed reviews, time studied, due load, the planner's rows (`pace`, `plan`)
 - `rows`: the records every part returns, and the row converters
+- `integrity`: the quick check that refuses a damaged file before anything reads or writes it
+- `lookup`: card and deck ids for shell completion, read-only without opening a store
 
 Times are stored as fixed-width UTC ISO 8601 text (see `clock.to_text`), so comparing
 text compares instants and indexes serve range scans.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -122,16 +123,24 @@ class CatalogStore(StoreBase):
 
     # ---- self-assessments ------------------------------------------------
 
-    def save_assessment(self, taken_at: datetime, ratings: dict[str, int | None]) -> int:
-        """Store a self-assessment (None = skipped) and return its id."""
+    def save_assessment(
+        self, taken_at: datetime, ratings: dict[str, int | None], carried: Collection[str] = ()
+    ) -> int:
+        """Store a self-assessment (None = skipped) and return its id; the skills in
+        `carried` kept an earlier assessment's rating instead of being rated anew."""
         with self.writing():
             cursor = self.conn.execute("INSERT INTO assessments (taken_at) VALUES (?)", [to_text(taken_at)])
             assessment = int(cursor.lastrowid or 0)
             self.conn.executemany(
-                "INSERT INTO assessment_ratings (assessment, skill, rating) VALUES (?, ?, ?)",
-                [[assessment, skill, rating] for skill, rating in ratings.items()],
+                "INSERT INTO assessment_ratings (assessment, skill, rating, carried) VALUES (?, ?, ?, ?)",
+                [[assessment, skill, rating, int(skill in carried)] for skill, rating in ratings.items()],
             )
         return assessment
+
+    def carried_skills(self, assessment: int) -> set[str]:
+        """The skills whose rating in this assessment was carried over from an earlier one."""
+        return {row[0] for row in self.conn.execute(
+            "SELECT skill FROM assessment_ratings WHERE assessment = ? AND carried = 1", [assessment])}
 
     def assessments(self, limit: int | None = None) -> list[Assessment]:
         """Self-assessments, latest first, each with its ratings by skill (None = skipped)."""

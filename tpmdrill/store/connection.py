@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from tpmdrill.errors import DatabaseProblem
 from tpmdrill.paths import protect_database
+from tpmdrill.store.integrity import Seal, verify
 from tpmdrill.store.migrations import migration_set, migrations_pending, unknown_migrations
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ class StoreBase:
             self.conn, self._db = db, None
         else:
             self.conn, self._db = db.conn, db
+        self._seal: Seal | None = None  # set by `open`: the file was found intact
         self._migrate()
 
     @property
@@ -54,13 +56,19 @@ class StoreBase:
         except sqlite3.DatabaseError as ex:
             raise DatabaseProblem(_explain(path, ex)) from None
         try:
+            seal = verify(conn, path)  # a damaged file is refused before anything reads or writes it
             conn.execute("PRAGMA foreign_keys = ON")
             # Setting WAL reads the file, so one that is not SQLite fails here.
             conn.execute("PRAGMA journal_mode = WAL")
-            return cls(conn)
+            store = cls(conn)
         except sqlite3.DatabaseError as ex:
             conn.close()
             raise DatabaseProblem(_explain(path, ex)) from None
+        except DatabaseProblem:
+            conn.close()
+            raise
+        store._seal = seal
+        return store
 
     @classmethod
     def in_memory(cls) -> Self:
@@ -77,6 +85,9 @@ class StoreBase:
 
     def close(self) -> None:
         self.conn.close()
+        if self._seal is not None:  # still as intact as it was found, with this store's writes
+            self._seal.renew()
+            self._seal = None
 
     def _migrate(self) -> None:
         newer = unknown_migrations(self.conn)

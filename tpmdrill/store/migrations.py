@@ -191,13 +191,19 @@ def m010_add_row_checks(db: Database) -> None:
             )
 
 
+def m011_mark_carried_ratings(db: Database) -> None:
+    # issue 17: `assess --from-file` naming only some skills keeps the others' latest rating;
+    # the new assessment stores those ratings marked as carried over (1), not rated anew.
+    db.table("assessment_ratings").add_column("carried", int, not_null_default=0)
+
+
 # In the order they apply. A name is recorded once applied: never rename, reorder or
 # edit a migration that has shipped.
 MIGRATIONS = (
     m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports,
     m004_covering_index_for_verdicts, m005_covering_indexes_for_weak_areas,
     m006_create_mock_sheets, m007_void_reviews, m008_add_card_format_columns, m009_add_review_attempts,
-    m010_add_row_checks,
+    m010_add_row_checks, m011_mark_carried_ratings,
 )
 MIGRATION_SET = "tpmdrill"
 
