@@ -30,6 +30,7 @@ from tpmdrill.decks import RubricPoint
 from tpmdrill.errors import TpmdrillError
 from tpmdrill.grading.matcher import Answer, CompiledPoint, compile_rubric
 from tpmdrill.grading.shape import is_list
+from tpmdrill.grading.signals import concept_spans, label
 from tpmdrill.grading.text import WORD, expand_contractions, fold, is_typo, stem, words
 from tpmdrill.ratings import RATINGS
 
@@ -161,12 +162,12 @@ def _verdict(point: CompiledPoint, text: Answer, echo: frozenset[str]) -> tuple[
     """The point's verdict on the words and, when the words only half-support it (some
     of its ideas found on the answer's own evidence, not enough), the sentences
     holding that evidence."""
-    spans_by_concept = [text.concept_spans(concept) for concept in point.concepts]
+    spans_by_concept = [concept_spans(text, concept) for concept in point.concepts]
     evidenced = _distinct_evidence(spans_by_concept)
     echoed = [ok and all(_echoes(text, span, echo, once=len(spans) == 1) for span in spans)
               for ok, spans in zip(evidenced, spans_by_concept, strict=True)]
     own = any(ok and not e for ok, e in zip(evidenced, echoed, strict=True))
-    found = [c.label for c, ok in zip(point.concepts, evidenced, strict=True) if ok]
+    found = [label(c) for c, ok in zip(point.concepts, evidenced, strict=True) if ok]
     evidence = [span for ok, spans in zip(evidenced, spans_by_concept, strict=True) if ok for span in spans]
     bare = point.explains and len(evidence) == 1 and text.in_bare_fragment(evidence[0])
     hit = len(found) >= point.min_hits and own and not bare
@@ -177,10 +178,10 @@ def _verdict(point: CompiledPoint, text: Answer, echo: frozenset[str]) -> tuple[
         matched=matched,
         concepts=len(found),
         found=tuple(found),
-        missing=tuple(c.label for c, ok in zip(point.concepts, evidenced, strict=True) if not ok),
+        missing=tuple(label(c) for c, ok in zip(point.concepts, evidenced, strict=True) if not ok),
         needed=point.min_hits,
         negated=negated,
-        echoed=tuple(c.label for c, e in zip(point.concepts, echoed, strict=True) if e),
+        echoed=tuple(label(c) for c, e in zip(point.concepts, echoed, strict=True) if e),
         bare=bare,
     ), tuple(dict.fromkeys(text.sentence_of(span) for span in evidence)) if not hit and own and not bare else ()
 
