@@ -119,16 +119,17 @@ def suggest(
     from tpmdrill.grading import KEYWORD_LIST, THRESHOLDS, score_points, suggest_rating
 
     score = score_points(rubric, hits)
+    listed = KEYWORD_LIST in tuple(flags)
     if sql is not None:
         if not sql.correct:
             return "again"
         return "easy" if rubric and score >= THRESHOLDS[-1] else "good"
     required_missed = any(p.required and not hits.get(p.id, False) for p in rubric)
-    rating = suggest_rating(score, required_missed=required_missed, stuffing=KEYWORD_LIST in flags)
+    rating = suggest_rating(score, required_missed=required_missed, stuffing=listed)
     if estimate is not None:
         from tpmdrill.estimates import with_estimate_result
 
-        rating = with_estimate_result(rating if rubric else "good", estimate)
+        rating = with_estimate_result(rating if rubric else "good", estimate, listed=listed)
     return rating
 
 
