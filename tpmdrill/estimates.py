@@ -83,19 +83,19 @@ def with_estimate_result(suggestion: str, verdict: EstimateVerdict, *, listed: b
     - a keyword list is Again, whatever number it names;
     - a right figure is at least Good when some working shows (the rubric at Hard or
       better), else Hard: a bare right number is not yet a method;
-    - a near miss (outside the tolerance, within its square: x4 for x2) is the
-      working's call up to Hard: a sound method with a slip is not a wrong method;
-    - a figure further off is Again;
-    - no figure the grader can read is the working's call up to Hard: the method
-      shown, the number not landed.
+    - a near miss (outside the tolerance, within its square: x4 for x2) is Hard when
+      the working is sound (the rubric at Good or better), else Again: a sound method
+      with a slip is not a wrong method;
+    - no figure the grader can read is the same: Hard after sound working (the method
+      shown, the number not landed), else Again;
+    - a figure further off is Again.
     """
     if listed:
         return "again"
     if verdict.within_tolerance:
         return "hard" if suggestion == "again" else RATINGS[max(RATINGS.index(suggestion), RATINGS.index("good"))]
-    if verdict.value is not None and not verdict.near_miss:
-        return "again"
-    return min(suggestion, "hard", key=RATINGS.index)
+    sound = RATINGS.index(suggestion) >= RATINGS.index("good")
+    return "hard" if sound and (verdict.value is None or verdict.near_miss) else "again"
 
 
 def _choose(usable: list[tuple[Mention, float]], answer: str, target: EstimateTarget) -> tuple[Mention, float] | None:

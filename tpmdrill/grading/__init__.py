@@ -29,14 +29,14 @@ from dataclasses import dataclass, replace
 from tpmdrill.decks import RubricPoint
 from tpmdrill.errors import TpmdrillError
 from tpmdrill.grading.matcher import Answer, CompiledPoint, compile_rubric
-from tpmdrill.grading.shape import is_list
+from tpmdrill.grading.shape import is_list, is_notes
 from tpmdrill.grading.signals import concept_spans, label
 from tpmdrill.grading.text import WORD, expand_contractions, fold, is_typo, stem, words
 from tpmdrill.ratings import RATINGS
 
 __all__ = [
-    "MAX_ANSWER_CHARS", "RATINGS", "THRESHOLDS", "Grade", "PointVerdict", "fold", "grade", "is_typo",
-    "score_points", "stem", "suggest_rating", "words",
+    "KEYWORD_LIST", "MAX_ANSWER_CHARS", "NOTES", "RATINGS", "THRESHOLDS", "Grade", "PointVerdict", "fold",
+    "grade", "is_typo", "score_points", "stem", "suggest_rating", "words",
 ]
 
 # Answers beyond this are refused with a clear error rather than graded. 200,000
@@ -49,6 +49,7 @@ MAX_ANSWER_CHARS = 200_000
 THRESHOLDS = (0.3, 0.55, 0.95)
 
 KEYWORD_LIST = "keyword-list"
+NOTES = "notes"  # complete but telegraphic: Good at best
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,16 @@ class Grade:
     score: float
     suggested_rating: str  # one of RATINGS
     points: tuple[PointVerdict, ...]
-    flags: tuple[str, ...] = ()  # KEYWORD_LIST when the answer is a bare list of terms
+    flags: tuple[str, ...] = ()  # KEYWORD_LIST when the answer is a bare list of terms, NOTES when notes
 
     @property
     def stuffing(self) -> bool:
         return KEYWORD_LIST in self.flags
+
+    @property
+    def held_by_notes(self) -> bool:
+        """Notes that would be Easy as sentences: the cap is what holds them at Good."""
+        return NOTES in self.flags and self.score >= THRESHOLDS[-1]
 
 
 def grade(rubric: Sequence[RubricPoint], answer: str, *, prompt: str = "") -> Grade:
@@ -107,20 +113,21 @@ def grade(rubric: Sequence[RubricPoint], answer: str, *, prompt: str = "") -> Gr
     text = Answer(answer)
     echo = _prompt_stems(prompt)
     calls = [_verdict(point, text, echo) for point in points]
-    flags = (KEYWORD_LIST,) if is_list(text.segment_of, text.bare) else ()
+    listed = is_list(text.segment_of, text.bare)
+    flags = (KEYWORD_LIST,) if listed else (NOTES,) if is_notes(text.stream) else ()
     # A list names ideas without explaining any: it covers no point.
-    verdicts = tuple(replace(v, hit=False) for v, _ in calls) if flags else _with_meaning(rubric, calls)
+    verdicts = tuple(replace(v, hit=False) for v, _ in calls) if listed else _with_meaning(rubric, calls)
     score = score_points(rubric, {v.id: v.hit for v in verdicts})
     required_missed = any(p.required and not v.hit for p, v in zip(rubric, verdicts, strict=True))
-    rating = suggest_rating(score, required_missed=required_missed, stuffing=bool(flags))
+    rating = suggest_rating(score, required_missed=required_missed, stuffing=listed, notes=NOTES in flags)
     return Grade(score, rating, verdicts, flags)
 
 
-def suggest_rating(score: float, *, required_missed: bool, stuffing: bool) -> str:
+def suggest_rating(score: float, *, required_missed: bool, stuffing: bool, notes: bool = False) -> str:
     """Again below THRESHOLDS[0], Hard below [1], Good below [2], else Easy; then the
-    caps: a missed required point caps at Hard, a bare list of terms is Again."""
+    caps: a missed required point caps at Hard, notes at Good, a bare list of terms is Again."""
     rating = RATINGS[sum(score >= threshold for threshold in THRESHOLDS)]
-    cap = "again" if stuffing else "hard" if required_missed else "easy"
+    cap = "again" if stuffing else "hard" if required_missed else "good" if notes else "easy"
     return min(rating, cap, key=RATINGS.index)
 
 
