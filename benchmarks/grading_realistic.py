@@ -1,6 +1,8 @@
 """The grader on realistic, blind-written whole answers: tests/grading_realistic/*.toml.
 
-Run: python benchmarks/grading_realistic.py [--errors] [--by-style]   (--by-style: also per style and kind)
+Run: python benchmarks/grading_realistic.py [--set DIR] [--errors] [--by-style]
+(--by-style: also per style and kind; --set: another folder of answer files, e.g.
+tests/grading_dev, the dev set rubric work is tuned on, default tests/grading_realistic)
 
 Each `[[answer]]` names a bundled card, the style it was written in (strong, decent,
 weak, shorthand, keyword-list), the rating an interviewer gave it and, per rubric
@@ -14,6 +16,7 @@ than the interviewer); and how many keyword-list answers were suggested above ha
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tomllib
 from collections import defaultdict
@@ -148,17 +151,30 @@ def errors(outcomes: list[Outcome]) -> list[str]:
     return lines
 
 
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="The grader against blind-written, labelled answers.")
+    parser.add_argument("--set", dest="folder", type=Path, default=SET_DIR,
+                        help="folder of answer files (default: tests/grading_realistic, the held-out set)")
+    parser.add_argument("--errors", action="store_true", help="list every wrong rating and point call")
+    parser.add_argument("--by-style", action="store_true", help="also per style and per card kind")
+    return parser.parse_args(argv)
+
+
 def main(argv: list[str]) -> int:
-    labels = load_labels()
+    args = parse_args(argv)
+    if not args.folder.is_dir():
+        print(f"Error: no answer folder {args.folder}", file=sys.stderr)
+        return 2
+    labels = load_labels(args.folder)
     cards = bundled_cards()
     bad = problems(labels, cards)
     if bad:
         print("\n".join(bad), file=sys.stderr)
         return 1
     outcomes = evaluate(labels, cards)
-    print("\n".join(report(outcomes, by_style="--by-style" in argv)))
+    print("\n".join(report(outcomes, by_style=args.by_style)))
     print("targets: " + ", ".join(f"{k} {v}" for k, v in TARGETS.items()))
-    if "--errors" in argv:
+    if args.errors:
         print("\n".join(errors(outcomes)))
     return 0
 

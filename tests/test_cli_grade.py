@@ -47,6 +47,14 @@ def test_a_keyword_list_is_flagged_in_json_and_suggested_again(mini: Invoke) -> 
     assert "This reads like a list of keywords, not an explanation" in shown
 
 
+def test_complete_notes_are_flagged_in_json_and_held_at_good(mini: Invoke) -> None:
+    notes = ("Idempotent op: repeat call -> same effect as doing it once. Client sends idempotency key per "
+             "request; server stores key + result, replays stored result on retry; dupes never double charge.")
+    body = json.loads(mini("grade", CARD, "--answer-file", "-", "--json", input=notes).stdout)
+    assert (body["flags"], body["score"], body["suggested_rating"]) == (["notes"], 1.0, "good")
+    shown = mini("grade", CARD, "--answer-file", "-", input=notes).stdout
+    assert "Written as notes, so Good at most: say it in sentences" in shown
+
 def test_grade_human_output_shows_points_score_suggestion_then_model_answer(mini: Invoke, tmp_path: Path) -> None:
     partial = tmp_path / "partial.md"
     partial.write_text("You send an idempotency key.", encoding="utf-8")

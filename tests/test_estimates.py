@@ -60,10 +60,54 @@ def test_the_tolerance_bounds_are_inclusive() -> None:
     assert not check_estimate(RPS, "70.1k rps").within_tolerance
 
 
-def test_a_right_estimate_lifts_the_suggestion_to_at_least_good() -> None:
+def test_a_right_estimate_with_working_is_at_least_good_a_bare_one_hard() -> None:
     verdict = check_estimate(RPS, "35k rps")
-    assert with_estimate_result("again", verdict) == "good"
+    assert with_estimate_result("hard", verdict) == "good"
     assert with_estimate_result("easy", verdict) == "easy"
+    assert with_estimate_result("again", verdict) == "hard"  # the number without a method
+
+
+def test_a_keyword_list_is_again_whatever_number_it_names() -> None:
+    verdict = check_estimate(RPS, "QPS, peak, 35k rps, cache, CDN")
+    assert verdict.within_tolerance
+    assert with_estimate_result("again", verdict, listed=True) == "again"
+
+
+@pytest.mark.parametrize(("answer", "near"), [("Answer: 12k rps", True), ("Answer: 140k rps", True),
+                                              ("Answer: 8k rps", False), ("Answer: 150k rps", False)])
+def test_a_near_miss_after_sound_working_is_hard(answer: str, near: bool) -> None:
+    verdict = check_estimate(RPS, answer)
+    assert not verdict.within_tolerance and verdict.near_miss is near
+    assert with_estimate_result("easy", verdict) == ("hard" if near else "again")
+    assert with_estimate_result("hard", verdict) == "again"  # a slip after weak working is no near miss
+    assert ("a near miss" in verdict.summary()) is near
+
+
+def test_of_several_figures_on_the_stated_line_the_right_one_counts() -> None:
+    answer = "3 B requests a day.\nAnswer: about 35k rps on average, 105k rps at the evening peak."
+    verdict = check_estimate(RPS, answer)
+    assert (verdict.written, verdict.within_tolerance) == ("35k rps", True)
+
+
+def test_the_figure_an_answer_comes_back_to_beats_a_later_caveat() -> None:
+    answer = "That is 35k rps on average.\nPeak planning: 35k rps times three.\nIf bots count, more like 100k rps."
+    assert check_estimate(RPS, answer).value == pytest.approx(35_000)
+
+
+RATIO = EstimateTarget(3000, "reads/write", 2)
+
+
+@pytest.mark.parametrize("answer", ["1.5B / 500k = 3000:1", "about 3,000 to 1", "a 3000-to-1 ratio",
+                                    "3,000 reads for every review written", "3,000 reads to every write",
+                                    "3,000 reads per write"])
+def test_a_ratio_reads_in_the_ways_people_write_one(answer: str) -> None:
+    verdict = check_estimate(RATIO, answer)
+    assert verdict.value == pytest.approx(3000), (answer, verdict)
+    assert verdict.within_tolerance
+
+
+def test_a_meeting_is_not_a_ratio() -> None:
+    assert not any(m.per_one for m in mentions("weekly 1:1s with every engineer", frozenset()))
 
 
 def test_the_stated_result_wins_over_the_working() -> None:
@@ -86,10 +130,11 @@ def test_without_a_stated_result_the_last_fitting_number_counts() -> None:
      ("86,400 and 3 and 12", "numbers without a unit and no stated result; end with 'Answer: <number> "
       "requests/second'")],
 )
-def test_no_usable_number_is_an_error_and_wrong(answer: str, error: str) -> None:
+def test_no_usable_number_is_an_error_and_hard_only_after_sound_working(answer: str, error: str) -> None:
     verdict = check_estimate(RPS, answer)
     assert (verdict.value, verdict.within_tolerance, verdict.error) == (None, False, error)
-    assert with_estimate_result("good", verdict) == "again"
+    assert with_estimate_result("good", verdict) == "hard"  # the method shown, the number not landed
+    assert with_estimate_result("hard", verdict) == "again"
 
 
 @pytest.mark.parametrize(
@@ -217,7 +262,7 @@ def test_judge_adds_the_estimate_beside_the_rubric(deck_file: Path) -> None:
     assert (right.score, right.suggested_rating) == (1.0, "easy")
     wrong = judge(card, "Assuming 60 requests a day each, the busiest hour is about 700 rps.")
     assert (wrong.score, wrong.suggested_rating) == (1.0, "again")
-    assert judge(card, "Answer: 70k rps").suggested_rating == "good"
+    assert judge(card, "Answer: 70k rps").suggested_rating == "hard"  # a bare number: no working shown
 
 
 def test_other_cards_have_a_null_estimate(mini: Invoke) -> None:

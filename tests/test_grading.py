@@ -271,6 +271,34 @@ def test_a_bare_list_of_terms_is_flagged_and_suggests_again() -> None:
     assert explained.suggested_rating == "easy"
 
 
+NOTES_ANSWER = ("Cache before DB -> reads fast, hit rate ~90%. Users table split: one shard per region, "
+                "keyed by user id. Slow work -> queue, workers drain, retries w/ backoff.")
+PROSE_ANSWER = ("We put a cache in front of the database so that reads stay fast, split the users "
+                "table into one shard per region, and move slow work onto a queue for the workers.")
+
+
+def test_complete_notes_are_flagged_and_held_at_good() -> None:
+    rubric = [point("cache", id="a"), point("shard", id="b"), point("queue", id="c")]
+    notes = grade(rubric, NOTES_ANSWER)
+    assert notes.flags == ("notes",) and notes.score == 1.0 and notes.held_by_notes
+    assert notes.suggested_rating == "good"
+    prose = grade(rubric, PROSE_ANSWER)
+    assert prose.flags == () and prose.suggested_rating == "easy"
+
+
+def test_short_answers_and_lists_are_not_notes() -> None:
+    rubric = [point("shard", id="a")]
+    assert grade(rubric, "Sixteen shards, two replicas each.").flags == ()
+    assert grade(rubric, "shard, cache, queue, replica, CDN, load balancer").flags == ("keyword-list",)
+
+
+def test_the_notes_cap_only_lowers_easy() -> None:
+    assert suggest_rating(1.0, required_missed=False, stuffing=False, notes=True) == "good"
+    assert suggest_rating(0.6, required_missed=False, stuffing=False, notes=True) == "good"
+    assert suggest_rating(0.4, required_missed=False, stuffing=False, notes=True) == "hard"
+    assert suggest_rating(1.0, required_missed=True, stuffing=False, notes=True) == "hard"
+
+
 # --- bad input --------------------------------------------------------------------------------------
 
 

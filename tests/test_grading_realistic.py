@@ -11,9 +11,12 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from tpmdrill.decks import CATEGORIES
 
 SET_DIR = Path(__file__).with_name("grading_realistic")
+DEV_DIR = Path(__file__).with_name("grading_dev")  # rubric work was tuned on it: not held out
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "grading_realistic.py"
 
 
@@ -33,15 +36,24 @@ def measured() -> object:
     return bench.figures(bench.evaluate(bench.load_labels(), bench.bundled_cards()))
 
 
-def test_the_labels_are_frozen() -> None:
+@pytest.mark.parametrize("folder", [SET_DIR, DEV_DIR], ids=["held-out", "dev"])
+def test_the_labels_are_frozen(folder: Path) -> None:
     sums = {}
-    for line in (SET_DIR / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+    for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
         digest, name = line.split()
         sums[name] = digest
-    files = sorted(p.name for p in SET_DIR.glob("*.toml"))
+    files = sorted(p.name for p in folder.glob("*.toml"))
     assert files == sorted(sums)
     for name in files:
-        assert hashlib.sha256((SET_DIR / name).read_bytes()).hexdigest() == sums[name], name
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == sums[name], name
+
+
+def test_the_dev_set_fits_the_cards_and_none_of_the_held_out_ones() -> None:
+    bench = benchmark()
+    dev, held_out, cards = bench.load_labels(DEV_DIR), bench.load_labels(), bench.bundled_cards()
+    assert bench.problems(dev, cards) == []
+    assert all(bench.points_fit(label, cards[label.card]) for label in dev)
+    assert not {label.card for label in dev} & {label.card for label in held_out}
 
 
 def test_the_set_is_large_covers_every_kind_and_fits_the_cards() -> None:

@@ -54,6 +54,23 @@ def test_sql_card_right_query() -> None:
     }
 
 
+def test_a_query_is_code_not_notes() -> None:
+    query = ("SELECT COUNT(DISTINCT user_id) AS n FROM t WHERE kind IN ('a', 'b') AND user_id IS NOT NULL "
+             "GROUP BY kind HAVING COUNT(*) > 0 ORDER BY n DESC LIMIT 1")
+    judged = judge(SQL_CARD, query)
+    assert judged.sql is not None and judged.sql.correct
+    assert (judged.flags, judged.suggested_rating) == ((), "easy")
+
+
+@settings(deadline=None)
+@given(st.lists(st.booleans(), min_size=3, max_size=3))
+def test_notes_hold_every_suggestion_at_good_at_most(calls: list[bool]) -> None:
+    rubric = tuple(RubricPoint(f"p{n}", "P", ("k",), required=n == 0) for n in range(3))
+    hits = {p.id: hit for p, hit in zip(rubric, calls, strict=True)}
+    plain = suggest(rubric, hits)
+    held = suggest(rubric, hits, flags=("notes",))
+    assert held == ("good" if plain == "easy" else plain)
+
 def test_verdict_rows_keep_the_automatic_and_the_confirmed_call() -> None:
     judged = judge(SQL_CARD, "select count(distinct user_id) from t")
     confirming = under_confirmation(SQL_CARD, "select count(distinct user_id) from t", judged)

@@ -37,6 +37,13 @@ class EstimateVerdict:
     def correct(self) -> bool:
         return self.within_tolerance
 
+    @property
+    def near_miss(self) -> bool:
+        """Outside the tolerance, but within its square (x4 for x2): a slip, not a wrong method."""
+        if self.value is None or self.within_tolerance or self.value <= 0:
+            return False
+        return max(self.value / self.expected, self.expected / self.value) <= self.tolerance ** 2 * (1 + 1e-9)
+
     def to_json(self) -> dict[str, Any]:
         """The contract's `grade --json` "estimate" object (`written` added)."""
         return {
@@ -49,7 +56,8 @@ class EstimateVerdict:
         """One line for the terminal: 'Estimate 35,000 requests/second: right (expected 30,000, within ×2).'"""
         if self.value is None:
             return f"Estimate: {self.error}"
-        verdict = "within tolerance" if self.within_tolerance else "outside tolerance"
+        verdict = ("within tolerance" if self.within_tolerance else
+                   "outside tolerance, a near miss" if self.near_miss else "outside tolerance")
         return (f"Estimate {self.written} = {_shown(self.value)} {self.unit}: {verdict} "
                 f"(expected {_shown(self.expected)}, right within ×/÷ {_shown(self.tolerance)}).")
 
@@ -61,33 +69,72 @@ def check_estimate(target: EstimateTarget, answer: str) -> EstimateVerdict:
     found = [m for m in mentions(answer, nouns) if not m.percent]
     converted = [(m, _convert(m, card_unit)) for m in found]
     usable = [(m, v) for m, v in converted if v is not None]
-    chosen = _choose(usable)
+    chosen = _choose(usable, answer, target)
     if chosen is None:
         return EstimateVerdict(None, target.unit, target.value, target.tolerance, False, _why_none(found, target))
     mention, value = chosen
-    low, high = target.value / target.tolerance, target.value * target.tolerance
-    within = low * (1 - 1e-9) <= value <= high * (1 + 1e-9)
-    return EstimateVerdict(value, target.unit, target.value, target.tolerance, within, None, mention.text)
+    return EstimateVerdict(value, target.unit, target.value, target.tolerance, _within(value, target), None,
+                           mention.text)
 
 
-def with_estimate_result(suggestion: str, verdict: EstimateVerdict) -> str:
-    """A wrong or missing number is Again whatever the approach; a right one is at least Good."""
-    if not verdict.within_tolerance:
+def with_estimate_result(suggestion: str, verdict: EstimateVerdict, *, listed: bool = False) -> str:
+    """How the checked figure and the working (the rubric's `suggestion`) combine:
+
+    - a keyword list is Again, whatever number it names;
+    - a right figure is at least Good when some working shows (the rubric at Hard or
+      better), else Hard: a bare right number is not yet a method;
+    - a near miss (outside the tolerance, within its square: x4 for x2) is Hard when
+      the working is sound (the rubric at Good or better), else Again: a sound method
+      with a slip is not a wrong method;
+    - no figure the grader can read is the same: Hard after sound working (the method
+      shown, the number not landed), else Again;
+    - a figure further off is Again.
+    """
+    if listed:
         return "again"
-    return RATINGS[max(RATINGS.index(suggestion), RATINGS.index("good"))]
+    if verdict.within_tolerance:
+        return "hard" if suggestion == "again" else RATINGS[max(RATINGS.index(suggestion), RATINGS.index("good"))]
+    sound = RATINGS.index(suggestion) >= RATINGS.index("good")
+    return "hard" if sound and (verdict.value is None or verdict.near_miss) else "again"
 
 
-def _choose(usable: list[tuple[Mention, float]]) -> tuple[Mention, float] | None:
-    """The stated result: the last number on a line that states one ('Answer: ...',
-    'So ...', '≈ ...'), else the last number with a fitting unit, else a bare number
-    when it is all the answer gives."""
-    marked = [pair for pair in usable if pair[0].marked and not pair[0].unit.is_bare]
-    with_unit = [pair for pair in usable if not pair[0].unit.is_bare]
+def _choose(usable: list[tuple[Mention, float]], answer: str, target: EstimateTarget) -> tuple[Mention, float] | None:
+    """The stated result: on the last line that states one ('Answer: ...', 'So ...',
+    '≈ ...'), the figure in a fitting unit (when it gives several, an average and a
+    peak, raw and replicated, the one within the tolerance if any is); else the last
+    number with a fitting unit (or the one it states twice), else a bare number when it
+    is all the answer gives."""
+    marked = [pair for pair in usable if pair[0].marked and _has_unit(pair[0])]  # on a line stating a result
+    if marked:
+        line = answer.rfind("\n", 0, marked[-1][0].start)
+        stated = [pair for pair in marked if answer.rfind("\n", 0, pair[0].start) == line]
+        return next((pair for pair in stated if _within(pair[1], target)), stated[-1])
+    with_unit = [pair for pair in usable if _has_unit(pair[0])]
+    if with_unit:
+        return _restated(with_unit)
     bare_marked = [pair for pair in usable if pair[0].marked]
-    for group in (marked, with_unit, bare_marked, usable if len(usable) == 1 else []):
+    for group in (bare_marked, usable if len(usable) == 1 else []):
         if group:
             return group[-1]
     return None
+
+
+def _restated(pairs: list[tuple[Mention, float]]) -> tuple[Mention, float]:
+    """The figure the answer comes back to (stated twice or more, within 5%), else its
+    last: a caveat after the result ('... more like 300 to 1') is said once."""
+    def times(value: float) -> int:
+        return sum(abs(other - value) <= 0.05 * max(abs(value), abs(other)) for _, other in pairs)
+    most = max(times(value) for _, value in pairs)
+    return [pair for pair in pairs if times(pair[1]) == most][-1]
+
+
+def _has_unit(mention: Mention) -> bool:
+    return not mention.unit.is_bare or mention.per_one
+
+
+def _within(value: float, target: EstimateTarget) -> bool:
+    low, high = target.value / target.tolerance, target.value * target.tolerance
+    return low * (1 - 1e-9) <= value <= high * (1 + 1e-9)
 
 
 def _why_none(found: list[Mention], target: EstimateTarget) -> str:
@@ -104,6 +151,8 @@ def _convert(mention: Mention, card_unit: Unit) -> float | None:
     from pint import DimensionalityError
 
     unit = mention.unit
+    if mention.per_one and _is_ratio(card_unit) and unit.numerator in ((), card_unit.numerator):
+        return mention.value  # '3000:1', '3,000 reads for every review written' for reads/write
     if unit.is_bare:
         return mention.value
     if not unit.numerator:  # '35k/s': a rate of the card's own counted thing
@@ -114,6 +163,12 @@ def _convert(mention: Mention, card_unit: Unit) -> float | None:
         return float(quantity.to(registry(card_unit.expression())).magnitude)
     except DimensionalityError:
         return None
+
+
+def _is_ratio(unit: Unit) -> bool:
+    """A card unit of one counted thing per another: 'reads/write', 'followers per user'."""
+    return bool(unit.numerator and unit.denominator) and all(
+        name.startswith("n_") for name in unit.numerator + unit.denominator)
 
 
 def _registry(names: set[str]) -> UnitRegistry[Any]:

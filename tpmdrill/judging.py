@@ -92,6 +92,8 @@ def judge(card: Card, answer: str) -> Judgement:
     # A query's words are code: "DISTINCT" in the query is no echo of "distinct" in the prompt.
     prompt = "" if card.kind == CardKind.SQL else card.prompt
     graded = grade(card.rubric, answer, prompt=prompt) if card.rubric else None
+    if graded is not None and card.kind == CardKind.SQL:
+        graded = _without_notes(graded)
     verdict = _run_sql(card, answer) if card.kind == CardKind.SQL else None
     estimate = _check_estimate(card, answer)
     checked = verdict.correct if verdict else estimate.within_tolerance if estimate else False
@@ -99,6 +101,13 @@ def judge(card: Card, answer: str) -> Judgement:
     hits = {v.id: v.hit for v in graded.points} if graded else {}
     suggestion = suggest(card.rubric, hits, flags=graded.flags if graded else (), sql=verdict, estimate=estimate)
     return Judgement(card.full_id, score, suggestion, graded, verdict, estimate)
+
+
+def _without_notes(graded: Grade) -> Grade:
+    """A query is code, not notes: its terse words are no reason to hold it at Good."""
+    from tpmdrill.grading import NOTES
+
+    return replace(graded, flags=tuple(f for f in graded.flags if f != NOTES)) if NOTES in graded.flags else graded
 
 
 def _check_estimate(card: Card, answer: str) -> EstimateVerdict | None:
@@ -116,19 +125,21 @@ def suggest(
 ) -> str:
     """The suggested rating for these point calls (automatic or confirmed): a query's
     result and an estimate's number are checked results, and drive the rating."""
-    from tpmdrill.grading import KEYWORD_LIST, THRESHOLDS, score_points, suggest_rating
+    from tpmdrill.grading import KEYWORD_LIST, NOTES, THRESHOLDS, score_points, suggest_rating
 
     score = score_points(rubric, hits)
+    flags = tuple(flags)
+    listed = KEYWORD_LIST in flags
     if sql is not None:
         if not sql.correct:
             return "again"
         return "easy" if rubric and score >= THRESHOLDS[-1] else "good"
     required_missed = any(p.required and not hits.get(p.id, False) for p in rubric)
-    rating = suggest_rating(score, required_missed=required_missed, stuffing=KEYWORD_LIST in flags)
+    rating = suggest_rating(score, required_missed=required_missed, stuffing=listed, notes=NOTES in flags)
     if estimate is not None:
         from tpmdrill.estimates import with_estimate_result
 
-        rating = with_estimate_result(rating if rubric else "good", estimate)
+        rating = with_estimate_result(rating if rubric else "good", estimate, listed=listed)
     return rating
 
 

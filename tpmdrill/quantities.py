@@ -207,6 +207,7 @@ class Mention:
     start: int = 0  # where it is in the answer
     end: int = 0
     scale: float = 1.0  # the multiplier written with it: 1e3 for '40k'
+    per_one: bool = False  # a ratio to one of something: '3000:1', '3,000 to 1', '3,000 reads for every write'
 
 
 def mentions(text: str, nouns: frozenset[str]) -> list[Mention]:
@@ -214,6 +215,8 @@ def mentions(text: str, nouns: frozenset[str]) -> list[Mention]:
     an unknown word may name (the card's own unit's nouns)."""
     found: list[Mention] = []
     for match in NUMBER.finditer(text):
+        if found and match.start() < found[-1].end:  # the '1' of a '3000:1' just read
+            continue
         glued = _glued(match, nouns)
         if glued is None:  # part of a word such as 'p99' or 'S3'
             continue
@@ -226,9 +229,19 @@ def mentions(text: str, nouns: frozenset[str]) -> list[Mention]:
         if match["cur"]:
             unit = unit.times(_named(COUNT_ALIASES[match["cur"]]))
         percent = text[end:end + 1] == "%" or text[end:].lstrip().lower().startswith("percent")
+        ratio = RATIO_TO_ONE.match(text, end)
+        end = ratio.end() if ratio else end
         found.append(Mention(value, unit, text[match.start():end].strip(), _is_marked(_line_of(text, match.start())),
-                             percent, match.start(), end, value / number if number else 1.0))
+                             percent, match.start(), end, value / number if number else 1.0, ratio is not None))
     return _ranges(text, found)
+
+
+# After a number (and its unit): ':1', 'to 1', 'to one', or 'for every'/'to each'... of something.
+RATIO_TO_ONE = re.compile(
+    r"[ \t]*(?:(?::[ \t]*1|-?to-?[ \t]*(?:1|one))(?![\w.,:]*\d|[A-Za-z])"
+    r"|(?:for|to|per)[ \t]+(?:every|each|one|a single)[ \t]+[A-Za-z]+(?:[ \t]+(?:written|made|posted|sent|created))?)",
+    re.IGNORECASE,
+)
 
 
 RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|and)\s*", re.IGNORECASE)

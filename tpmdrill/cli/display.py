@@ -93,6 +93,9 @@ def show_verdict(screen: Screen, verdict: CardVerdict) -> None:
     if judgement is not None and judgement.grade is not None and judgement.grade.stuffing:
         screen.say(" This reads like a list of keywords, not an explanation: say how they fit together "
                    "and why.", "yellow")
+    if judgement is not None and judgement.grade is not None and judgement.grade.held_by_notes:
+        screen.say(" Written as notes, so Good at most: say it in sentences, as you would in the room, "
+                   "for Easy.", "yellow")
     show_suggestion(screen, verdict)
 
 

@@ -29,13 +29,14 @@ from dataclasses import dataclass, replace
 from tpmdrill.decks import RubricPoint
 from tpmdrill.errors import TpmdrillError
 from tpmdrill.grading.matcher import Answer, CompiledPoint, compile_rubric
-from tpmdrill.grading.shape import is_list
+from tpmdrill.grading.shape import is_list, is_notes
+from tpmdrill.grading.signals import concept_spans, label
 from tpmdrill.grading.text import WORD, expand_contractions, fold, is_typo, stem, words
 from tpmdrill.ratings import RATINGS
 
 __all__ = [
-    "MAX_ANSWER_CHARS", "RATINGS", "THRESHOLDS", "Grade", "PointVerdict", "fold", "grade", "is_typo",
-    "score_points", "stem", "suggest_rating", "words",
+    "KEYWORD_LIST", "MAX_ANSWER_CHARS", "NOTES", "RATINGS", "THRESHOLDS", "Grade", "PointVerdict", "fold",
+    "grade", "is_typo", "score_points", "stem", "suggest_rating", "words",
 ]
 
 # Answers beyond this are refused with a clear error rather than graded. 200,000
@@ -48,6 +49,7 @@ MAX_ANSWER_CHARS = 200_000
 THRESHOLDS = (0.3, 0.55, 0.95)
 
 KEYWORD_LIST = "keyword-list"
+NOTES = "notes"  # complete but telegraphic: Good at best
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,16 @@ class Grade:
     score: float
     suggested_rating: str  # one of RATINGS
     points: tuple[PointVerdict, ...]
-    flags: tuple[str, ...] = ()  # KEYWORD_LIST when the answer is a bare list of terms
+    flags: tuple[str, ...] = ()  # KEYWORD_LIST when the answer is a bare list of terms, NOTES when notes
 
     @property
     def stuffing(self) -> bool:
         return KEYWORD_LIST in self.flags
+
+    @property
+    def held_by_notes(self) -> bool:
+        """Notes that would be Easy as sentences: the cap is what holds them at Good."""
+        return NOTES in self.flags and self.score >= THRESHOLDS[-1]
 
 
 def grade(rubric: Sequence[RubricPoint], answer: str, *, prompt: str = "") -> Grade:
@@ -106,20 +113,21 @@ def grade(rubric: Sequence[RubricPoint], answer: str, *, prompt: str = "") -> Gr
     text = Answer(answer)
     echo = _prompt_stems(prompt)
     calls = [_verdict(point, text, echo) for point in points]
-    flags = (KEYWORD_LIST,) if is_list(text.segment_of, text.bare) else ()
+    listed = is_list(text.segment_of, text.bare)
+    flags = (KEYWORD_LIST,) if listed else (NOTES,) if is_notes(text.stream) else ()
     # A list names ideas without explaining any: it covers no point.
-    verdicts = tuple(replace(v, hit=False) for v, _ in calls) if flags else _with_meaning(rubric, calls)
+    verdicts = tuple(replace(v, hit=False) for v, _ in calls) if listed else _with_meaning(rubric, calls)
     score = score_points(rubric, {v.id: v.hit for v in verdicts})
     required_missed = any(p.required and not v.hit for p, v in zip(rubric, verdicts, strict=True))
-    rating = suggest_rating(score, required_missed=required_missed, stuffing=bool(flags))
+    rating = suggest_rating(score, required_missed=required_missed, stuffing=listed, notes=NOTES in flags)
     return Grade(score, rating, verdicts, flags)
 
 
-def suggest_rating(score: float, *, required_missed: bool, stuffing: bool) -> str:
+def suggest_rating(score: float, *, required_missed: bool, stuffing: bool, notes: bool = False) -> str:
     """Again below THRESHOLDS[0], Hard below [1], Good below [2], else Easy; then the
-    caps: a missed required point caps at Hard, a bare list of terms is Again."""
+    caps: a missed required point caps at Hard, notes at Good, a bare list of terms is Again."""
     rating = RATINGS[sum(score >= threshold for threshold in THRESHOLDS)]
-    cap = "again" if stuffing else "hard" if required_missed else "easy"
+    cap = "again" if stuffing else "hard" if required_missed else "good" if notes else "easy"
     return min(rating, cap, key=RATINGS.index)
 
 
@@ -161,12 +169,12 @@ def _verdict(point: CompiledPoint, text: Answer, echo: frozenset[str]) -> tuple[
     """The point's verdict on the words and, when the words only half-support it (some
     of its ideas found on the answer's own evidence, not enough), the sentences
     holding that evidence."""
-    spans_by_concept = [text.concept_spans(concept) for concept in point.concepts]
+    spans_by_concept = [concept_spans(text, concept) for concept in point.concepts]
     evidenced = _distinct_evidence(spans_by_concept)
     echoed = [ok and all(_echoes(text, span, echo, once=len(spans) == 1) for span in spans)
               for ok, spans in zip(evidenced, spans_by_concept, strict=True)]
     own = any(ok and not e for ok, e in zip(evidenced, echoed, strict=True))
-    found = [c.label for c, ok in zip(point.concepts, evidenced, strict=True) if ok]
+    found = [label(c) for c, ok in zip(point.concepts, evidenced, strict=True) if ok]
     evidence = [span for ok, spans in zip(evidenced, spans_by_concept, strict=True) if ok for span in spans]
     bare = point.explains and len(evidence) == 1 and text.in_bare_fragment(evidence[0])
     hit = len(found) >= point.min_hits and own and not bare
@@ -177,10 +185,10 @@ def _verdict(point: CompiledPoint, text: Answer, echo: frozenset[str]) -> tuple[
         matched=matched,
         concepts=len(found),
         found=tuple(found),
-        missing=tuple(c.label for c, ok in zip(point.concepts, evidenced, strict=True) if not ok),
+        missing=tuple(label(c) for c, ok in zip(point.concepts, evidenced, strict=True) if not ok),
         needed=point.min_hits,
         negated=negated,
-        echoed=tuple(c.label for c, e in zip(point.concepts, echoed, strict=True) if e),
+        echoed=tuple(label(c) for c, e in zip(point.concepts, echoed, strict=True) if e),
         bare=bare,
     ), tuple(dict.fromkeys(text.sentence_of(span) for span in evidence)) if not hit and own and not bare else ()
 

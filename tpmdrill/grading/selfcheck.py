@@ -2,7 +2,8 @@
 
 A rubric that cannot credit its own words cannot credit a candidate's, so:
 
-- every spelling of every keyword matches its own text (a "dead" keyword never can);
+- every spelling of every keyword matches its own text (a "dead" keyword never can),
+  and a keyword in braces names a known signal (`tpmdrill.grading.signals`), alone;
 - every `examples` phrasing of a point hits that point;
 - the card's model answer scores at least MODEL_ANSWER_SCORE (for a sql card with a
   rubric, the model answer and the solution query together);
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from tpmdrill.decks import Card, Deck, RubricPoint
 from tpmdrill.enums import CardKind
 from tpmdrill.grading.matcher import Answer, compile_concept
+from tpmdrill.grading.signals import SIGNALS, is_signal
 from tpmdrill.grading.thesaurus import EMPTY, Thesaurus
 
 MODEL_ANSWER_SCORE = 0.85
@@ -75,6 +77,11 @@ def check_card(card: Card) -> Iterator[Problem]:
 
 def _dead_keywords(card: Card, point: RubricPoint) -> Iterator[Problem]:
     for keyword in point.keywords:
+        if any(is_signal(s.strip()) for s in keyword.split("|")):
+            if keyword.strip() not in SIGNALS:
+                known = ", ".join(SIGNALS)
+                yield (card.id, point.id, f"keyword {keyword!r} must be exactly one signal: {known}")
+            continue
         for spelling in (s.strip() for s in keyword.split("|")):
             concept = compile_concept(spelling, EMPTY)
             if not Answer(spelling).concept_spans(concept):

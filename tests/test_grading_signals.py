@@ -1,0 +1,104 @@
+"""Signals: the evidence a story's rubric names in braces (tpmdrill.grading.signals)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tpmdrill.decks import Card, RubricPoint
+from tpmdrill.enums import CardKind
+from tpmdrill.grading import grade
+from tpmdrill.grading.matcher import Answer
+from tpmdrill.grading.selfcheck import check_card
+from tpmdrill.grading.signals import SIGNALS, first_person_actions, measured_results, stakes_figures
+
+
+def shown(spans: list[tuple[int, int]], text: Answer) -> list[str]:
+    return [text.text_of(span) for span in spans]
+
+
+def actions(answer: str) -> list[str]:
+    text = Answer(answer)
+    return shown(first_person_actions(text), text)
+
+
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("I pulled the order data and I proposed a hybrid.", ["I pulled", "I proposed"]),
+    ("I was running the rollout, and I didn't flag the SDK upgrade.", ["I was running", "I did not flag"]),
+    ("I'd size it with the lead and I'd show what it cost.", ["I would size", "I would show"]),
+    ("I went to sales myself, reset the date, explained why and kept backing it.",
+     ["I went", "reset", "explained", "kept"]),
+    ("Me: froze the v1 baseline -> posted the change log weekly.", ["froze", "posted"]),
+    ("- Ran a 3-day spike\n- Recommended the vendor", ["Ran", "Recommended"]),
+])
+def test_first_person_actions_whatever_the_verb(answer: str, expected: list[str]) -> None:
+    assert actions(answer) == expected
+
+
+@pytest.mark.parametrize("answer", [
+    "I think communication is key. I was the TPM. I would have done it earlier.",  # no action
+    "We had a lot of meetings, got everyone aligned and we delivered.",  # "we", not "I"
+    "I made sure to be friendly.",  # one action is not step by step
+    "I pushed for it. Later I pushed again.",  # the same action twice
+    "I learned that data beats opinion and I felt better.",  # a lesson and a feeling
+    "I don't really disagree with them.",  # a present state, negated
+])
+def test_what_is_not_first_person_action(answer: str) -> None:
+    assert actions(answer) == []
+
+
+def test_a_measured_result_is_a_figure_where_the_outcome_is_told() -> None:
+    text = Answer("The team had 1,200 drivers. We launched on 28 October with 17 items. "
+                  "Oversells fell from 3.1% to 0.4%. It was a hard quarter.")
+    assert shown(measured_results(text), text) == ["28 October", "17 items", "3.1", "0.4"]
+
+
+def test_no_measured_result_without_a_figure_or_an_outcome() -> None:
+    assert measured_results(Answer("In the end we delivered and everyone was happy.")) == []
+    assert measured_results(Answer("We only had ten engineers and it felt too early.")) == []
+
+
+def test_stakes_figures_are_in_the_opening() -> None:
+    opening = "About 40k new accounts a month were blocked by the regulatory deadline in April. "
+    text = Answer(opening + "We worked hard on it together. " * 20 + "It took 3 weeks.")
+    assert shown(stakes_figures(text), text) == ["40k", "April"]
+
+
+@given(st.text(max_size=300))
+def test_signals_never_fail_and_point_inside_the_answer(answer: str) -> None:
+    text = Answer(answer)
+    for _, find in SIGNALS.values():
+        for first, last in find(text):
+            assert 0 <= first <= last < len(text.stream)
+
+
+def story_point(keywords: tuple[str, ...], min_hits: int = 1) -> RubricPoint:
+    return RubricPoint("own-actions", "Tells what they did themselves", keywords, min_hits, examples=(
+        "I pulled the data and I wrote the proposal", "I called the lead, then I drafted the plan"))
+
+
+def test_a_point_credits_its_signal_and_names_it_in_feedback() -> None:
+    point = story_point(("{first-person actions}",))
+    hit = grade([point], "I called the vendor and I negotiated a refund.").points[0]
+    assert hit.hit and hit.matched == ("I called", "I negotiated")
+    missed = grade([point], "We called the vendor.").points[0]
+    assert not missed.hit and missed.missing == ("things you did yourself (I ...)",)
+
+
+def card_with(point: RubricPoint) -> Card:
+    return Card(deck="d", id="c", kind=CardKind.STORY, prompt="Tell me about a time.", minutes=5, tags=(),
+                skills=(), answer="I pulled the data and I wrote the proposal, then I called the lead.",
+                rubric=(point,))
+
+
+@pytest.mark.parametrize("keyword", ["{first-person action}", "{measured result}|result"])
+def test_validation_names_an_unknown_or_mixed_signal(keyword: str) -> None:
+    problems = list(check_card(card_with(story_point((keyword,)))))
+    assert any("must be exactly one signal" in message and point == "own-actions"
+               for _, point, message in problems), problems
+
+
+def test_a_known_signal_passes_validation() -> None:
+    assert list(check_card(card_with(story_point(("{first-person actions}",))))) == []
+
