@@ -83,19 +83,18 @@ def with_estimate_result(suggestion: str, verdict: EstimateVerdict, *, listed: b
     - a keyword list is Again, whatever number it names;
     - a right figure is at least Good when some working shows (the rubric at Hard or
       better), else Hard: a bare right number is not yet a method;
-    - a near miss (outside the tolerance, within its square: x4 for x2) is Hard when
-      the working is sound (the rubric at Good or better), else Again: a sound method
-      with a slip is not a wrong method;
-    - no figure the grader can read is the same: Hard after sound working (the method
-      shown, the number not landed), else Again;
-    - a figure further off is Again.
+    - any figure outside the tolerance is Again, a near miss too (a wrong result never
+      suggests better than Again, as DESIGN's grading rules say); the verdict's summary
+      still calls a near miss one, so the feedback tells a slip from a wrong method;
+    - no figure the grader can read is Hard after sound working (the rubric at Good or
+      better: the method shown, the number not read), else Again.
     """
     if listed:
         return "again"
     if verdict.within_tolerance:
         return "hard" if suggestion == "again" else RATINGS[max(RATINGS.index(suggestion), RATINGS.index("good"))]
     sound = RATINGS.index(suggestion) >= RATINGS.index("good")
-    return "hard" if sound and (verdict.value is None or verdict.near_miss) else "again"
+    return "hard" if sound and verdict.value is None else "again"
 
 
 def _choose(usable: list[tuple[Mention, float]], answer: str, target: EstimateTarget) -> tuple[Mention, float] | None:
