@@ -104,7 +104,7 @@ def test_a_file_naming_two_skills_keeps_the_other_26(run: Invoke, tmp_path: Path
     assert "Machine-learning fundamentals 3\n" in out
     assert "  SQL: 2 → 4" in out and "  Caching strategies: 1 → skipped" in out
     assert "Client-server architecture: " not in out  # a carried skill did not move
-    gaps = json.loads(run("gaps", "--json").stdout)
+    gaps = json.loads(run("gaps", "--json", "--limit", "0").stdout)  # every gap, not the default 10
     assert {g["skill"] for g in gaps["gaps"]} == set(ORDER) - {"sql", "caching"}
     store = Store.open(db_path)
     try:
