@@ -169,6 +169,13 @@ def test_review_at_a_date_or_a_naive_time_is_local(pinned: Invoke, db_path: Path
     assert (str(review["reviewed_at"])[:19], review["rating"]) == (stored, 1)
 
 
+@pytest.mark.usefixtures("paris")
+def test_review_says_when_the_card_is_next_due_in_local_time(pinned: Invoke) -> None:
+    result = pinned("review", CARD, "--rating", "again", "--at", "2026-12-06T09:30")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("next review in 1 minute (2026-12-06 09:31 +01:00).\n"), result.stdout
+
+
 @pytest.mark.usefixtures("paris")  # the suggested date is a local midnight, before NOW
 def test_review_at_a_bad_time_suggests_formats_that_parse(pinned: Invoke) -> None:
     result = pinned("review", CARD, "--rating", "good", "--at", "2026-12-06 9h30")

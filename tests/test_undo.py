@@ -160,11 +160,11 @@ def test_undo_command(mini: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPat
     assert mini("review", "mini/ride-sharing", "--rating", "again").exit_code == 0
     declined = mini("undo", input="n\n")
     assert declined.exit_code == 1
-    assert "Undo again on mini/ride-sharing at 2025-03-05T09:00+00:00 (review)? [y/N]" in declined.stderr
+    assert "Undo again on mini/ride-sharing at 2025-03-05 09:00 UTC (review)? [y/N]" in declined.stderr
     assert declined.stderr.endswith("Error: nothing undone\n")
     result = mini("undo", input="y\n")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Undone: again on mini/ride-sharing at 2025-03-05T09:00+00:00 (review).\n")
+    assert result.stdout.startswith("Undone: again on mini/ride-sharing at 2025-03-05 09:00 UTC (review).\n")
     after = card_json(mini, "mini/ride-sharing")
     for key in ("due", "state", "stability", "difficulty", "reps", "lapses", "last_review"):
         assert after[key] == before[key]

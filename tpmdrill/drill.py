@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tpmdrill.budget import Backlog
+from tpmdrill.clock import human_time
 from tpmdrill.decks import Card
 from tpmdrill.enums import ReviewMode
 from tpmdrill.judging import CardVerdict, Judgement, NothingToGrade, judge, under_confirmation
@@ -70,7 +71,7 @@ def comes_back(reviewed: Reviewed, now: datetime, memory: Memory | None) -> str:
     if reviewed.due is None:
         due = f"; still due {memory.due.date().isoformat()}" if memory else ""
         return f"Cram review recorded; schedule unchanged{due}."
-    return f"Next review {interval_text(reviewed.due - now)} ({reviewed.due.isoformat(timespec='minutes')})."
+    return f"Next review {interval_text(reviewed.due - now)} ({human_time(reviewed.due)})."
 
 
 @dataclass

@@ -14,6 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
+from tpmdrill.clock import human_time
 from tpmdrill.errors import TpmdrillError
 from tpmdrill.ratings import rating_name
 from tpmdrill.scheduler import SchedulerConfig, interview_deadline, replay_history
@@ -50,7 +51,7 @@ def latest_review(store: Store) -> ReviewToUndo:
 
 def describe(target: ReviewToUndo) -> str:
     """'good on api-design/idempotency at 2025-03-01 09:00 (drill)'."""
-    when = target.reviewed_at.isoformat(timespec="minutes")
+    when = human_time(target.reviewed_at)
     return f"{rating_name(target.rating)} on {target.card} at {when} ({target.mode})"
 
 

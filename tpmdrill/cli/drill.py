@@ -37,6 +37,7 @@ from tpmdrill.cli.common import (
 )
 from tpmdrill.cli.display import Screen, show_model_answer, show_verdict
 from tpmdrill.cli.session_end import offer_more
+from tpmdrill.clock import human_time
 from tpmdrill.decks import CATEGORIES, KINDS
 from tpmdrill.enums import CardKind
 from tpmdrill.wording import plural
@@ -211,7 +212,7 @@ def _next_due_text(store: Store, moment: datetime) -> str:
     if text is None:
         return "No card is scheduled yet."
     due = from_text(text)
-    return f"The next card is due {interval_text(due - moment)} ({due.isoformat(timespec='minutes')})."
+    return f"The next card is due {interval_text(due - moment)} ({human_time(due)})."
 
 
 # ---- the session -----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from tpmdrill.cli.common import (
     rating_option,
     read_text_file,
 )
+from tpmdrill.clock import human_time
 from tpmdrill.enums import CardKind
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def review(
         echo_json(RecordedReview(saved, memory).to_json())
         return
     click.echo(f"Recorded {rating} for {card.full_id}; next review {interval_text(memory.due - at)} "
-               f"({memory.due.isoformat(timespec='minutes')}).")
+               f"({human_time(memory.due)}).")
 
 
 def _grade(card: Card, answer: str | None) -> tuple[Rating | None, float | None, tuple[PointVerdictRow, ...]]:

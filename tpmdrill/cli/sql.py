@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, complete_card, db_option, now, open_store
+from tpmdrill.clock import human_time
 from tpmdrill.wording import plural
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def _submit(store: Store, screen: Screen, session: SqlSession, seconds: float) -
     moment = now()
     _, due = record(store, session, verdict, rating, moment, seconds)
     show_model_answer(screen, session.card)  # as in the drill: the solution once the rating is in
-    later = f"; next review {interval_text(due - moment)} ({due.isoformat(timespec='minutes')})" if due else ""
+    later = f"; next review {interval_text(due - moment)} ({human_time(due)})" if due else ""
     screen.say(f"Recorded {rating} for {session.card.full_id} after {plural(session.submits, 'attempt')}{later}.",
                "cyan")
     return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from tpmdrill.cli.common import CONTEXT_SETTINGS, db_option, echo_json, json_option, now, open_store
+from tpmdrill.clock import human_time
 
 
 @click.command(context_settings=CONTEXT_SETTINGS)
@@ -34,7 +35,7 @@ def undo(yes: bool, json_: bool) -> None:
         click.echo(f"{undone.card} is new again.")
     else:
         how = "" if undone.exact else " (recomputed from its remaining reviews)"
-        click.echo(f"{undone.card} is due {undone.memory.due.isoformat(timespec='minutes')} again{how}.")
+        click.echo(f"{undone.card} is due {human_time(undone.memory.due)} again{how}.")
 
 
 def _confirmed(question: str) -> bool:
