@@ -30,6 +30,7 @@ from tpmdrill.store.rows import (
     WeightedMisses,
     card_from_row,
     live,
+    live_verdict,
     memory_from_row,
 )
 
@@ -40,45 +41,49 @@ _RECALL_SQL = (
     " / m.stability, :decay)"
 )
 
-# Reviews in [since, now] with their recency weight `w`, read from the covering index
-# reviews_report_covering. Sorted by id, so the verdict look-ups that follow walk the
-# verdicts index in order instead of jumping about it (a review id is a random UUID).
-_RECENT_SQL = (
-    "recent AS MATERIALIZED (SELECT x.id, x.card, x.rating,"  # noqa: S608
-    " pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w FROM reviews x"
-    f" WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text AND {live('x')} ORDER BY x.id)"
-)
+# Rubric points of active cards, from their verdicts in [since, now]: each verdict carries
+# its review's card and time (m011), so the window is one walk of verdicts_card_point_time,
+# already grouped by card and point, with julianday(reviewed_at) read from the index.
 # Retired cards are dropped after grouping, against the few retired ones.
-_ACTIVE_CARD_SQL = "r.card NOT IN (SELECT id FROM cards WHERE retired = 1)"
-
+_VERDICT_WEIGHT_SQL = "pow(0.5, (:now - julianday(v.reviewed_at)) / :half)"
+_VERDICT_MISS_SQL = f"CASE WHEN v.hit = 0 THEN {_VERDICT_WEIGHT_SQL} ELSE 0.0 END"
 _POINT_MISSES_SQL = (
-    f"WITH {_RECENT_SQL}"  # noqa: S608 (constant fragments)
-    " SELECT r.card, v.point, count(*), sum(r.w), sum(r.w * (v.hit = 0)), total(v.hit = 0),"
-    " max(r.w * (v.hit = 0)) FROM recent r"
-    " CROSS JOIN verdicts v ON v.review = r.id GROUP BY r.card, v.point"
-    f" HAVING count(*) >= :min AND {_ACTIVE_CARD_SQL}"
-    " ORDER BY sum(r.w * (v.hit = 0)) / sum(r.w) DESC, count(*) DESC, r.card, v.point LIMIT :limit"
+    f"SELECT v.card, v.point, count(*) AS n, sum({_VERDICT_WEIGHT_SQL}) AS w,"  # noqa: S608 (constant fragments)
+    f" sum({_VERDICT_MISS_SQL}) AS missed, total(v.hit = 0), max({_VERDICT_MISS_SQL})"
+    " FROM verdicts v INDEXED BY verdicts_card_point_time"
+    f" WHERE v.reviewed_at >= :since AND v.reviewed_at <= :now_text AND {live_verdict('v')}"
+    " GROUP BY v.card, v.point"
+    " HAVING count(*) >= :min AND v.card NOT IN (SELECT id FROM cards WHERE retired = 1)"
+    " ORDER BY missed / w DESC, n DESC, v.card, v.point LIMIT :limit"
 )
 
 # Reviews are summed per active card once, then rolled up into tags and categories.
 # Active cards in id order (cards_active_deck_tags), each with its window of reviews
-# (reviews_card_time_rating): both index-only, and already grouped by card.
+# (reviews_card_time_rating_day, m011, which also holds each review's julianday): both
+# index-only, and already grouped by card. A review's weight is computed once, and again
+# only for an Again (the CASE arms).
+# Cards sharing a tag list (a few hundred lists) and a deck are summed together before
+# the tag lists are split (json_each) and the decks joined to their categories.
 # Cards come back all, or (with :cards >= 0) only the most missed with enough evidence.
 _WEIGHT_SQL = "pow(0.5, (:now - julianday(x.reviewed_at)) / :half)"
+_MISS_WEIGHT_SQL = f"CASE WHEN x.rating = 1 THEN {_WEIGHT_SQL} ELSE 0.0 END"
+_SUMS_SQL = "sum(n) AS n, sum(w) AS w, sum(missed) AS missed, sum(misses) AS misses, max(last_miss) AS last_miss"
 _REVIEW_MISSES_SQL = (
     f"WITH active AS MATERIALIZED (SELECT c.id AS card, c.tags, c.deck, count(*) AS n,"  # noqa: S608
-    f" sum({_WEIGHT_SQL}) AS w, sum({_WEIGHT_SQL} * (x.rating = 1)) AS missed,"
-    f" total(x.rating = 1) AS misses, max({_WEIGHT_SQL} * (x.rating = 1)) AS last_miss"
+    f" sum({_WEIGHT_SQL}) AS w, sum({_MISS_WEIGHT_SQL}) AS missed,"
+    f" total(x.rating = 1) AS misses, max({_MISS_WEIGHT_SQL}) AS last_miss"
     " FROM cards c CROSS JOIN reviews x ON x.card = c.id AND x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
     f" AND {live('x')}"
-    " WHERE c.retired = 0 GROUP BY c.id)"
+    " WHERE c.retired = 0 GROUP BY c.id),"
+    f" tag_lists AS (SELECT tags, {_SUMS_SQL} FROM active GROUP BY tags),"
+    f" deck_sums AS (SELECT deck, {_SUMS_SQL} FROM active GROUP BY deck)"
     " SELECT * FROM (SELECT 'card' AS grp, card AS key, n, w, missed, misses, last_miss FROM active"
     "  WHERE :cards < 0 OR (n >= :min_card AND missed > 0 AND w > 0)"
     "  ORDER BY missed / w DESC, n DESC, card LIMIT :cards)"
     " UNION ALL SELECT 'tag', t.value, sum(p.n), sum(p.w), sum(p.missed), sum(p.misses), max(p.last_miss)"
-    "  FROM active p, json_each(p.tags) t GROUP BY t.value HAVING sum(p.n) >= :min"
+    "  FROM tag_lists p, json_each(p.tags) t GROUP BY t.value HAVING sum(p.n) >= :min"
     " UNION ALL SELECT 'category', d.category, sum(p.n), sum(p.w), sum(p.missed), sum(p.misses), max(p.last_miss)"
-    "  FROM active p JOIN decks d ON d.id = p.deck GROUP BY d.category HAVING sum(p.n) >= :min"
+    "  FROM deck_sums p JOIN decks d ON d.id = p.deck GROUP BY d.category HAVING sum(p.n) >= :min"
 )
 
 
@@ -86,9 +91,7 @@ class AggregateStore(QueueStore):
     """Grouped reads over reviews, memory states and assessments."""
 
     def _read_fast(self) -> None:
-        """Give SQLite `pow` when it was built without its math functions. (Memory-mapped
-        reads would halve the verdict look-ups but count the mapped file as resident
-        memory, so they are not used.)"""
+        """Give SQLite `pow` when it was built without its math functions."""
         try:
             self.conn.execute("SELECT pow(2, 3)").fetchone()
         except sqlite3.OperationalError:
