@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tpmdrill.clock import to_text
-from tpmdrill.store.queue import QueueStore
+from tpmdrill.store.queue import RETIRED_MEMORY_SQL, QueueStore
 from tpmdrill.store.rows import (
     LIVE,
     AssessmentSum,
@@ -87,6 +87,26 @@ _REVIEW_MISSES_SQL = (
 )
 
 
+# Each UTC day from :first, :days of them: its date `d` (the n-th) and the next one's.
+_DAYS_SQL = (
+    "WITH RECURSIVE days(n, d, next) AS (SELECT 0, :first, date(:first, '+1 day') WHERE :days > 0"
+    " UNION ALL SELECT n + 1, next, date(next, '+1 day') FROM days WHERE n + 1 < :days)"
+)
+
+# A day's reviews: their count, those of graduated cards, those passed, Agains while learning.
+_REVIEWS_BY_DAY_SQL = _DAYS_SQL + (  # noqa: S608 (constant fragments)
+    " SELECT d, (SELECT count(*) || ',' || total(state_before = 2) || ','"  # noqa: S608
+    " || total(state_before = 2 AND rating > 1) || ',' || total(rating = 1 AND coalesce(state_before, 0) != 2)"
+    " FROM reviews r INDEXED BY reviews_report_covering"
+    f" WHERE r.reviewed_at >= max(d, :start) AND r.reviewed_at < min(next, :end) AND {LIVE}) FROM days"
+)
+# Active cards due on a day (the first day: due by its end), from counts of memory_due_card.
+_DUE_BY_DAY_SQL = _DAYS_SQL + (  # noqa: S608 (constant fragments)
+    " SELECT d, (SELECT count(*) FROM memory WHERE due >= iif(n = 0, '', d) AND due < next)"  # noqa: S608
+    f" - (SELECT count(*) {RETIRED_MEMORY_SQL} AND m.due >= iif(n = 0, '', d) AND m.due < next) FROM days"
+)
+
+
 class AggregateStore(QueueStore):
     """Grouped reads over reviews, memory states and assessments."""
 
@@ -101,39 +121,44 @@ class AggregateStore(QueueStore):
         """Reviews per UTC day in [start, end), with those of graduated cards and how many passed.
 
         True retention counts only reviews of cards in review state (2), as Anki does:
-        learning steps say little about long-term memory.
+        learning steps say little about long-term memory. Each day is one range of
+        reviews_report_covering, so the window is read in order and never sorted.
         """
-        return [DayReviews(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in self.conn.execute(
-            "SELECT substr(reviewed_at, 1, 10) AS day, count(*), total(state_before = 2),"  # noqa: S608
-            " total(state_before = 2 AND rating > 1), total(rating = 1 AND coalesce(state_before, 0) != 2)"
-            f" FROM reviews r WHERE reviewed_at >= ? AND reviewed_at < ? AND {LIVE} GROUP BY day ORDER BY day",
-            [to_text(start), to_text(end)],
-        )]
+        first = start.astimezone(UTC).date()
+        last = (end - timedelta(microseconds=1)).astimezone(UTC).date()
+        rows = self.conn.execute(_REVIEWS_BY_DAY_SQL, {
+            "first": first.isoformat(), "days": (last - first).days + 1, "start": to_text(start), "end": to_text(end),
+        })
+        days = [(day, [int(float(n)) for n in counts.split(",")]) for day, counts in rows]
+        return [DayReviews(day, *counts) for day, counts in days if counts[0]]
 
     def forecast_per_day(self, now: datetime, days: int) -> list[DayDue]:
-        """Cards due today and on the next days; overdue cards count today."""
+        """Cards due today and on the next days; overdue cards count today. Each day is a
+        count of one range of memory_due_card, less the few retired cards due then."""
         today = now.astimezone(UTC).date()
-        end = datetime.combine(today + timedelta(days=days), datetime.min.time(), UTC)
-        return [DayDue(r[0], int(r[1])) for r in self.conn.execute(
-            "SELECT max(substr(m.due, 1, 10), ?) AS day, count(*) FROM memory m"
-            " JOIN cards c ON c.id = m.card WHERE c.retired = 0 AND m.due < ?"
-            " GROUP BY day ORDER BY day",
-            [today.isoformat(), to_text(end)],
-        )]
+        rows = self.conn.execute(_DUE_BY_DAY_SQL, {"first": today.isoformat(), "days": days})
+        return [DayDue(day, int(count)) for day, count in rows if count]
 
-    def memory_by_deck(self, at: datetime, curve: tuple[float, float], mastered_days: float) -> list[DeckMemory]:
-        """Per deck: active cards, studied ones, their summed recall at `at`, and those
-        with stability above `mastered_days`."""
+    def memory_by_deck(
+        self, moments: Sequence[datetime], curve: tuple[float, float], mastered_days: float
+    ) -> list[DeckMemory]:
+        """Per deck: active cards, studied ones, their summed recall at each of `moments`
+        (one pass however many), and those with stability above `mastered_days`. Cards
+        are walked in deck order (cards_retired_deck_id) with their memory from
+        memory_card_recall, both index-only, and grouped without sorting."""
         self._read_fast()
         decay, factor = curve
-        return [DeckMemory(r[0], r[1], r[2], int(r[3]), int(r[4]), float(r[5] or 0.0), int(r[6] or 0))
-                for r in self.conn.execute(
-            "SELECT d.id, d.title, d.category, count(*), count(m.last_review),"  # noqa: S608
-            f" sum({_RECALL_SQL}), sum(m.stability > :mastered)"
-            " FROM cards c JOIN decks d ON d.id = c.deck LEFT JOIN memory m ON m.card = c.id"
-            " WHERE c.retired = 0 GROUP BY d.id ORDER BY d.category, d.id",
-            {"at": _julian(at), "decay": decay, "factor": factor, "mastered": mastered_days},
-        )]
+        recalls = "".join(f", sum({_RECALL_SQL.replace(':at', f':at{i}')})" for i in range(len(moments)))
+        rows = self.conn.execute(
+            "SELECT d.id, d.title, d.category, s.* FROM (SELECT c.deck, count(*), count(m.last_review),"  # noqa: S608
+            f" sum(m.stability > :mastered){recalls} FROM cards c INDEXED BY cards_retired_deck_id"
+            " LEFT JOIN memory m INDEXED BY memory_card_recall ON m.card = c.id WHERE c.retired = 0 GROUP BY c.deck) s"
+            " JOIN decks d ON d.id = s.deck ORDER BY d.category, d.id",
+            {"decay": decay, "factor": factor, "mastered": mastered_days}
+            | {f"at{i}": _julian(moment) for i, moment in enumerate(moments)},
+        )
+        return [DeckMemory(r[0], r[1], r[2], int(r[4]), int(r[5]), int(r[6] or 0),
+                           tuple(float(x or 0.0) for x in r[7:])) for r in rows]
 
     def card_minutes(self) -> list[CardMinutes]:
         """Every active card's category and minutes, by id: what a mock set chooses

@@ -166,8 +166,13 @@ class DeckMemory:
     category: str
     cards: int  # active
     studied: int
-    recall_sum: float
     mastered: int  # cards with stability above the mastered threshold
+    recall_sums: tuple[float, ...]  # studied cards' summed recall at each moment asked for
+
+    @property
+    def recall_sum(self) -> float:
+        """Summed recall at the first moment asked for."""
+        return self.recall_sums[0]
 
 
 @dataclass(frozen=True)

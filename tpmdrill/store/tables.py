@@ -35,7 +35,7 @@ class TableStore(ReviewStore):
             f"SELECT * FROM [{table}] ORDER BY {EXPORT_ORDER[table]}"  # noqa: S608 (names from a fixed table)
         )
         derived = DERIVED_COLUMNS.get(table, frozenset())
-        return [{key: row[key] for key in row.keys() if key not in derived} for row in cursor]
+        return [{key: value for key, value in dict(row).items() if key not in derived} for row in cursor]
 
     def insert_rows(self, table: str, rows: Sequence[dict[str, Any]]) -> int:
         """Insert rows whose key is not taken yet (existing rows win); return how many went in.
