@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from tpmdrill.decks import CATEGORIES
+from tpmdrill.enums import CardKind
 from tpmdrill.errors import BadValue
 from tpmdrill.scheduler import SchedulerConfig, interview_deadline
 from tpmdrill.skills import SKILLS
@@ -350,7 +351,10 @@ def _mocks(store: Store, start: date) -> tuple[MockResult, ...]:
 
 def _card_tables(store: Store, weak: WeakAreas) -> dict[str, Schema]:
     """The tables of the sql cards among the weakest, shown beside their prompts."""
-    from tpmdrill.sqlschema import schema_of
+    cards = [store.card(c.key) for c in weak.cards]
+    if not any(card.kind == CardKind.SQL for card in cards):
+        return {}
+    from tpmdrill.sqlschema import schema_of  # the sql sandbox, only when a sql card is shown
 
-    schemas = {c.key: schema_of(store.card(c.key)) for c in weak.cards}
+    schemas = {c.key: schema_of(card) for c, card in zip(weak.cards, cards, strict=True)}
     return {key: schema for key, schema in schemas.items() if schema is not None}
