@@ -45,11 +45,13 @@ _RECALL_SQL = (
 # its review's card and time (m011), so the window is one walk of verdicts_card_point_time,
 # already grouped by card and point, with julianday(reviewed_at) read from the index.
 # Retired cards are dropped after grouping, against the few retired ones.
+# A weight is computed once, and again only for a miss (FILTER skips the others).
 _VERDICT_WEIGHT_SQL = "pow(0.5, (:now - julianday(v.reviewed_at)) / :half)"
-_VERDICT_MISS_SQL = f"CASE WHEN v.hit = 0 THEN {_VERDICT_WEIGHT_SQL} ELSE 0.0 END"
+_VERDICT_MISSED = "FILTER (WHERE v.hit = 0)"
 _POINT_MISSES_SQL = (
     f"SELECT v.card, v.point, count(*) AS n, sum({_VERDICT_WEIGHT_SQL}) AS w,"  # noqa: S608 (constant fragments)
-    f" sum({_VERDICT_MISS_SQL}) AS missed, total(v.hit = 0), max({_VERDICT_MISS_SQL})"
+    f" coalesce(sum({_VERDICT_WEIGHT_SQL}) {_VERDICT_MISSED}, 0.0) AS missed, count(*) {_VERDICT_MISSED},"
+    f" coalesce(max({_VERDICT_WEIGHT_SQL}) {_VERDICT_MISSED}, 0.0)"
     " FROM verdicts v INDEXED BY verdicts_card_point_time"
     f" WHERE v.reviewed_at >= :since AND v.reviewed_at <= :now_text AND {live_verdict('v')}"
     " GROUP BY v.card, v.point"
@@ -61,17 +63,17 @@ _POINT_MISSES_SQL = (
 # Active cards in id order (cards_active_deck_tags), each with its window of reviews
 # (reviews_card_time_rating_day, m011, which also holds each review's julianday): both
 # index-only, and already grouped by card. A review's weight is computed once, and again
-# only for an Again (the CASE arms).
+# only for an Again (FILTER skips the others).
 # Cards sharing a tag list (a few hundred lists) and a deck are summed together before
 # the tag lists are split (json_each) and the decks joined to their categories.
 # Cards come back all, or (with :cards >= 0) only the most missed with enough evidence.
 _WEIGHT_SQL = "pow(0.5, (:now - julianday(x.reviewed_at)) / :half)"
-_MISS_WEIGHT_SQL = f"CASE WHEN x.rating = 1 THEN {_WEIGHT_SQL} ELSE 0.0 END"
+_AGAIN = "FILTER (WHERE x.rating = 1)"
 _SUMS_SQL = "sum(n) AS n, sum(w) AS w, sum(missed) AS missed, sum(misses) AS misses, max(last_miss) AS last_miss"
 _REVIEW_MISSES_SQL = (
     f"WITH active AS MATERIALIZED (SELECT c.id AS card, c.tags, c.deck, count(*) AS n,"  # noqa: S608
-    f" sum({_WEIGHT_SQL}) AS w, sum({_MISS_WEIGHT_SQL}) AS missed,"
-    f" total(x.rating = 1) AS misses, max({_MISS_WEIGHT_SQL}) AS last_miss"
+    f" sum({_WEIGHT_SQL}) AS w, coalesce(sum({_WEIGHT_SQL}) {_AGAIN}, 0.0) AS missed,"
+    f" count(*) {_AGAIN} AS misses, coalesce(max({_WEIGHT_SQL}) {_AGAIN}, 0.0) AS last_miss"
     " FROM cards c CROSS JOIN reviews x ON x.card = c.id AND x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
     f" AND {live('x')}"
     " WHERE c.retired = 0 GROUP BY c.id),"
@@ -95,8 +97,9 @@ _DAYS_SQL = (
 
 # A day's reviews: their count, those of graduated cards, those passed, Agains while learning.
 _REVIEWS_BY_DAY_SQL = _DAYS_SQL + (  # noqa: S608 (constant fragments)
-    " SELECT d, (SELECT count(*) || ',' || total(state_before = 2) || ','"  # noqa: S608
-    " || total(state_before = 2 AND rating > 1) || ',' || total(rating = 1 AND coalesce(state_before, 0) != 2)"
+    " SELECT d, (SELECT count(*) || ',' || count(*) FILTER (WHERE state_before = 2) || ','"  # noqa: S608
+    " || count(*) FILTER (WHERE state_before = 2 AND rating > 1)"
+    " || ',' || count(*) FILTER (WHERE rating = 1 AND coalesce(state_before, 0) != 2)"
     " FROM reviews r INDEXED BY reviews_report_covering"
     f" WHERE r.reviewed_at >= max(d, :start) AND r.reviewed_at < min(next, :end) AND {LIVE}) FROM days"
 )
@@ -129,7 +132,7 @@ class AggregateStore(QueueStore):
         rows = self.conn.execute(_REVIEWS_BY_DAY_SQL, {
             "first": first.isoformat(), "days": (last - first).days + 1, "start": to_text(start), "end": to_text(end),
         })
-        days = [(day, [int(float(n)) for n in counts.split(",")]) for day, counts in rows]
+        days = [(day, [int(n) for n in counts.split(",")]) for day, counts in rows]
         return [DayReviews(day, *counts) for day, counts in days if counts[0]]
 
     def forecast_per_day(self, now: datetime, days: int) -> list[DayDue]:

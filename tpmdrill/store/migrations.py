@@ -226,11 +226,12 @@ def m011_copy_review_times_onto_verdicts(db: Database) -> None:
         " ON reviews (card, reviewed_at, rating, julianday(reviewed_at))"
     )
     db.execute("DROP INDEX IF EXISTS reviews_card_time_rating")
-    # Mastery walks the active cards deck by deck with each one's recall inputs, and the
-    # pace reads the latest timed reviews: all index-only.
+    # Mastery walks the active cards deck by deck with each one's recall inputs (the
+    # julianday of the last review among them), and the pace reads the latest timed
+    # reviews: all index-only.
     db.table("cards").create_index(["retired", "deck", "id"], index_name="cards_retired_deck_id", if_not_exists=True)
-    db.table("memory").create_index(["card", "last_review", "stability"], index_name="memory_card_recall",
-                                    if_not_exists=True)
+    db.execute("CREATE INDEX IF NOT EXISTS memory_card_recall"
+               " ON memory (card, last_review, stability, julianday(last_review))")
     db.table("reviews").create_index(["reviewed_at", "seconds", "card"], index_name="reviews_time_seconds_card",
                                      if_not_exists=True)
     db.execute("DROP INDEX IF EXISTS idx_reviews_reviewed_at")  # m001's (reviewed_at): subsumed
