@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tpmdrill import render
 from tpmdrill.render import markdown_block, markdown_text
 
 from .conftest import Invoke
@@ -121,6 +122,39 @@ def test_report_to_a_named_file_and_bad_since(hostile: Invoke, tmp_path: Path) -
     assert out.read_text(encoding="utf-8").startswith("# Review report")
     bad = hostile("report", "--since", "2027-01-01")
     assert (bad.exit_code, bad.stderr) == (1, "Error: --since 2027-01-01 is after today (2026-11-25)\n")
+
+
+def test_compiled_templates_are_kept_and_a_broken_cache_is_passed_over(
+    hostile: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report's templates are compiled once and kept in the user cache folder; a
+    damaged entry or a folder that cannot be used changes nothing in the report."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "cache" / "tpmdrill" / "templates"
+
+    def report() -> str:
+        render.environment.cache_clear()  # a fresh Jinja environment, as in a new process
+        result = hostile("report", "--format", "md", "--since", "2026-11-01")
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    try:
+        first = report()
+        entries = sorted(folder.iterdir())
+        assert entries
+        with monkeypatch.context() as patched:  # the second report compiles nothing
+            patched.setattr(render.Environment, "compile", lambda *_: pytest.fail("compiled again"))
+            assert report() == first
+        for entry in entries:
+            entry.write_bytes(b"not a compiled template")
+        assert report() == first
+        for entry in sorted(folder.iterdir()):
+            entry.unlink()
+        folder.rmdir()
+        folder.write_text("a file where the folder goes", encoding="utf-8")
+        assert report() == first
+    finally:
+        render.environment.cache_clear()
 
 
 def _seed_drawing(run: Invoke, card: str, *options: str) -> str:

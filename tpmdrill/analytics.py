@@ -8,11 +8,13 @@ re-exported here.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from tpmdrill.decks import CATEGORIES
+from tpmdrill.enums import CardKind
 from tpmdrill.errors import BadValue
 from tpmdrill.scheduler import SchedulerConfig, interview_deadline
 from tpmdrill.skills import SKILLS
@@ -122,8 +124,14 @@ class Mastery:
 
 
 def mastery_by_deck(store: Store, at: datetime) -> list[Mastery]:
-    rows = store.memory_by_deck(at, curve_of(store), MASTERED_STABILITY_DAYS)
-    return [Mastery(row.title, row.category, row.cards, row.studied, row.recall_sum, row.mastered) for row in rows]
+    return masteries(store, [at])[0]
+
+
+def masteries(store: Store, moments: Sequence[datetime]) -> list[list[Mastery]]:
+    """Each deck's mastery at each of `moments`, read in one pass over the cards."""
+    rows = store.memory_by_deck(moments, curve_of(store), MASTERED_STABILITY_DAYS)
+    return [[Mastery(row.title, row.category, row.cards, row.studied, row.recall_sums[index], row.mastered)
+             for row in rows] for index in range(len(moments))]
 
 
 def by_category(decks: list[Mastery]) -> list[Mastery]:
@@ -206,9 +214,15 @@ def readiness(store: Store, now: datetime) -> Readiness | None:
     deadline = interview_deadline(store.settings())
     if deadline is None:
         return None
+    return readiness_of(deadline, mastery_by_deck(store, deadline[0]), now)
+
+
+def readiness_of(deadline: tuple[datetime, float], decks: list[Mastery], now: datetime) -> Readiness:
+    """Readiness for the interview `deadline` (its moment and target recall), from the
+    decks' mastery at that moment."""
     interview, target = deadline
     day = interview.date()
-    categories = by_category(mastery_by_deck(store, interview))
+    categories = by_category(decks)
     studied = sum(c.studied for c in categories)
     recall = sum(c.recall_sum for c in categories) / studied if studied else None
     new = sum(c.cards - c.studied for c in categories)
@@ -301,7 +315,9 @@ def build_report(store: Store, now: datetime, *, since: date | None = None) -> R
     if (until - start).days > MAX_REPORT_DAYS:
         raise BadValue(
             f"--since {start.isoformat()} is more than {MAX_REPORT_DAYS // 365} years ago; give a later one")
-    decks = mastery_by_deck(store, now)
+    deadline = interview_deadline(store.settings())
+    held = masteries(store, [now] if deadline is None else [now, deadline[0]])  # one pass for both
+    decks, ready = held[0], None if deadline is None else readiness_of(deadline, held[-1], now)
     rows = daily_rows(store, start, until)
     weak = weak_areas(store, now, since=start_of_day(start) if since is not None else None)
     assessments = assessment_history(store)
@@ -309,7 +325,7 @@ def build_report(store: Store, now: datetime, *, since: date | None = None) -> R
         generated=now, since=start, until=until,
         activity=activity(rows, start, until), weeks=retention_by_week(rows),
         forecast=due_forecast(store, now), decks=decks, categories=by_category(decks),
-        weak=weak, assessments=assessments, readiness=readiness(store, now), dimensions=dimension_history(store),
+        weak=weak, assessments=assessments, readiness=ready, dimensions=dimension_history(store),
         has_history=bool(assessments) or store.first_review_at() is not None, mocks=_mocks(store, start),
         card_tables=_card_tables(store, weak),
     )
@@ -335,7 +351,10 @@ def _mocks(store: Store, start: date) -> tuple[MockResult, ...]:
 
 def _card_tables(store: Store, weak: WeakAreas) -> dict[str, Schema]:
     """The tables of the sql cards among the weakest, shown beside their prompts."""
-    from tpmdrill.sqlschema import schema_of
+    cards = [store.card(c.key) for c in weak.cards]
+    if not any(card.kind == CardKind.SQL for card in cards):
+        return {}
+    from tpmdrill.sqlschema import schema_of  # the sql sandbox, only when a sql card is shown
 
-    schemas = {c.key: schema_of(store.card(c.key)) for c in weak.cards}
+    schemas = {c.key: schema_of(card) for c, card in zip(weak.cards, cards, strict=True)}
     return {key: schema for key, schema in schemas.items() if schema is not None}

@@ -27,7 +27,6 @@ from typing import Any
 from tpmdrill.decks import Card, RubricPoint
 from tpmdrill.enums import Rating, ReviewMode
 from tpmdrill.errors import BadValue, TpmdrillError
-from tpmdrill.grading import score_points, suggest_rating
 from tpmdrill.mock import MockQuestion, MockSet, category_title
 from tpmdrill.ratings import RATINGS, rating_value
 from tpmdrill.store import MockOutcomeRow, MockQuestionRow, MockSheetRow, PointVerdictRow, Review, Store
@@ -96,6 +95,8 @@ class QuestionRecord:
 
     @property
     def score(self) -> float:
+        from tpmdrill.grading import score_points  # grading (rapidfuzz) stays off the report
+
         return score_points(self.question.points, self.hits)
 
 
@@ -126,6 +127,8 @@ def sheet_for_recording(store: Store, sheet: str) -> tuple[MockSheetRow, list[Sh
 
 def suggested_rating(question: SheetQuestion, hits: Mapping[str, bool]) -> str:
     """The rating the ticks suggest, as the drill would: a missed required point caps at Hard."""
+    from tpmdrill.grading import score_points, suggest_rating
+
     missed_required = any(p.required and not hits.get(p.id, False) for p in question.points)
     return suggest_rating(score_points(question.points, hits), required_missed=missed_required, stuffing=False)
 

@@ -39,6 +39,14 @@ def default_db_path() -> Path:
     return Path(user_data_dir("tpmdrill", appauthor=False)) / "tpmdrill.db"
 
 
+def template_cache_dir() -> Path:
+    """Where compiled report and sheet templates are kept between runs (the user cache
+    directory): only ever rebuilt from the templates, so it can be deleted at any time."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("tpmdrill", appauthor=False)) / "templates"
+
+
 # Files no user-named output may replace: the live database and its side files (added
 # when a store opens one) and a backup's temporary copy while it is being written.
 _PROTECTED: set[Path] = set()

@@ -9,22 +9,26 @@ templates only place them.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from tpmdrill import charts
-from tpmdrill.analytics import Mastery, Report
 from tpmdrill.errors import BadValue
-from tpmdrill.mock import MockSet
-from tpmdrill.mocksheets import MockResult
-from tpmdrill.paths import templates_dir
-from tpmdrill.sqlschema import schema_of
+from tpmdrill.paths import template_cache_dir, templates_dir
 from tpmdrill.weak import Weakness, counts_text, when_text
 from tpmdrill.wording import plural
+
+if TYPE_CHECKING:  # the report does not need the mock sheet's modules, nor markdown-it
+    from jinja2.bccache import Bucket
+
+    from tpmdrill.analytics import Mastery, Report
+    from tpmdrill.mock import MockSet
+    from tpmdrill.mocksheets import MockResult
 
 FORMATS = ("html", "md")
 PROMPT_PREVIEW = 120  # characters of a prompt or point shown before "more"
@@ -33,10 +37,37 @@ PROMPT_PREVIEW = 120  # characters of a prompt or point shown before "more"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
+class _TemplateCache(FileSystemBytecodeCache):
+    """Compiled templates kept between runs, so a report does not compile its templates
+    each time. Jinja checks each entry against the template's source (and its own and
+    Python's version) and writes entries atomically; one that cannot be read, or a
+    folder that cannot be written, is passed over, never an error."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged entry, of whatever kind: compile afresh
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _template_cache() -> _TemplateCache | None:
+    folder = template_cache_dir()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _TemplateCache(str(folder))
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
+        bytecode_cache=_template_cache(),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=True, default=False),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -219,6 +250,7 @@ def render_mock(mock: MockSet, fmt: str, copy: str = "both") -> str:
 def mock_context(mock: MockSet, copy: str = "both") -> dict[str, Any]:
     from tpmdrill.mock import category_title
     from tpmdrill.mocksheets import verdict_template
+    from tpmdrill.sqlschema import schema_of
 
     questions = [
         {"number": number, "q": q, "card": q.card, "category": category_title(q.category),

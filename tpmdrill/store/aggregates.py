@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tpmdrill.clock import to_text
-from tpmdrill.store.queue import QueueStore
+from tpmdrill.store.queue import RETIRED_MEMORY_SQL, QueueStore
 from tpmdrill.store.rows import (
     LIVE,
     AssessmentSum,
@@ -30,6 +30,7 @@ from tpmdrill.store.rows import (
     WeightedMisses,
     card_from_row,
     live,
+    live_verdict,
     memory_from_row,
 )
 
@@ -40,45 +41,72 @@ _RECALL_SQL = (
     " / m.stability, :decay)"
 )
 
-# Reviews in [since, now] with their recency weight `w`, read from the covering index
-# reviews_report_covering. Sorted by id, so the verdict look-ups that follow walk the
-# verdicts index in order instead of jumping about it (a review id is a random UUID).
-_RECENT_SQL = (
-    "recent AS MATERIALIZED (SELECT x.id, x.card, x.rating,"  # noqa: S608
-    " pow(0.5, (:now - julianday(x.reviewed_at)) / :half) AS w FROM reviews x"
-    f" WHERE x.reviewed_at >= :since AND x.reviewed_at <= :now_text AND {live('x')} ORDER BY x.id)"
-)
+# Rubric points of active cards, from their verdicts in [since, now]: each verdict carries
+# its review's card and time (m012), so the window is one walk of verdicts_card_point_time,
+# already grouped by card and point, with julianday(reviewed_at) read from the index.
 # Retired cards are dropped after grouping, against the few retired ones.
-_ACTIVE_CARD_SQL = "r.card NOT IN (SELECT id FROM cards WHERE retired = 1)"
-
+# A weight is computed once, and again only for a miss (FILTER skips the others).
+_VERDICT_WEIGHT_SQL = "pow(0.5, (:now - julianday(v.reviewed_at)) / :half)"
+_VERDICT_MISSED = "FILTER (WHERE v.hit = 0)"
 _POINT_MISSES_SQL = (
-    f"WITH {_RECENT_SQL}"  # noqa: S608 (constant fragments)
-    " SELECT r.card, v.point, count(*), sum(r.w), sum(r.w * (v.hit = 0)), total(v.hit = 0),"
-    " max(r.w * (v.hit = 0)) FROM recent r"
-    " CROSS JOIN verdicts v ON v.review = r.id GROUP BY r.card, v.point"
-    f" HAVING count(*) >= :min AND {_ACTIVE_CARD_SQL}"
-    " ORDER BY sum(r.w * (v.hit = 0)) / sum(r.w) DESC, count(*) DESC, r.card, v.point LIMIT :limit"
+    f"SELECT v.card, v.point, count(*) AS n, sum({_VERDICT_WEIGHT_SQL}) AS w,"  # noqa: S608 (constant fragments)
+    f" coalesce(sum({_VERDICT_WEIGHT_SQL}) {_VERDICT_MISSED}, 0.0) AS missed, count(*) {_VERDICT_MISSED},"
+    f" coalesce(max({_VERDICT_WEIGHT_SQL}) {_VERDICT_MISSED}, 0.0)"
+    " FROM verdicts v INDEXED BY verdicts_card_point_time"
+    f" WHERE v.reviewed_at >= :since AND v.reviewed_at <= :now_text AND {live_verdict('v')}"
+    " GROUP BY v.card, v.point"
+    " HAVING count(*) >= :min AND v.card NOT IN (SELECT id FROM cards WHERE retired = 1)"
+    " ORDER BY missed / w DESC, n DESC, v.card, v.point LIMIT :limit"
 )
 
 # Reviews are summed per active card once, then rolled up into tags and categories.
 # Active cards in id order (cards_active_deck_tags), each with its window of reviews
-# (reviews_card_time_rating): both index-only, and already grouped by card.
+# (reviews_card_time_rating_day, m012, which also holds each review's julianday): both
+# index-only, and already grouped by card. A review's weight is computed once, and again
+# only for an Again (FILTER skips the others).
+# Cards sharing a tag list (a few hundred lists) and a deck are summed together before
+# the tag lists are split (json_each) and the decks joined to their categories.
 # Cards come back all, or (with :cards >= 0) only the most missed with enough evidence.
 _WEIGHT_SQL = "pow(0.5, (:now - julianday(x.reviewed_at)) / :half)"
+_AGAIN = "FILTER (WHERE x.rating = 1)"
+_SUMS_SQL = "sum(n) AS n, sum(w) AS w, sum(missed) AS missed, sum(misses) AS misses, max(last_miss) AS last_miss"
 _REVIEW_MISSES_SQL = (
     f"WITH active AS MATERIALIZED (SELECT c.id AS card, c.tags, c.deck, count(*) AS n,"  # noqa: S608
-    f" sum({_WEIGHT_SQL}) AS w, sum({_WEIGHT_SQL} * (x.rating = 1)) AS missed,"
-    f" total(x.rating = 1) AS misses, max({_WEIGHT_SQL} * (x.rating = 1)) AS last_miss"
+    f" sum({_WEIGHT_SQL}) AS w, coalesce(sum({_WEIGHT_SQL}) {_AGAIN}, 0.0) AS missed,"
+    f" count(*) {_AGAIN} AS misses, coalesce(max({_WEIGHT_SQL}) {_AGAIN}, 0.0) AS last_miss"
     " FROM cards c CROSS JOIN reviews x ON x.card = c.id AND x.reviewed_at >= :since AND x.reviewed_at <= :now_text"
     f" AND {live('x')}"
-    " WHERE c.retired = 0 GROUP BY c.id)"
+    " WHERE c.retired = 0 GROUP BY c.id),"
+    f" tag_lists AS (SELECT tags, {_SUMS_SQL} FROM active GROUP BY tags),"
+    f" deck_sums AS (SELECT deck, {_SUMS_SQL} FROM active GROUP BY deck)"
     " SELECT * FROM (SELECT 'card' AS grp, card AS key, n, w, missed, misses, last_miss FROM active"
     "  WHERE :cards < 0 OR (n >= :min_card AND missed > 0 AND w > 0)"
     "  ORDER BY missed / w DESC, n DESC, card LIMIT :cards)"
     " UNION ALL SELECT 'tag', t.value, sum(p.n), sum(p.w), sum(p.missed), sum(p.misses), max(p.last_miss)"
-    "  FROM active p, json_each(p.tags) t GROUP BY t.value HAVING sum(p.n) >= :min"
+    "  FROM tag_lists p, json_each(p.tags) t GROUP BY t.value HAVING sum(p.n) >= :min"
     " UNION ALL SELECT 'category', d.category, sum(p.n), sum(p.w), sum(p.missed), sum(p.misses), max(p.last_miss)"
-    "  FROM active p JOIN decks d ON d.id = p.deck GROUP BY d.category HAVING sum(p.n) >= :min"
+    "  FROM deck_sums p JOIN decks d ON d.id = p.deck GROUP BY d.category HAVING sum(p.n) >= :min"
+)
+
+
+# Each UTC day from :first, :days of them: its date `d` (the n-th) and the next one's.
+_DAYS_SQL = (
+    "WITH RECURSIVE days(n, d, next) AS (SELECT 0, :first, date(:first, '+1 day') WHERE :days > 0"
+    " UNION ALL SELECT n + 1, next, date(next, '+1 day') FROM days WHERE n + 1 < :days)"
+)
+
+# A day's reviews: their count, those of graduated cards, those passed, Agains while learning.
+_REVIEWS_BY_DAY_SQL = _DAYS_SQL + (  # noqa: S608 (constant fragments)
+    " SELECT d, (SELECT count(*) || ',' || count(*) FILTER (WHERE state_before = 2) || ','"  # noqa: S608
+    " || count(*) FILTER (WHERE state_before = 2 AND rating > 1)"
+    " || ',' || count(*) FILTER (WHERE rating = 1 AND coalesce(state_before, 0) != 2)"
+    " FROM reviews r INDEXED BY reviews_report_covering"
+    f" WHERE r.reviewed_at >= max(d, :start) AND r.reviewed_at < min(next, :end) AND {LIVE}) FROM days"
+)
+# Active cards due on a day (the first day: due by its end), from counts of memory_due_card.
+_DUE_BY_DAY_SQL = _DAYS_SQL + (  # noqa: S608 (constant fragments)
+    " SELECT d, (SELECT count(*) FROM memory WHERE due >= iif(n = 0, '', d) AND due < next)"  # noqa: S608
+    f" - (SELECT count(*) {RETIRED_MEMORY_SQL} AND m.due >= iif(n = 0, '', d) AND m.due < next) FROM days"
 )
 
 
@@ -86,9 +114,7 @@ class AggregateStore(QueueStore):
     """Grouped reads over reviews, memory states and assessments."""
 
     def _read_fast(self) -> None:
-        """Give SQLite `pow` when it was built without its math functions. (Memory-mapped
-        reads would halve the verdict look-ups but count the mapped file as resident
-        memory, so they are not used.)"""
+        """Give SQLite `pow` when it was built without its math functions."""
         try:
             self.conn.execute("SELECT pow(2, 3)").fetchone()
         except sqlite3.OperationalError:
@@ -98,39 +124,44 @@ class AggregateStore(QueueStore):
         """Reviews per UTC day in [start, end), with those of graduated cards and how many passed.
 
         True retention counts only reviews of cards in review state (2), as Anki does:
-        learning steps say little about long-term memory.
+        learning steps say little about long-term memory. Each day is one range of
+        reviews_report_covering, so the window is read in order and never sorted.
         """
-        return [DayReviews(r[0], int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in self.conn.execute(
-            "SELECT substr(reviewed_at, 1, 10) AS day, count(*), total(state_before = 2),"  # noqa: S608
-            " total(state_before = 2 AND rating > 1), total(rating = 1 AND coalesce(state_before, 0) != 2)"
-            f" FROM reviews r WHERE reviewed_at >= ? AND reviewed_at < ? AND {LIVE} GROUP BY day ORDER BY day",
-            [to_text(start), to_text(end)],
-        )]
+        first = start.astimezone(UTC).date()
+        last = (end - timedelta(microseconds=1)).astimezone(UTC).date()
+        rows = self.conn.execute(_REVIEWS_BY_DAY_SQL, {
+            "first": first.isoformat(), "days": (last - first).days + 1, "start": to_text(start), "end": to_text(end),
+        })
+        days = [(day, [int(n) for n in counts.split(",")]) for day, counts in rows]
+        return [DayReviews(day, *counts) for day, counts in days if counts[0]]
 
     def forecast_per_day(self, now: datetime, days: int) -> list[DayDue]:
-        """Cards due today and on the next days; overdue cards count today."""
+        """Cards due today and on the next days; overdue cards count today. Each day is a
+        count of one range of memory_due_card, less the few retired cards due then."""
         today = now.astimezone(UTC).date()
-        end = datetime.combine(today + timedelta(days=days), datetime.min.time(), UTC)
-        return [DayDue(r[0], int(r[1])) for r in self.conn.execute(
-            "SELECT max(substr(m.due, 1, 10), ?) AS day, count(*) FROM memory m"
-            " JOIN cards c ON c.id = m.card WHERE c.retired = 0 AND m.due < ?"
-            " GROUP BY day ORDER BY day",
-            [today.isoformat(), to_text(end)],
-        )]
+        rows = self.conn.execute(_DUE_BY_DAY_SQL, {"first": today.isoformat(), "days": days})
+        return [DayDue(day, int(count)) for day, count in rows if count]
 
-    def memory_by_deck(self, at: datetime, curve: tuple[float, float], mastered_days: float) -> list[DeckMemory]:
-        """Per deck: active cards, studied ones, their summed recall at `at`, and those
-        with stability above `mastered_days`."""
+    def memory_by_deck(
+        self, moments: Sequence[datetime], curve: tuple[float, float], mastered_days: float
+    ) -> list[DeckMemory]:
+        """Per deck: active cards, studied ones, their summed recall at each of `moments`
+        (one pass however many), and those with stability above `mastered_days`. Cards
+        are walked in deck order (cards_retired_deck_id) with their memory from
+        memory_card_recall, both index-only, and grouped without sorting."""
         self._read_fast()
         decay, factor = curve
-        return [DeckMemory(r[0], r[1], r[2], int(r[3]), int(r[4]), float(r[5] or 0.0), int(r[6] or 0))
-                for r in self.conn.execute(
-            "SELECT d.id, d.title, d.category, count(*), count(m.last_review),"  # noqa: S608
-            f" sum({_RECALL_SQL}), sum(m.stability > :mastered)"
-            " FROM cards c JOIN decks d ON d.id = c.deck LEFT JOIN memory m ON m.card = c.id"
-            " WHERE c.retired = 0 GROUP BY d.id ORDER BY d.category, d.id",
-            {"at": _julian(at), "decay": decay, "factor": factor, "mastered": mastered_days},
-        )]
+        recalls = "".join(f", sum({_RECALL_SQL.replace(':at', f':at{i}')})" for i in range(len(moments)))
+        rows = self.conn.execute(
+            "SELECT d.id, d.title, d.category, s.* FROM (SELECT c.deck, count(*), count(m.last_review),"  # noqa: S608
+            f" sum(m.stability > :mastered){recalls} FROM cards c INDEXED BY cards_retired_deck_id"
+            " LEFT JOIN memory m INDEXED BY memory_card_recall ON m.card = c.id WHERE c.retired = 0 GROUP BY c.deck) s"
+            " JOIN decks d ON d.id = s.deck ORDER BY d.category, d.id",
+            {"decay": decay, "factor": factor, "mastered": mastered_days}
+            | {f"at{i}": _julian(moment) for i, moment in enumerate(moments)},
+        )
+        return [DeckMemory(r[0], r[1], r[2], int(r[4]), int(r[5]), int(r[6] or 0),
+                           tuple(float(x or 0.0) for x in r[7:])) for r in rows]
 
     def card_minutes(self) -> list[CardMinutes]:
         """Every active card's category and minutes, by id: what a mock set chooses
@@ -202,13 +233,15 @@ class AggregateStore(QueueStore):
     def median_seconds_by_kind(self, since: datetime, sample: int = 2000) -> dict[str, tuple[float, int]]:
         """Per card kind, the median recorded answer time (seconds) among the latest
         `sample` timed reviews since `since`, with how many it rests on. The sample walks
-        the reviewed_at index backwards, so the cost does not grow with history."""
+        reviews_time_seconds_card backwards and takes each kind from cards_due_load, both
+        index-only, so the cost does not grow with history."""
         return {r[0]: (float(r[1]), int(r[2])) for r in self.conn.execute(
             f"WITH latest AS (SELECT card, seconds FROM reviews r WHERE reviewed_at >= ? AND seconds > 0 AND {LIVE}"  # noqa: S608
             " ORDER BY reviewed_at DESC LIMIT ?),"
             " timed AS (SELECT c.kind, x.seconds,"
             " row_number() OVER (PARTITION BY c.kind ORDER BY x.seconds) AS n,"
-            " count(*) OVER (PARTITION BY c.kind) AS total FROM latest x JOIN cards c ON c.id = x.card)"
+            " count(*) OVER (PARTITION BY c.kind) AS total FROM latest x JOIN cards c INDEXED BY cards_due_load"
+            " ON c.id = x.card)"
             " SELECT kind, avg(seconds), max(total) FROM timed"
             " WHERE n IN ((total + 1) / 2, (total + 2) / 2) GROUP BY kind",
             [to_text(since), sample],

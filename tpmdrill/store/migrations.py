@@ -197,13 +197,59 @@ def m011_mark_carried_ratings(db: Database) -> None:
     db.table("assessment_ratings").add_column("carried", int, not_null_default=0)
 
 
+# issue 11: `weak` and reports weigh each recent review by its age, and rank rubric points
+# by the weighted misses of their verdicts. Reaching a verdict through its review (a
+# random UUID) cost an index probe per review in the window, and the age was parsed from
+# text for every review read. A verdict now carries its review's card and time, copied by
+# triggers on every insert (whoever writes: scheduler, import, merge) and kept equal if a
+# review ever changed, so the window's verdicts are one walk of an index already grouped
+# by card and point. Both indexes also hold julianday(reviewed_at), which SQLite reads
+# from the index instead of parsing the time again.
+_VERDICT_REVIEW_COPY = "SELECT r.card, r.reviewed_at FROM reviews r WHERE r.id = {review}"
+
+
+def m012_copy_review_times_onto_verdicts(db: Database) -> None:
+    verdicts = db.table("verdicts")
+    verdicts.add_column("card", str)
+    verdicts.add_column("reviewed_at", str)
+    db.execute(f"UPDATE verdicts SET (card, reviewed_at) = ({_VERDICT_REVIEW_COPY.format(review='verdicts.review')})")  # noqa: S608
+    db.execute(
+        "CREATE TRIGGER IF NOT EXISTS verdicts_review_copied AFTER INSERT ON verdicts BEGIN"  # noqa: S608
+        f" UPDATE verdicts SET (card, reviewed_at) = ({_VERDICT_REVIEW_COPY.format(review='NEW.review')})"
+        " WHERE rowid = NEW.rowid; END"
+    )
+    db.execute(
+        "CREATE TRIGGER IF NOT EXISTS reviews_copied_to_verdicts AFTER UPDATE OF card, reviewed_at ON reviews BEGIN"
+        " UPDATE verdicts SET card = NEW.card, reviewed_at = NEW.reviewed_at WHERE review = NEW.id; END"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS verdicts_card_point_time"
+        " ON verdicts (card, point, reviewed_at, julianday(reviewed_at), hit, review)"
+    )
+    # Subsumes m005's (card, reviewed_at, rating), which goes.
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS reviews_card_time_rating_day"
+        " ON reviews (card, reviewed_at, rating, julianday(reviewed_at))"
+    )
+    db.execute("DROP INDEX IF EXISTS reviews_card_time_rating")
+    # Mastery walks the active cards deck by deck with each one's recall inputs (the
+    # julianday of the last review among them), and the pace reads the latest timed
+    # reviews: all index-only.
+    db.table("cards").create_index(["retired", "deck", "id"], index_name="cards_retired_deck_id", if_not_exists=True)
+    db.execute("CREATE INDEX IF NOT EXISTS memory_card_recall"
+               " ON memory (card, last_review, stability, julianday(last_review))")
+    db.table("reviews").create_index(["reviewed_at", "seconds", "card"], index_name="reviews_time_seconds_card",
+                                     if_not_exists=True)
+    db.execute("DROP INDEX IF EXISTS idx_reviews_reviewed_at")  # m001's (reviewed_at): subsumed
+
+
 # In the order they apply. A name is recorded once applied: never rename, reorder or
 # edit a migration that has shipped.
 MIGRATIONS = (
     m001_initial_schema, m002_covering_indexes_for_the_queue, m003_covering_index_for_reports,
     m004_covering_index_for_verdicts, m005_covering_indexes_for_weak_areas,
     m006_create_mock_sheets, m007_void_reviews, m008_add_card_format_columns, m009_add_review_attempts,
-    m010_add_row_checks, m011_mark_carried_ratings,
+    m010_add_row_checks, m011_mark_carried_ratings, m012_copy_review_times_onto_verdicts,
 )
 MIGRATION_SET = "tpmdrill"
 

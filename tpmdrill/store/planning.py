@@ -9,18 +9,20 @@ from typing import Any
 
 from tpmdrill.clock import to_text
 from tpmdrill.store.connection import StoreBase
-from tpmdrill.store.rows import LIVE, DueLoad, LapseRate, TimedReview
+from tpmdrill.store.rows import LIVE, DueLoad, LapseRate, TimedReview, live
 
 
 class PlanningStore(StoreBase):
     """What time study takes and what the days ahead hold."""
 
     def timed_reviews(self, since: datetime, limit: int) -> list[TimedReview]:
-        """The latest `limit` timed live reviews since `since`, latest first."""
+        """The latest `limit` timed live reviews since `since`, latest first: index-only
+        (reviews_time_seconds_card, then each card's kind and minutes from cards_due_load),
+        so the cost does not grow with history or with the cards' text."""
         return [TimedReview(r[0], float(r[1]), int(r[2])) for r in self.conn.execute(
-            "SELECT c.kind, r.seconds, c.minutes FROM (SELECT x.card, x.seconds FROM reviews x"
-            " WHERE x.seconds > 0 AND x.reviewed_at >= ? AND x.id NOT IN (SELECT review FROM voids)"
-            " ORDER BY x.reviewed_at DESC LIMIT ?) r JOIN cards c ON c.id = r.card",
+            "SELECT c.kind, r.seconds, c.minutes FROM (SELECT x.card, x.seconds FROM reviews x"  # noqa: S608
+            f" WHERE x.seconds > 0 AND x.reviewed_at >= ? AND {live('x')}"
+            " ORDER BY x.reviewed_at DESC LIMIT ?) r JOIN cards c INDEXED BY cards_due_load ON c.id = r.card",
             [to_text(since), limit],
         )]
 
@@ -42,10 +44,11 @@ class PlanningStore(StoreBase):
     def due_load(self, start: datetime | None, end: datetime) -> list[DueLoad]:
         """Active cards due in [start, end) per UTC date and kind, with their expected
         minutes; with no start, everything due before `end`, dated by `end`'s day."""
-        day = "substr(m.due, 1, 10)" if start is not None else "substr(:end, 1, 10)"
+        # With no start there is one date, so the cards are grouped by kind alone.
+        day, groups = ("substr(m.due, 1, 10)", "1, 2") if start is not None else ("substr(:end, 1, 10)", "c.kind")
         return [DueLoad(r[0], r[1], int(r[2]), int(r[3])) for r in self.conn.execute(
             f"SELECT {day}, c.kind, count(*), total(c.minutes) FROM memory m CROSS JOIN cards c"  # noqa: S608
-            " ON c.id = m.card WHERE m.due >= :start AND m.due < :end AND c.retired = 0 GROUP BY 1, 2",
+            f" ON c.id = m.card WHERE m.due >= :start AND m.due < :end AND c.retired = 0 GROUP BY {groups}",
             {"start": to_text(start) if start is not None else "", "end": to_text(end)},
         )]
 

@@ -31,7 +31,7 @@ from tpmdrill.store.rows import (
 )
 
 # Memory rows of retired cards, driven from cards_retired_id: few, however large the history.
-_RETIRED_MEMORY_SQL = "FROM cards c JOIN memory m ON m.card = c.id WHERE c.retired = 1"
+RETIRED_MEMORY_SQL = "FROM cards c JOIN memory m ON m.card = c.id WHERE c.retired = 1"
 
 # `rating = 1`: Rating.AGAIN.
 _TROUBLE_SQL = (
@@ -125,7 +125,7 @@ class QueueStore(StoreBase):
         moment = to_text(now)
         total = self._value(
             "SELECT (SELECT count(*) FROM memory WHERE due <= :moment)"  # noqa: S608
-            f" - (SELECT count(*) {_RETIRED_MEMORY_SQL} AND m.due <= :moment)",
+            f" - (SELECT count(*) {RETIRED_MEMORY_SQL} AND m.due <= :moment)",
             {"moment": moment},
         )
         sql = (
@@ -143,7 +143,7 @@ class QueueStore(StoreBase):
         """How many active cards fall due in [start, end)."""
         return int(self._value(
             "SELECT (SELECT count(*) FROM memory WHERE due >= :start AND due < :end)"  # noqa: S608
-            f" - (SELECT count(*) {_RETIRED_MEMORY_SQL} AND m.due >= :start AND m.due < :end)",
+            f" - (SELECT count(*) {RETIRED_MEMORY_SQL} AND m.due >= :start AND m.due < :end)",
             {"start": to_text(start), "end": to_text(end)},
         ))
 
@@ -154,7 +154,7 @@ class QueueStore(StoreBase):
             "SELECT substr(due, 1, 10), count(*) FROM memory WHERE due >= :start AND due < :end GROUP BY 1", params
         ).fetchall())
         for day, retired in self.conn.execute(
-            f"SELECT substr(m.due, 1, 10), count(*) {_RETIRED_MEMORY_SQL}"
+            f"SELECT substr(m.due, 1, 10), count(*) {RETIRED_MEMORY_SQL}"
             " AND m.due >= :start AND m.due < :end GROUP BY 1", params,
         ):
             counts[day] -= retired
@@ -171,5 +171,5 @@ class QueueStore(StoreBase):
     def new_card_count(self) -> int:
         return int(self._value(
             "SELECT (SELECT count(*) FROM cards WHERE retired = 0) - (SELECT count(*) FROM memory)"  # noqa: S608
-            f" + (SELECT count(*) {_RETIRED_MEMORY_SQL})"
+            f" + (SELECT count(*) {RETIRED_MEMORY_SQL})"
         ))

@@ -35,8 +35,17 @@ def live(alias: str) -> str:
     """SQL true for a review (table alias `alias`) that no undo has voided: analytics,
     pacing and scheduling read only these. It tests the rowid, which every index of
     reviews carries, so index-only reads stay index-only; SQLite lists the few voided
-    rowids once per statement."""
-    return f"{alias}.rowid NOT IN (SELECT vr.rowid FROM voids vo JOIN reviews vr ON vr.id = vo.review)"  # noqa: S608
+    rowids once per statement, and with no voids at all (the usual case) it skips the
+    test on each row (the EXISTS runs once)."""
+    return (
+        "(NOT EXISTS (SELECT 1 FROM voids) OR"  # noqa: S608
+        f" {alias}.rowid NOT IN (SELECT vr.rowid FROM voids vo JOIN reviews vr ON vr.id = vo.review))"
+    )
+
+
+def live_verdict(alias: str) -> str:
+    """SQL true for a verdict (table alias `alias`) of a review that no undo has voided."""
+    return f"(NOT EXISTS (SELECT 1 FROM voids) OR {alias}.review NOT IN (SELECT review FROM voids))"  # noqa: S608
 
 
 LIVE = live("r")
@@ -166,8 +175,13 @@ class DeckMemory:
     category: str
     cards: int  # active
     studied: int
-    recall_sum: float
     mastered: int  # cards with stability above the mastered threshold
+    recall_sums: tuple[float, ...]  # studied cards' summed recall at each moment asked for
+
+    @property
+    def recall_sum(self) -> float:
+        """Summed recall at the first moment asked for."""
+        return self.recall_sums[0]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,10 @@ EXPORT_ORDER = {
     "mock_sheets": "id", "mock_questions": "sheet, position",  # issue 15
     "voids": "review",  # issue 16
 }
+# Columns the store derives from other tables (m012: a verdict's copy of its review's card
+# and time). Triggers set them on every insert, so they are neither exported nor taken
+# from imported rows.
+DERIVED_COLUMNS = {"verdicts": frozenset({"card", "reviewed_at"})}
 
 
 class TableStore(ReviewStore):
@@ -30,17 +34,20 @@ class TableStore(ReviewStore):
         cursor = self._rows(
             f"SELECT * FROM [{table}] ORDER BY {EXPORT_ORDER[table]}"  # noqa: S608 (names from a fixed table)
         )
-        return [dict(row) for row in cursor]
+        derived = DERIVED_COLUMNS.get(table, frozenset())
+        return [{key: value for key, value in dict(row).items() if key not in derived} for row in cursor]
 
     def insert_rows(self, table: str, rows: Sequence[dict[str, Any]]) -> int:
         """Insert rows whose key is not taken yet (existing rows win); return how many went in.
 
         Keys that are not columns of `table` in this database are left out, so a file
-        written by a newer tpmdrill still loads what this one understands.
+        written by a newer tpmdrill still loads what this one understands; so are the
+        derived columns, which triggers fill in.
         """
         if not rows:
             return 0
         known = {row[1] for row in self.conn.execute("SELECT * FROM pragma_table_info(?)", [table])}
+        known -= DERIVED_COLUMNS.get(table, frozenset())
         columns = [name for name in rows[0] if name in known]
         names = ", ".join(f"[{name}]" for name in columns)
         before = self.conn.total_changes
