@@ -104,12 +104,16 @@ def _detail(stderr: str) -> str:
     return stderr.split(" is damaged (", 1)[1].rsplit("); it was left as it is.", 1)[0]
 
 
-def test_the_detail_names_the_page_and_stays_short(run: Invoke, db_path: Path) -> None:
+def test_the_detail_is_sqlites_finding_and_stays_short(run: Invoke, db_path: Path) -> None:
+    """Which finding SQLite reports depends on the page hit (a page number from
+    quick_check, or "malformed" when reading the schema already fails), and the page
+    in the middle of the file moves whenever a migration adds an index: either is fine,
+    as long as it is one short line of plain text."""
     assert run("due", env=NOW).exit_code == 0
     random_page(db_path)
     detail = _detail(run("due", env=NOW).stderr)
-    assert 0 < len(detail) <= 120
-    assert "page" in detail.lower()
+    assert 0 < len(detail) <= 120 and detail.isprintable()
+    assert "page" in detail.lower() or "malformed" in detail.lower()
 
 
 def test_a_damaged_database_opened_by_the_store_is_refused(db_path: Path, run: Invoke) -> None:
