@@ -169,7 +169,9 @@ class QueueStore(StoreBase):
         return None if due is None else str(due)
 
     def new_card_count(self) -> int:
+        """Active cards never reviewed. Whole-table counts (SQLite counts a table page by
+        page) less the few retired cards, rather than a count of every active one."""
         return int(self._value(
-            "SELECT (SELECT count(*) FROM cards WHERE retired = 0) - (SELECT count(*) FROM memory)"  # noqa: S608
-            f" + (SELECT count(*) {RETIRED_MEMORY_SQL})"
+            "SELECT (SELECT count(*) FROM cards) - (SELECT count(*) FROM cards WHERE retired = 1)"  # noqa: S608
+            f" - (SELECT count(*) FROM memory) + (SELECT count(*) {RETIRED_MEMORY_SQL})"
         ))
