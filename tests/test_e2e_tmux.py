@@ -73,7 +73,9 @@ def terminal() -> Iterator[Terminal]:
             term.socket_path.unlink(missing_ok=True)
 
 
-def test_drill_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
+def _start_mini_drill(terminal: Terminal, tmp_path: Path) -> Path:
+    """`tpmdrill drill --deck mini` started in the terminal on a fresh database with the
+    mini decks; returns the database."""
     installed = shutil.which("tpmdrill")
     assert installed is not None, "tpmdrill is not installed on PATH"
     db = tmp_path / "e2e.db"
@@ -83,6 +85,11 @@ def test_drill_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
     assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     # A terminal as a user has it: colour allowed, the test suite's NO_COLOR removed.
     terminal.start(f"env -u NO_COLOR {assignments} {shlex.quote(installed)} drill --deck mini")
+    return db
+
+
+def test_drill_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
+    db = _start_mini_drill(terminal, tmp_path)
 
     terminal.wait_for("Learn 2 new cards now? [Y/n]")
     terminal.type_line("")
@@ -252,14 +259,7 @@ def test_sql_prompt_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> No
 
 
 def test_u_in_a_real_terminal_undoes_the_review_just_confirmed(terminal: Terminal, tmp_path: Path) -> None:
-    installed = shutil.which("tpmdrill")
-    assert installed is not None, "tpmdrill is not installed on PATH"
-    db = tmp_path / "e2e.db"
-    env = {"TPMDRILL_DB": str(db), "TPMDRILL_NOW": "2025-03-01T09:00:00+00:00"}
-    subprocess.run([installed, "decks", "add", str(MINI_DECKS)], env={**os.environ, **env}, check=True,
-                   capture_output=True)
-    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-    terminal.start(f"env -u NO_COLOR {assignments} {shlex.quote(installed)} drill --deck mini")
+    db = _start_mini_drill(terminal, tmp_path)
 
     terminal.wait_for("Learn 2 new cards now? [Y/n]")
     terminal.type_line("")
@@ -291,14 +291,7 @@ def test_u_in_a_real_terminal_undoes_the_review_just_confirmed(terminal: Termina
 
 
 def test_q_at_the_rating_asks_before_the_typed_answer_is_lost(terminal: Terminal, tmp_path: Path) -> None:
-    installed = shutil.which("tpmdrill")
-    assert installed is not None, "tpmdrill is not installed on PATH"
-    db = tmp_path / "e2e.db"
-    env = {"TPMDRILL_DB": str(db), "TPMDRILL_NOW": "2025-03-01T09:00:00+00:00"}
-    subprocess.run([installed, "decks", "add", str(MINI_DECKS)], env={**os.environ, **env}, check=True,
-                   capture_output=True)
-    assignments = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-    terminal.start(f"env -u NO_COLOR {assignments} {shlex.quote(installed)} drill --deck mini")
+    db = _start_mini_drill(terminal, tmp_path)
 
     terminal.wait_for("Learn 2 new cards now? [Y/n]")
     terminal.type_line("")
