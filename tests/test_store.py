@@ -1,18 +1,26 @@
 from __future__ import annotations
 
+import json
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlite_utils
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tpmdrill.decks import load_deck
 from tpmdrill.errors import DatabaseProblem
+from tpmdrill.merge import merge_document
 from tpmdrill.scheduler import record_review
 from tpmdrill.store import Store, migrations
+from tpmdrill.transfer import snapshot
+from tpmdrill.undo import undo_latest
 
 from .conftest import FIXTURES, MINI_DECKS
+from .test_export_import import START, events, mini_store, record
+from .test_merge import clone
 
 T0 = datetime(2024, 5, 1, 9, tzinfo=UTC)
 
@@ -152,3 +160,71 @@ def test_due_and_new_counts_leave_retired_cards_out(tmp_path: Path) -> None:
     assert store.due_count_between(T0, later) == 1
     assert sum(store.due_per_day(T0, later).values()) == 1
     assert store.new_card_count() == len(active) - len(due) == 0
+
+
+# ---- a verdict's copy of its review's card and live time (m012) -------------------------
+
+COPIES_EXACT = (
+    "SELECT count(*), total(v.card IS r.card AND v.live_reviewed_at IS"
+    " iif(r.id IN (SELECT review FROM voids), NULL, r.reviewed_at)) FROM verdicts v JOIN reviews r ON r.id = v.review"
+)
+
+
+def copies_exact(store: Store) -> bool:
+    """Every verdict carries its review's card, and its time unless the review is voided."""
+    verdicts, exact = store.conn.execute(COPIES_EXACT).fetchone()
+    return bool(verdicts == exact == store.conn.execute("SELECT count(*) FROM verdicts").fetchone()[0])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(history=events, undos=st.integers(0, 3))
+def test_verdicts_carry_their_reviews_card_and_live_time_through_undo_export_and_merge(
+    history: list[tuple[str, int, int, bool, str | None, list[tuple[bool, bool]]]], undos: int,
+) -> None:
+    store = mini_store()
+    at = record(store, history)
+    for _ in range(min(undos, len(history))):
+        undo_latest(store, at)
+    assert copies_exact(store)
+    document = json.loads(json.dumps(snapshot(store, START)))
+    assert all(set(v) == {"point", "auto_hit", "hit", "matched"} for r in document["reviews"] for v in r["verdicts"])
+    for review in document["reviews"]:  # copies in a file are not taken: the triggers set them
+        for verdict in review["verdicts"]:
+            verdict |= {"card": "mini/ride-sharing", "live_reviewed_at": "2000-01-01T00:00:00.000000+00:00"}
+    imported = Store.memory()
+    merge_document(imported, document)
+    assert copies_exact(imported)
+    both = clone(imported)
+    record(both, history, start=at + timedelta(days=1))
+    merge_document(both, json.loads(json.dumps(snapshot(store, START))))
+    assert copies_exact(both)
+
+
+def test_a_voided_review_leaves_the_weak_points_and_comes_back_if_its_void_goes() -> None:
+    store = mini_store()
+    for day in range(3):
+        record(store, [("mini/idempotency", 1, 0, True, "x", [(False, False)])], start=START + timedelta(days=day))
+    now = START + timedelta(days=4)
+
+    def misses() -> list[int]:
+        return [row.count for row in store.weighted_point_misses(START, now, 30.0, 1, 10)]
+
+    assert misses() == [3]
+    undo_latest(store, now)
+    assert misses() == [2]
+    assert copies_exact(store)
+    with store.writing():  # nothing in tpmdrill removes a void; a trigger covers it all the same
+        store.conn.execute("DELETE FROM voids")
+    assert misses() == [3]
+    with store.writing():  # nor moves a review; the copies would follow
+        store.conn.execute("UPDATE reviews SET reviewed_at = ? WHERE rowid = 1", ["2024-01-01T00:00:00.000000+00:00"])
+    assert copies_exact(store)
+    assert misses() == [2]
+
+
+def test_an_upgraded_first_schema_database_has_exact_verdict_copies(tmp_path: Path) -> None:
+    copy = tmp_path / "v1.db"
+    shutil.copy(FIXTURES / "v1.db", copy)
+    store = Store.open(copy)
+    assert store.conn.execute("SELECT count(*) FROM verdicts").fetchone()[0] > 0
+    assert copies_exact(store)

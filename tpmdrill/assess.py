@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import NamedTuple
 
 from tpmdrill.errors import BadValue, TpmdrillError
-from tpmdrill.scheduler import SchedulerConfig, retrievability, state_name
 from tpmdrill.skills import DIMENSIONS, SKILLS
 from tpmdrill.store import Store
 
@@ -249,6 +248,8 @@ class GapReport(NamedTuple):
 def find_gaps(store: Store, at: datetime, *, limit: int | None = None) -> GapReport:
     """The latest assessment's date and its gaps (the `limit` lowest-rated, or all), each
     with the cards that train it."""
+    from tpmdrill.scheduler import SchedulerConfig, retrievability, state_name  # not needed by `weak`
+
     latest = store.assessments(limit=1)
     if not latest:
         raise NoAssessment("no self-assessment yet; run 'tpmdrill assess' first")

@@ -30,7 +30,6 @@ from tpmdrill.store.rows import (
     WeightedMisses,
     card_from_row,
     live,
-    live_verdict,
     memory_from_row,
 )
 
@@ -41,19 +40,20 @@ _RECALL_SQL = (
     " / m.stability, :decay)"
 )
 
-# Rubric points of active cards, from their verdicts in [since, now]: each verdict carries
-# its review's card and time (m012), so the window is one walk of verdicts_card_point_time,
-# already grouped by card and point, with julianday(reviewed_at) read from the index.
-# Retired cards are dropped after grouping, against the few retired ones.
-# A weight is computed once, and again only for a miss (FILTER skips the others).
-_VERDICT_WEIGHT_SQL = "pow(0.5, (:now - julianday(v.reviewed_at)) / :half)"
+# Rubric points of active cards, from their live verdicts in [since, now]: each carries
+# its review's card and time (m012; no time once the review is voided), so the window is
+# one walk of verdicts_card_point_time, already grouped by card and point, with the
+# julianday read from the index. Retired cards are dropped after grouping, against the
+# few retired ones. A weight is computed once, and again only for a miss (FILTER skips
+# the others).
+_VERDICT_WEIGHT_SQL = "pow(0.5, (:now - julianday(v.live_reviewed_at)) / :half)"
 _VERDICT_MISSED = "FILTER (WHERE v.hit = 0)"
 _POINT_MISSES_SQL = (
     f"SELECT v.card, v.point, count(*) AS n, sum({_VERDICT_WEIGHT_SQL}) AS w,"  # noqa: S608 (constant fragments)
     f" coalesce(sum({_VERDICT_WEIGHT_SQL}) {_VERDICT_MISSED}, 0.0) AS missed, count(*) {_VERDICT_MISSED},"
     f" coalesce(max({_VERDICT_WEIGHT_SQL}) {_VERDICT_MISSED}, 0.0)"
     " FROM verdicts v INDEXED BY verdicts_card_point_time"
-    f" WHERE v.reviewed_at >= :since AND v.reviewed_at <= :now_text AND {live_verdict('v')}"
+    " WHERE v.live_reviewed_at >= :since AND v.live_reviewed_at <= :now_text"
     " GROUP BY v.card, v.point"
     " HAVING count(*) >= :min AND v.card NOT IN (SELECT id FROM cards WHERE retired = 1)"
     " ORDER BY missed / w DESC, n DESC, v.card, v.point LIMIT :limit"

@@ -200,31 +200,39 @@ def m011_mark_carried_ratings(db: Database) -> None:
 # issue 11: `weak` and reports weigh each recent review by its age, and rank rubric points
 # by the weighted misses of their verdicts. Reaching a verdict through its review (a
 # random UUID) cost an index probe per review in the window, and the age was parsed from
-# text for every review read. A verdict now carries its review's card and time, copied by
-# triggers on every insert (whoever writes: scheduler, import, merge) and kept equal if a
-# review ever changed, so the window's verdicts are one walk of an index already grouped
-# by card and point. Both indexes also hold julianday(reviewed_at), which SQLite reads
-# from the index instead of parsing the time again.
-_VERDICT_REVIEW_COPY = "SELECT r.card, r.reviewed_at FROM reviews r WHERE r.id = {review}"
+# text for every review read. A verdict now carries its review's card and, while the
+# review is live, its time (`live_reviewed_at`, NULL once an undo voids the review), so
+# the window's live verdicts are one walk of an index already grouped by card and point,
+# and no query over them can count a voided one. Triggers keep both copies exact whoever
+# writes (scheduler, import, merge, undo). The indexes also hold julianday() of the time,
+# which SQLite reads from the index instead of parsing the text again.
+_VERDICT_COPY = (  # the copies a verdict of review `{review}` carries
+    "SELECT r.card, iif(r.id IN (SELECT review FROM voids), NULL, r.reviewed_at) FROM reviews r WHERE r.id = {review}"
+)
+_VERDICT_COPY_TRIGGERS = (
+    "verdicts_review_copied AFTER INSERT ON verdicts BEGIN UPDATE verdicts SET (card, live_reviewed_at) = ("  # noqa: S608
+    + _VERDICT_COPY.format(review="NEW.review") + ") WHERE rowid = NEW.rowid; END",
+    "reviews_copied_to_verdicts AFTER UPDATE OF card, reviewed_at ON reviews BEGIN UPDATE verdicts"  # noqa: S608
+    " SET (card, live_reviewed_at) = (" + _VERDICT_COPY.format(review="NEW.id") + ") WHERE review = NEW.id; END",
+    "voids_hide_verdicts AFTER INSERT ON voids BEGIN"
+    " UPDATE verdicts SET live_reviewed_at = NULL WHERE review = NEW.review; END",
+    "voids_show_verdicts AFTER DELETE ON voids BEGIN UPDATE verdicts SET live_reviewed_at = ("
+    "SELECT reviewed_at FROM reviews WHERE id = OLD.review) WHERE review = OLD.review; END",
+)
 
 
 def m012_copy_review_times_onto_verdicts(db: Database) -> None:
     verdicts = db.table("verdicts")
     verdicts.add_column("card", str)
-    verdicts.add_column("reviewed_at", str)
-    db.execute(f"UPDATE verdicts SET (card, reviewed_at) = ({_VERDICT_REVIEW_COPY.format(review='verdicts.review')})")  # noqa: S608
+    verdicts.add_column("live_reviewed_at", str)
     db.execute(
-        "CREATE TRIGGER IF NOT EXISTS verdicts_review_copied AFTER INSERT ON verdicts BEGIN"  # noqa: S608
-        f" UPDATE verdicts SET (card, reviewed_at) = ({_VERDICT_REVIEW_COPY.format(review='NEW.review')})"
-        " WHERE rowid = NEW.rowid; END"
+        f"UPDATE verdicts SET (card, live_reviewed_at) = ({_VERDICT_COPY.format(review='verdicts.review')})"  # noqa: S608
     )
-    db.execute(
-        "CREATE TRIGGER IF NOT EXISTS reviews_copied_to_verdicts AFTER UPDATE OF card, reviewed_at ON reviews BEGIN"
-        " UPDATE verdicts SET card = NEW.card, reviewed_at = NEW.reviewed_at WHERE review = NEW.id; END"
-    )
+    for trigger in _VERDICT_COPY_TRIGGERS:
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS {trigger}")
     db.execute(
         "CREATE INDEX IF NOT EXISTS verdicts_card_point_time"
-        " ON verdicts (card, point, reviewed_at, julianday(reviewed_at), hit, review)"
+        " ON verdicts (card, point, live_reviewed_at, julianday(live_reviewed_at), hit)"
     )
     # Subsumes m005's (card, reviewed_at, rating), which goes.
     db.execute(

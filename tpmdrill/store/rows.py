@@ -43,11 +43,6 @@ def live(alias: str) -> str:
     )
 
 
-def live_verdict(alias: str) -> str:
-    """SQL true for a verdict (table alias `alias`) of a review that no undo has voided."""
-    return f"(NOT EXISTS (SELECT 1 FROM voids) OR {alias}.review NOT IN (SELECT review FROM voids))"  # noqa: S608
-
-
 LIVE = live("r")
 
 MEMORY_KEYS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")

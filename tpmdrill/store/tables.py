@@ -21,9 +21,9 @@ EXPORT_ORDER = {
     "voids": "review",  # issue 16
 }
 # Columns the store derives from other tables (m012: a verdict's copy of its review's card
-# and time). Triggers set them on every insert, so they are neither exported nor taken
-# from imported rows.
-DERIVED_COLUMNS = {"verdicts": frozenset({"card", "reviewed_at"})}
+# and, while the review is live, its time). Triggers set them, so they are neither
+# exported nor taken from imported rows.
+DERIVED_COLUMNS = {"verdicts": frozenset({"card", "live_reviewed_at"})}
 
 
 class TableStore(ReviewStore):
