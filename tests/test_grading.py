@@ -287,7 +287,7 @@ def test_an_enormous_answer_is_refused_clearly() -> None:
 
 
 def test_rubric_variants_are_compiled_once_per_rubric() -> None:
-    from tpmdrill.grading.matcher import compile_rubric
+    from tpmdrill.grading.rubric import compile_rubric
 
     rubric = (point("cache|caching", "TTL"),)
     grade(rubric, "a")

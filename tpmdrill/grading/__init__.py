@@ -28,7 +28,8 @@ from dataclasses import dataclass, replace
 
 from tpmdrill.decks import RubricPoint
 from tpmdrill.errors import TpmdrillError
-from tpmdrill.grading.matcher import Answer, CompiledPoint, compile_rubric
+from tpmdrill.grading.matcher import Answer
+from tpmdrill.grading.rubric import CompiledPoint, compile_rubric
 from tpmdrill.grading.shape import is_list
 from tpmdrill.grading.text import WORD, expand_contractions, fold, is_typo, stem, words
 from tpmdrill.ratings import RATINGS

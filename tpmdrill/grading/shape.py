@@ -13,6 +13,9 @@ join a noun phrase). Shorthand keeps such words
 from __future__ import annotations
 
 import re
+from collections import Counter
+from itertools import accumulate, compress
+from operator import or_
 
 # Share of the answer's words in bare fragments above which it is a list.
 LIST_SHARE = 0.6
@@ -44,30 +47,28 @@ _BREAK = re.compile(r"[\n;,•|]|[.!?]\s|\s[-–—→>]+\s")
 def segments(pieces: list[str], stream: list[str]) -> list[int]:
     """For each word of an analysed answer (pieces alternate separator and word;
     `stream` holds the folded words), the index of the segment it belongs to."""
-    segment_of: list[int] = []
-    current = 0
-    for index in range(len(stream)):
-        if index and _BREAK.search(pieces[2 * index]):
-            current += 1
-        segment_of.append(current)
-    return segment_of
+    if not stream:
+        return []
+    separators = pieces[2 : 2 * len(stream) : 2]  # before every word but the first
+    breaks = {separator: _BREAK.search(separator) is not None for separator in set(separators)}
+    return list(accumulate(map(breaks.__getitem__, separators), initial=0))
 
 
 def bare_segments(pieces: list[str], segment_of: list[int], stream: list[str]) -> set[int]:
     """The segments that are bare fragments: a few words gluing nothing together.
     Code and notation (`{...}`, `f(x)`, `a = b`) glue too: they are not a list of terms."""
-    sizes: dict[int, int] = {}
-    glued: set[int] = set()
-    for index, (segment, word) in enumerate(zip(segment_of, stream, strict=True)):
-        sizes[segment] = sizes.get(segment, 0) + 1
-        if word in GLUE or _verb_form(word) or _NOTATION.search(pieces[2 * index]):
-            glued.add(segment)
-    return {s for s, size in sizes.items() if size <= FRAGMENT_WORDS and s not in glued}
+    separators = pieces[0 : 2 * len(stream) : 2]
+    notation = {separator: _NOTATION.search(separator) is not None for separator in set(separators)}
+    glue = {word: word in GLUE or _verb_form(word) for word in set(stream)}
+    # (done with map and compress: this runs over every word of every answer)
+    glues = map(or_, map(glue.__getitem__, stream), map(notation.__getitem__, separators))
+    glued = set(compress(segment_of, glues))
+    return {s for s, size in Counter(segment_of).items() if size <= FRAGMENT_WORDS and s not in glued}
 
 
 def is_list(segment_of: list[int], bare: set[int]) -> bool:
     """Whether the answer reads as a bare list of terms rather than an explanation."""
-    in_bare = sum(1 for segment in segment_of if segment in bare)
+    in_bare = sum(map(bare.__contains__, segment_of))
     return len(bare) >= MIN_TERMS and in_bare > LIST_SHARE * len(segment_of)
 
 

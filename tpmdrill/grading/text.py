@@ -184,6 +184,15 @@ def _strip_derivation(word: str) -> str:
     return word
 
 
+def letter_set(word: str) -> int:
+    """The letters a word uses, as a bit set. An edit adds a letter, drops one, or both,
+    so words within two edits (OSA) differ in at most four of their letters."""
+    bits = 0
+    for letter in word:
+        bits |= 1 << (ord(letter) & 1023)  # letters sharing a bit only make it looser
+    return bits
+
+
 def is_typo(keyword: str, written: str) -> bool:
     """Whether the answer's `written` word is a plausible typo of `keyword` (both folded).
 
@@ -273,20 +282,29 @@ def _slip_distance(a: str, b: str, *, vowels_slip: bool) -> int:
     both dropped and added (that pair would substitute any letter for any other:
     "interval"/"internal"); more than any budget when that cannot be done.
 
-    Plain DP (words are short) over a cost that ranks alignments by letters dropped or
+    A DP (words are short) over a cost that ranks alignments by letters dropped or
     added first, then by forbidden substitutions, then by slips and transpositions.
+    The cheapest alignment drops or adds exactly the letters the lengths differ by,
+    all one way, so it keeps j - i between 0 and len(b) - len(a): only that band of
+    cells is computed.
     """
-    indel, forbidden = 10_000, 100
+    indel, forbidden, unreachable = 10_000, 100, 1 << 40
+    slips = _VOWEL_SLIPS if vowels_slip else _SLIPS
+    low, high = min(0, len(b) - len(a)), max(0, len(b) - len(a))  # the band of j - i
     previous2: list[int] = []
-    previous = [j * indel for j in range(len(b) + 1)]
+    previous = [j * indel if j <= high else unreachable for j in range(len(b) + 1)]
     for i in range(1, len(a) + 1):
-        current = [i * indel] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            x, y = a[i - 1], b[j - 1]
-            swap = 0 if x == y else 1 if _slip(x, y, vowels_slip=vowels_slip) else forbidden
-            current[j] = min(previous[j] + indel, current[j - 1] + indel, previous[j - 1] + swap)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
+        current = [unreachable] * (len(b) + 1)
+        if i <= -low:
+            current[0] = i * indel
+        x = a[i - 1]
+        for j in range(max(1, i + low), min(len(b), i + high) + 1):
+            y = b[j - 1]
+            swap = 0 if x == y else 1 if (x, y) in slips else forbidden
+            best = min(previous[j] + indel, current[j - 1] + indel, previous[j - 1] + swap)
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                best = min(best, previous2[j - 2] + 1)
+            current[j] = best
         previous2, previous = previous, current
     indels, substitutions = divmod(previous[-1], indel)
     if indels > abs(len(a) - len(b)) or substitutions >= forbidden:
@@ -294,3 +312,7 @@ def _slip_distance(a: str, b: str, *, vowels_slip: bool) -> int:
     return indels + substitutions
 
 
+# The slips of _slip as a table, for the DP's inner loop.
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_SLIPS = frozenset((x, y) for x in _LETTERS for y in _LETTERS if x != y and _slip(x, y, vowels_slip=False))
+_VOWEL_SLIPS = frozenset((x, y) for x in _LETTERS for y in _LETTERS if x != y and _slip(x, y, vowels_slip=True))
