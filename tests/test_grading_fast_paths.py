@@ -12,7 +12,7 @@ from tpmdrill.decks import RubricPoint
 from tpmdrill.grading import text as grading_text
 from tpmdrill.grading.matcher import Answer
 from tpmdrill.grading.rubric import Word, compile_rubric
-from tpmdrill.grading.text import is_typo, letter_set, stem
+from tpmdrill.grading.text import PRONOUNS, is_literal, is_typo, letter_set, stem
 
 # Few letters, so that words often share stems, plurals, typos and compound halves.
 LETTERS = "aeirstnc"
@@ -75,12 +75,14 @@ def keyword_word(keyword: str) -> Word:
 
 
 def reference_forms(answer: Answer, word: Word) -> tuple[frozenset[str], list[tuple[frozenset[str], frozenset[str]]]]:
-    """The answer forms that match `word` by the plain rules: its own exact forms,
-    typos of the same first letter within three letters of its length, and every
-    cut into two words that both have exact forms."""
+    """The answer forms that match `word` by the plain rules: its own exact forms (for
+    a literal word, itself), typos of the same first letter within three letters of
+    its length, and every cut into two words that both have exact forms."""
     vocabulary = answer.vocabulary
 
     def exact(folded: str, folded_stem: str, whole: bool) -> set[str]:
+        if is_literal(folded):
+            return {folded} & vocabulary
         found = {f for f in (folded, folded + "s", folded + "es") if f in vocabulary}
         if whole:
             return found
@@ -91,7 +93,8 @@ def reference_forms(answer: Answer, word: Word) -> tuple[frozenset[str], list[tu
     single = exact(word.folded, word.stem, word.exact)
     compounds = []
     if not word.exact and len(word.folded) >= 5:
-        single |= {form for form in vocabulary if len(form) >= 5 and form.isalpha() and form[0] == word.folded[0]
+        single |= {form for form in vocabulary if len(form) >= 5 and form.isalpha() and form not in PRONOUNS
+                   and form[0] == word.folded[0]
                    and abs(len(form) - len(word.folded)) <= 3 and is_typo(word.folded, form)}
         for cut in range(2, len(word.folded) - 1):
             head, tail = word.folded[:cut], word.folded[cut:]

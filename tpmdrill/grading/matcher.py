@@ -27,6 +27,7 @@ from tpmdrill.grading.rubric import Alternative, Concept, Word, compound_cuts
 from tpmdrill.grading.shape import bare_segments, segments
 from tpmdrill.grading.text import (
     COMBINING_MARK,
+    PRONOUNS,
     WORD,
     WORD_ASCII,
     WORD_UNMARKED,
@@ -42,6 +43,7 @@ from tpmdrill.grading.text import (
 # clauses ("COUNT(DISTINCT user_id)" is one phrase).
 _CLAUSE_BREAK = re.compile(r"[.,;:!?\"\n\r\t•|—]")
 _SENTENCE_BREAK = re.compile(r"[.!?;](?:\s|$)|\n")
+_HYPHENS = frozenset("-‐‑–")
 # Words an answer may put between the words of a keyword ("queue for dead letters",
 # "limit the rate of calls"). Conjunctions are left out on purpose: "consistency
 # and hashing" names two things, not consistent hashing.
@@ -131,7 +133,10 @@ class Answer:
         return _Forms(frozenset(single), compounds) if single or compounds else _NO_FORMS
 
     def exact_forms(self, word: Word) -> set[str]:
-        """Answer forms equal to the word, its plural, or (unless exact) its stem."""
+        """Answer forms equal to the word, its plural, or (unless exact) its stem; only
+        the word itself for a literal word (its plural is found by position: word_spans)."""
+        if word.literal:
+            return {word.folded} if word.folded in self.vocabulary else set()
         forms = {f for f in (word.folded, word.folded + "s", word.folded + "es") if f in self.vocabulary}
         if word.exact:
             return forms  # and not "HTTP" for "HTTPS": an acronym's final s is its own
@@ -178,7 +183,7 @@ class Answer:
         if self._fuzzy_buckets is None:
             by_letter: dict[str, list[tuple[int, str]]] = {}
             for form in self.vocabulary:
-                if len(form) >= 5 and form.isalpha():
+                if len(form) >= 5 and form.isalpha() and form not in PRONOUNS:  # "their" is no typo
                     by_letter.setdefault(form[0], []).append((len(form), form))
             self._fuzzy_buckets = {
                 letter: ([size for size, _ in forms], [_typo_candidate(form) for _, form in forms])
@@ -215,6 +220,9 @@ class Answer:
     def word_spans(self, word: Word) -> list[tuple[int, int]]:
         if word not in self._word_spans:
             found = self.forms(word)
+            if word.short_plural is not None and word.short_plural in self.vocabulary:
+                self._word_spans[word] = self._short_word_spans(word.folded, word.short_plural)
+                return self._word_spans[word]
             if found is _NO_FORMS:
                 self._word_spans[word] = []
                 return []
@@ -228,6 +236,14 @@ class Answer:
                 )
             self._word_spans[word] = sorted(set(spans)) if found.compounds else spans
         return self._word_spans[word]
+
+    def _short_word_spans(self, folded: str, plural: str) -> list[tuple[int, int]]:
+        """A two-letter word, and its plural where it is written as one: in capitals
+        ("PRs", "IDs") or closing a hyphenated compound ("sign-ups"); "as", "us" and
+        "vs" elsewhere are words of their own."""
+        written = [i for i in self._positions[plural]
+                   if self.tokens[i][:-1].isupper() or (i and self.pieces[2 * i] in _HYPHENS)]
+        return sorted((i, i) for i in self._positions.get(folded, []) + written)
 
     def breaks_between(self, first: int, last: int) -> bool:
         """Whether punctuation ends a clause anywhere between words first..last."""

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from tpmdrill.decks import RubricPoint
-from tpmdrill.grading.text import WORD, expand_contractions, fold, letter_set, stem
+from tpmdrill.grading.text import PRONOUNS, WORD, expand_contractions, fold, is_literal, letter_set, stem
 from tpmdrill.grading.thesaurus import Thesaurus, bundled_thesaurus
 
 _SLASHED_LETTER = re.compile(r"(?<![^\W_])([^\W\d_])(?=/)|(?<=/)([^\W\d_])(?![^\W_])")
@@ -22,7 +22,7 @@ _VERBATIM = re.compile(r"[.,;:!?()\[\]{}<>+*=%^~$#@&\\_]")
 _EXPLAINS = re.compile(r"\b(explain\w*|why|how|because|reason\w*)\b", re.IGNORECASE)
 
 # Words of a keyword that an answer may leave out ("time to live" ~ "time-to-live").
-_OPTIONAL_IN_KEYWORD = frozenset({
+OPTIONAL_IN_KEYWORD = frozenset({
     "a", "an", "the", "of", "for", "to", "in", "on", "at", "by", "with", "per", "via",
     "from", "into", "and", "or", "is", "are",
 })
@@ -32,9 +32,18 @@ _OPTIONAL_IN_KEYWORD = frozenset({
 class Word:
     folded: str
     stem: str
-    exact: bool  # acronym or number: whole-word equality (and plural) only, no stemming
+    exact: bool  # acronym, number or literal: whole-word equality (and plural) only, no stemming
     letters: int = 0  # letter_set(folded) and letter_set(stem): a cheap test before typo distances
     stem_letters: int = 0
+    literal: bool = False  # text.is_literal: matches itself only (a two-letter word: and "PRs", "sign-ups")
+
+    @property
+    def short_plural(self) -> str | None:
+        """The plural a two-letter word (not a pronoun) may take where the answer writes
+        it as one: "IDs", "PRs" in capitals, "sign-ups" closing a hyphenated compound."""
+        if self.literal and len(self.folded) == 2 and self.folded.isalpha() and self.folded not in PRONOUNS:
+            return self.folded + "s"
+        return None
 
 
 @dataclass(frozen=True)
@@ -100,7 +109,7 @@ def _compile_alternative(spelling: str) -> Alternative | None:
     # "A" in "A/B test" is a letter of a compound, not an article the answer may drop.
     joined = {fold(letter) for pair in _SLASHED_LETTER.findall(spelling) for letter in pair if letter}
     required = [(raw, f) for raw, f in zip(raw_words, folded, strict=True)
-                if f not in _OPTIONAL_IN_KEYWORD or f in joined]
+                if f not in OPTIONAL_IN_KEYWORD or f in joined]
     if not required:
         required = list(zip(raw_words, folded, strict=True))
     words = tuple(_keyword_word(raw, f) for raw, f in required)
@@ -118,7 +127,7 @@ def _compile_alternative(spelling: str) -> Alternative | None:
 @functools.lru_cache(maxsize=65_536)
 def _keyword_word(raw: str, folded: str) -> Word:
     acronym = len(raw) >= 2 and raw.isupper()
-    exact = acronym or not folded.isalpha()
+    exact = acronym or not folded.isalpha() or is_literal(folded)
     return _new_word(folded, folded if exact else stem(folded), exact)
 
 
@@ -144,11 +153,13 @@ def verbatim_pattern(spelling: str) -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=4096)
 def _plain_word(folded: str) -> Word:
-    return _new_word(folded, stem(folded), False)
+    literal = is_literal(folded)
+    return _new_word(folded, folded if literal else stem(folded), literal)
 
 
 def _new_word(folded: str, folded_stem: str, exact: bool) -> Word:
-    return Word(folded, folded_stem, exact, letter_set(folded), letter_set(folded_stem))
+    literal = folded.isalpha() and is_literal(folded)
+    return Word(folded, folded_stem, exact, letter_set(folded), letter_set(folded_stem), literal)
 
 
 @functools.lru_cache(maxsize=16_384)

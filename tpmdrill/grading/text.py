@@ -7,7 +7,8 @@
   forms meet ("caches" ~ "cache", "replicated" ~ "replication", "management" ~ "manage");
 - typos are forgiven only between words of five letters or more that share their
   first letter, never in numbers or acronyms, and never when one word is the other
-  plus letters (a keyword never matches inside a longer word).
+  plus letters (a keyword never matches inside a longer word);
+- words of one or two letters and pronouns match only themselves (is_literal).
 """
 
 from __future__ import annotations
@@ -73,6 +74,23 @@ def _expand(match: re.Match[str]) -> str:
             return f"{word} us"
         return f"{word} is" if lower in _IS_AFTER else match.group(0)
     return f"{word} {_ENDINGS[ending]}"
+
+
+# --- words that only match themselves -------------------------------------------------
+
+_PRONOUN_WORDS = """
+i me my mine myself we us our ours ourselves you your yours yourself yourselves he him his
+himself she her hers herself it its itself they them their theirs themselves
+"""
+PRONOUNS = frozenset(_PRONOUN_WORDS.split())
+
+
+def is_literal(folded: str) -> bool:
+    """Whether a word matches only itself, never by plural, stem, typo or compound
+    split: a word of one or two letters ("I", "a", "v") or a pronoun ("it", "our").
+    One letter or a pronoun away, such a word is another word ("I" and "is", "it"
+    and "its", "our" and "ours"), so "I decided" must not be met by "it is decided"."""
+    return len(folded) <= 2 or folded in PRONOUNS
 
 
 # --- normalising and stemming ------------------------------------------------------
