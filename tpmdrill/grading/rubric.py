@@ -1,7 +1,8 @@
-"""The compiled rubric: each keyword's spellings (its own, its closed-up compounds and
-the thesaurus's) turned into the words, phrases and verbatim patterns that
-tpmdrill.grading.matcher looks for in an answer. Compiled once per rubric: decks
-are frozen while a session runs.
+"""The compiled rubric: keyword spellings turned into the words, phrases and verbatim
+patterns the matcher looks for.
+
+Each keyword's spellings (its own, its closed-up compounds and the thesaurus's) are
+compiled once per rubric: decks are frozen while a session runs.
 """
 
 from __future__ import annotations
