@@ -16,14 +16,16 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import replace
 from itertools import accumulate
 from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from tpmdrill.grading.rubric import Alternative, Concept, Word, compound_cuts
+from tpmdrill.decks import RubricPoint
+from tpmdrill.grading.rubric import Alternative, CompiledPoint, Concept, Word, compile_rubric, compound_cuts
 from tpmdrill.grading.shape import bare_segments, segments
 from tpmdrill.grading.text import (
     COMBINING_MARK,
@@ -44,6 +46,8 @@ from tpmdrill.grading.text import (
 _CLAUSE_BREAK = re.compile(r"[.,;:!?\"\n\r\t•|—]")
 _SENTENCE_BREAK = re.compile(r"[.!?;](?:\s|$)|\n")
 _HYPHENS = frozenset("-‐‑–")
+# What may separate a negation from the words it negates: spaces and hyphens ("no-oversell").
+_JOINING = re.compile(r"[\s\-‐‑–]*")
 # Words an answer may put between the words of a keyword ("queue for dead letters",
 # "limit the rate of calls"). Conjunctions are left out on purpose: "consistency
 # and hashing" names two things, not consistent hashing.
@@ -57,6 +61,13 @@ _FILLER = frozenset({
 # Words that may never sit inside a phrase, even as one of its inserted words.
 _BLOCKERS = frozenset({"and", "or", "but", "nor", "not", "no", "never", "without", "vs", "versus", "than"})
 NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "avoid", "avoids", "avoiding", "instead"})
+# Stems of words that keep something out, as a negation does ("strip stack traces").
+_PREVENTING_WORDS = """
+prevent stop block avoid hide hidden strip redact mask remove eliminate quarantine fix detect catch guard
+protect against sanitize sanitise scrub reduce minimize minimise forbid ban reject omit exclude nothing none
+neither
+"""
+PREVENTING = frozenset(stem(w) for w in _PREVENTING_WORDS.split())
 # Endings an answer's word may drop to meet a keyword's stem ("faster" ~ "fast",
 # "management" ~ "manage", "useful" ~ "use"); one way only, so the keyword "worker"
 # still needs a worker, not any "work".
@@ -100,15 +111,19 @@ class Answer:
         self.segment_of = segments(self.pieces, self.stream)
         self.bare = bare_segments(self.pieces, self.segment_of, self.stream)
 
-    def sentence_of(self, span: tuple[int, int]) -> str:
-        """The text of the sentence the span starts in."""
+    def sentence_of(self, span: tuple[int, int]) -> tuple[int, int]:
+        """The first and last word of the sentence the span starts in."""
         if self._sentence_starts is None:
             marks = _marks(self.pieces, len(self.stream), _SENTENCE_BREAK)
             self._sentence_starts = [0] + [i for i in range(1, len(marks)) if marks[i]]
         starts = self._sentence_starts
         k = bisect_right(starts, span[0]) - 1
         last = starts[k + 1] - 1 if k + 1 < len(starts) else len(self.stream) - 1
-        return self.text_of((starts[k], last))
+        return starts[k], last
+
+    def words_except(self, span: tuple[int, int], left_out: Collection[int]) -> str:
+        """The words of a span (as written) but those at the positions `left_out`."""
+        return " ".join(self.tokens[i] for i in range(span[0], span[1] + 1) if i not in left_out)
 
     def in_bare_fragment(self, span: tuple[int, int]) -> bool:
         """Whether the span stands in a bare fragment (a list item, a verbless phrase)."""
@@ -254,9 +269,33 @@ class Answer:
         for alternative in concept.alternatives:
             if alternative.verbatim is not None:
                 spans.update(self.verbatim_spans(alternative.verbatim))
+            elif alternative.avoided:
+                spans.update(span for span in _alternative_spans(alternative, self) if self.avoids(span))
             else:
                 spans.update(_alternative_spans(alternative, self))
         return sorted(spans)
+
+    def avoids(self, span: tuple[int, int]) -> bool:
+        """Whether the answer says to keep out what the span names: a negation or a
+        word that prevents, hides or removes comes at most eight words before it, in
+        the same sentence ("never return stack traces", "must never contain: stack
+        traces", "says nothing about effect size", "strip stack traces")."""
+        return self._before_in_sentence(span, lambda word: word in NEGATIONS or stem(word) in PREVENTING)
+
+    def negated_right_before(self, span: tuple[int, int]) -> bool:
+        """Whether the word before the span (small function words aside, in the same
+        clause) is a negation: "no stack traces", "avoids a full table scan", but not
+        "did not meet the pre-agreed threshold" nor "no completed order (outer join"."""
+        index = span[0] - 1
+        while index >= 0 and _JOINING.fullmatch(self.pieces[2 * index + 2]):
+            if self.stream[index] not in _FILLER:
+                return self.stream[index] in NEGATIONS
+            index -= 1
+        return False
+
+    def _before_in_sentence(self, span: tuple[int, int], test: Callable[[str], bool]) -> bool:
+        start = self.sentence_of(span)[0]
+        return any(test(self.stream[i]) for i in range(max(start, span[0] - 8), span[0]))
 
     def verbatim_spans(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         """The words a verbatim match covers (a match with no word in it is none)."""
@@ -409,3 +448,32 @@ def _is_tight(chosen: list[tuple[int, int]], alternative: Alternative, text: Ans
     return len(others) <= alternative.inserts and not any(w in _BLOCKERS for w in others)
 
 
+
+
+# --- points that say what to avoid ----------------------------------------------------
+
+
+@functools.lru_cache(maxsize=512)
+def compile_points(rubric: tuple[RubricPoint, ...]) -> tuple[CompiledPoint, ...]:
+    """compile_rubric, with the alternatives each point says to avoid marked: those its
+    own text names only right after a negation ("Leaks no internals: no stack traces",
+    "avoids integer division"; Answer.negated_right_before).
+    A plain mention of such a thing may recommend it ("include the stack trace"),
+    so only a mention that avoids it counts (Answer.avoids)."""
+    return tuple(_mark_avoided(point.point, compiled) for point, compiled in zip(rubric, compile_rubric(rubric),
+                                                                                 strict=True))
+
+
+def _mark_avoided(text: str, point: CompiledPoint) -> CompiledPoint:
+    own = Answer(text)
+    concepts = []
+    for concept in point.concepts:
+        spans = [[] if a.verbatim is not None else _alternative_spans(a, own) for a in concept.alternatives]
+        negated = {span for found in spans for span in found if own.negated_right_before(span)}
+        # Avoided too: a shorter spelling found only inside a negated one ("table scan" in "full table scan").
+        avoided = [bool(found) and all(any(start <= first and last <= end for start, end in negated)
+                                       for first, last in found) for found in spans]
+        alternatives = tuple(replace(a, avoided=True) if is_avoided else a
+                             for a, is_avoided in zip(concept.alternatives, avoided, strict=True))
+        concepts.append(replace(concept, alternatives=alternatives))
+    return replace(point, concepts=tuple(concepts))

@@ -54,6 +54,7 @@ class Alternative:
     longest_span: int  # answer words the match may cover (leaving joined compounds aside)
     inserts: int = 0  # other words the answer may put between the keyword's words
     verbatim: re.Pattern[str] | None = None  # matched on the text, not on words
+    avoided: bool = False  # the point says to avoid it ("no stack traces"): only a mention that avoids it counts
 
 
 @dataclass(frozen=True)
