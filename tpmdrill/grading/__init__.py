@@ -30,7 +30,6 @@ from tpmdrill.decks import RubricPoint
 from tpmdrill.errors import TpmdrillError
 from tpmdrill.grading.matcher import Answer, compile_points
 from tpmdrill.grading.rubric import CompiledPoint
-from tpmdrill.grading.shape import is_list
 from tpmdrill.grading.text import WORD, expand_contractions, fold, is_typo, stem, words
 from tpmdrill.ratings import RATINGS
 
@@ -117,7 +116,7 @@ def grade(rubric: Sequence[RubricPoint], answer: str, *, prompt: str = "") -> Gr
     text = Answer(answer)
     echo = _prompt_stems(prompt)
     calls = [_verdict(point, text, echo) for point in points]
-    flags = (KEYWORD_LIST,) if is_list(text.segment_of, text.bare) else ()
+    flags = (KEYWORD_LIST,) if text.is_list() else ()
     # A list names ideas without explaining any: it covers no point.
     verdicts = tuple(replace(v, hit=False) for v, _ in calls) if flags else _with_meaning(rubric, calls)
     score = score_points(rubric, {v.id: v.hit for v in verdicts})

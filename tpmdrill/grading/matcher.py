@@ -26,7 +26,7 @@ from rapidfuzz.distance import OSA
 
 from tpmdrill.decks import RubricPoint
 from tpmdrill.grading.rubric import Alternative, CompiledPoint, Concept, Word, compile_rubric, compound_cuts
-from tpmdrill.grading.shape import bare_segments, segments
+from tpmdrill.grading.shape import bare_segments, is_list, segment_starts
 from tpmdrill.grading.text import (
     COMBINING_MARK,
     PRONOUNS,
@@ -97,7 +97,8 @@ class Answer:
         self._inflected = _inflection_keys(self.vocabulary)
         # The first two letters of every key above: a word of two letters or more has a
         # form here only if its opening is among them (a stem keeps a word's first two).
-        self._openings = frozenset(key[:2] for keys in (self._inflected, self.by_stem) for key in keys)
+        # (Those are the forms' own first two letters, but for a one-letter form's plural.)
+        self._openings = frozenset(form[:2] if len(form) > 1 else form + "s" for form in self.vocabulary)
         self._starts: list[int] | None = None
         self._fuzzy_buckets: dict[str, tuple[list[int], list[_Candidate]]] | None = None
         self._forms: dict[Word, _Forms] = {}
@@ -106,15 +107,16 @@ class Answer:
             self._positions.setdefault(form, []).append(i)
         self._word_spans: dict[Word, list[tuple[int, int]]] = {}
         self._sentence_starts: list[int] | None = None
+        self._separators = self.pieces[0 : 2 * len(self.stream) : 2]  # the one before each word
         # clause breaks before each word, counted from the start: breaks_between in one step
-        self._clause_breaks = list(accumulate(_marks(self.pieces, len(self.stream), _CLAUSE_BREAK)))
-        self.segment_of = segments(self.pieces, self.stream)
-        self.bare = bare_segments(self.pieces, self.segment_of, self.stream)
+        self._clause_breaks = list(accumulate(_marks(self._separators, _CLAUSE_BREAK)))
+        self.segment_starts = segment_starts(self._separators)
+        self.bare = bare_segments(self.segment_starts, self._separators, self.stream)
 
     def sentence_of(self, span: tuple[int, int]) -> tuple[int, int]:
         """The first and last word of the sentence the span starts in."""
         if self._sentence_starts is None:
-            marks = _marks(self.pieces, len(self.stream), _SENTENCE_BREAK)
+            marks = _marks(self._separators, _SENTENCE_BREAK)
             self._sentence_starts = [0] + [i for i in range(1, len(marks)) if marks[i]]
         starts = self._sentence_starts
         k = bisect_right(starts, span[0]) - 1
@@ -127,7 +129,11 @@ class Answer:
 
     def in_bare_fragment(self, span: tuple[int, int]) -> bool:
         """Whether the span stands in a bare fragment (a list item, a verbless phrase)."""
-        return self.segment_of[span[0]] in self.bare
+        return bisect_right(self.segment_starts, span[0]) - 1 in self.bare
+
+    def is_list(self) -> bool:
+        """Whether the answer reads as a bare list of terms (shape.is_list)."""
+        return is_list(self.segment_starts, len(self.stream), self.bare)
 
     # keyword words -> the answer's forms that match them (vocabulary only, no positions)
 
@@ -233,24 +239,24 @@ class Answer:
     # keyword words and concepts -> spans of answer words (first, last)
 
     def word_spans(self, word: Word) -> list[tuple[int, int]]:
-        if word not in self._word_spans:
-            found = self.forms(word)
-            if word.short_plural is not None and word.short_plural in self.vocabulary:
-                self._word_spans[word] = self._short_word_spans(word.folded, word.short_plural)
-                return self._word_spans[word]
-            if found is _NO_FORMS:
-                self._word_spans[word] = []
-                return []
-            spans = [(i, i) for i in self.positions(found.single)]
-            for head, tail in found.compounds:
-                tails = set(self.positions(tail))
-                spans.extend(
-                    (i, i + 1)
-                    for i in self.positions(head)
-                    if i + 1 in tails and not self.breaks_between(i, i + 1)
-                )
-            self._word_spans[word] = sorted(set(spans)) if found.compounds else spans
-        return self._word_spans[word]
+        spans = self._word_spans.get(word)
+        if spans is None:
+            spans = self._word_spans[word] = self._find_word_spans(word)
+        return spans
+
+    def _find_word_spans(self, word: Word) -> list[tuple[int, int]]:
+        found = self.forms(word)
+        if word.short_plural is not None and word.short_plural in self.vocabulary:
+            return self._short_word_spans(word.folded, word.short_plural)
+        if found is _NO_FORMS:
+            return []
+        spans = [(i, i) for i in self.positions(found.single)]
+        for head, tail in found.compounds:
+            tails = set(self.positions(tail))
+            spans.extend(
+                (i, i + 1) for i in self.positions(head) if i + 1 in tails and not self.breaks_between(i, i + 1)
+            )
+        return sorted(set(spans)) if found.compounds else spans
 
     def _short_word_spans(self, folded: str, plural: str) -> list[tuple[int, int]]:
         """A two-letter word, and its plural where it is written as one: in capitals
@@ -266,9 +272,12 @@ class Answer:
 
     def concept_spans(self, concept: Concept) -> list[tuple[int, int]]:
         spans: set[tuple[int, int]] = set()
+        word_spans = self.word_spans
         for alternative in concept.alternatives:
             if alternative.verbatim is not None:
                 spans.update(self.verbatim_spans(alternative.verbatim))
+            elif not word_spans(alternative.words[0]):
+                continue  # most alternatives are over at their first word
             elif alternative.avoided:
                 spans.update(span for span in _alternative_spans(alternative, self) if self.avoids(span))
             else:
@@ -348,10 +357,9 @@ def _typo_candidate(form: str) -> _Candidate:
     return form, form_stem, letter_set(form), letter_set(form_stem)
 
 
-def _marks(pieces: list[str], count: int, pattern: re.Pattern[str]) -> list[bool]:
-    """For each of the first `count` words (pieces alternate separator and word), whether
-    the separator before it holds `pattern`; each distinct separator is searched once."""
-    separators = pieces[0 : 2 * count : 2]
+def _marks(separators: list[str], pattern: re.Pattern[str]) -> list[bool]:
+    """For each word, whether the separator before it holds `pattern`; each distinct
+    separator is searched once."""
     found = {separator: pattern.search(separator) is not None for separator in set(separators)}
     return list(map(found.__getitem__, separators))
 
