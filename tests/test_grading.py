@@ -315,13 +315,13 @@ def test_an_enormous_answer_is_refused_clearly() -> None:
 
 
 def test_rubric_variants_are_compiled_once_per_rubric() -> None:
-    from tpmdrill.grading.matcher import compile_rubric
+    from tpmdrill.grading.matcher import compile_points
 
     rubric = (point("cache|caching", "TTL"),)
     grade(rubric, "a")
-    before = compile_rubric.cache_info().hits
+    before = compile_points.cache_info().hits
     grade(rubric, "b")
-    assert compile_rubric.cache_info().hits == before + 1
+    assert compile_points.cache_info().hits == before + 1
 
 
 # --- properties ---------------------------------------------------------------------------------------

@@ -1,14 +1,19 @@
 """The matching rules added for answers as candidates write them: contractions, derived
 forms, doubled letters, verbatim notation, inserted words, the thesaurus, distinct
-evidence per idea, prompt echoes, negation and the ideas each point reports."""
+evidence per idea, prompt echoes, negation, the ideas each point reports, and short
+words and pronouns that only match themselves."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from tpmdrill.decks import RubricPoint
 from tpmdrill.grading import PointVerdict, grade, is_typo
-from tpmdrill.grading.text import expand_contractions
+from tpmdrill.grading.rubric import OPTIONAL_IN_KEYWORD
+from tpmdrill.grading.text import PRONOUNS, expand_contractions
+from tpmdrill.grading.thesaurus import bundled_thesaurus
 
 
 def point(*keywords: str, min_hits: int = 1) -> RubricPoint:
@@ -172,3 +177,117 @@ def test_lists_of_terms_are_flagged_and_suggest_again(answer: str) -> None:
 )
 def test_explanations_and_shorthand_are_not_lists(answer: str) -> None:
     assert grade([point("HMAC|backoff")], answer).flags == ()
+
+
+# --- short words and pronouns ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "keyword"),
+    [
+        ("It is decided.", "I decided|I chose"),
+        ("decided it is", "I decided|I chose"),
+        ("The design doc: it is written, it is reviewed.", "I wrote"),
+        ("we decided as a team, the work is led by the PM", "I led"),
+        ("we drafted it together", "I drafted"),
+        ("its cache", "it"),
+        ("theirs", "their"),
+        ("the tool uses logs", "US"),
+        ("it has two nodes", "HA"),
+        ("an M of requests", "ms"),
+        ("speed vs quality", "v1"),
+        ("ups and downs", "up"),
+    ],
+)
+def test_short_words_and_pronouns_match_only_themselves(answer: str, keyword: str) -> None:
+    assert not hits(answer, keyword)
+
+
+@pytest.mark.parametrize(
+    ("answer", "keyword"),
+    [
+        ("I decided to ship the hybrid.", "I decided|I chose"),
+        ("I finally decided to ship.", "I decided"),
+        ("I've decided", "I have decided"),
+        ("I wrote the one-pager", "I wrote"),
+        ("it is cached", "it"),
+        ("we run two PRs a day", "PR"),
+        ("log the event IDs", "event id"),
+        ("sign-ups dropped", "sign-up"),
+        ("it is in the US", "US"),
+        ("run it HA", "HA"),
+    ],
+)
+def test_short_words_match_themselves_and_a_plural_written_as_one(answer: str, keyword: str) -> None:
+    assert hits(answer, keyword)
+
+
+SHORT_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=2)
+LITERAL_WORDS = st.one_of(SHORT_WORDS, st.sampled_from(sorted(PRONOUNS)))
+
+
+def near_forms(word: str) -> list[str]:
+    """Words one step from `word` by the rules it is spared: plurals, endings, typos, halves."""
+    grown = [word + ending for ending in ("s", "es", "ed", "ing", "er", "ment", "ful")]
+    letters = [word[:i] + c + word[i:] for i in range(len(word) + 1) for c in "aeiost"]
+    return [w for w in grown + letters + [word[:-1], word[1:], word * 2] if w and w != word]
+
+
+@settings(max_examples=300)
+@given(LITERAL_WORDS, st.data())
+def test_a_short_word_or_pronoun_is_never_met_by_another_word(word: str, data: st.DataObject) -> None:
+    assume(not bundled_thesaurus().synonyms(word))  # the thesaurus may name a plural itself ("FN", "FNs")
+    others = data.draw(st.lists(st.sampled_from([*near_forms(word), "it", "is", "we", "the", "decided"]),
+                                min_size=1, max_size=12))
+    answer = " ".join(w for w in others if w != word)
+    assert not hits(answer, word)
+    if word not in OPTIONAL_IN_KEYWORD:  # "the", "of" ... a keyword's phrase may leave out
+        assert not hits(answer + " decided", f"{word} decided")
+        assert not hits("decided " + answer, f"{word} decided")
+
+
+@settings(max_examples=200)
+@given(LITERAL_WORDS, st.lists(st.sampled_from(["we", "then", "it", "is", "the", "plan"]), max_size=5))
+def test_a_short_word_or_pronoun_written_as_itself_matches(word: str, before: list[str]) -> None:
+    assert hits(" ".join([*before, word, "decided"]), f"{word} decided")
+
+
+# --- points that say what to avoid ---------------------------------------------------------
+
+NO_LEAK = RubricPoint("no-leak", "Leaks no internals: no stack traces or sensitive details", ("stack trace",))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Never return stack traces to the client.",
+        "What it must never contain: stack traces, SQL or host names.",
+        "We strip stack traces before responding.",
+        "The body says nothing about the stack trace.",
+    ],
+)
+def test_what_a_point_says_to_avoid_counts_when_the_answer_avoids_it(answer: str) -> None:
+    assert grade([NO_LEAK], answer).points[0].hit
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["Include the exception and stack trace so developers can debug.", "Show the stack trace in the error body."],
+)
+def test_what_a_point_says_to_avoid_is_not_met_by_recommending_it(answer: str) -> None:
+    assert not grade([NO_LEAK], answer).points[0].hit
+
+
+def test_a_keyword_the_point_also_names_plainly_is_not_avoided() -> None:
+    timeouts = RubricPoint("t", "Without timeouts threads pile up; set timeouts and a circuit breaker", ("timeouts",))
+    assert grade([timeouts], "Set timeouts on every upstream call.").points[0].hit
+
+
+def test_only_what_the_point_negates_right_before_it_is_avoided() -> None:
+    agreed = RubricPoint("a", "Says it did not meet the pre-agreed threshold", ("pre-agreed threshold",))
+    assert grade([agreed], "It missed the pre-agreed threshold, so we do not ship.").points[0].hit
+    zero = RubricPoint("z", "Keeps users with no completed order (outer join from users)", ("outer join",))
+    assert grade([zero], "An outer join from users keeps them with a count of zero.").points[0].hit
+    scan = RubricPoint("s", "A sorted structure (B-tree) that avoids a full table scan", ("full table scan",))
+    assert not grade([scan], "Otherwise it does a full table scan.").points[0].hit
+    assert grade([scan], "The B-tree finds the row instead of a full table scan.").points[0].hit

@@ -28,15 +28,17 @@ from dataclasses import dataclass, replace
 
 from tpmdrill.decks import RubricPoint
 from tpmdrill.errors import TpmdrillError
-from tpmdrill.grading.matcher import Answer, CompiledPoint, compile_rubric
-from tpmdrill.grading.shape import is_list, is_notes
+from tpmdrill.grading.matcher import Answer, compile_points
+from tpmdrill.grading.rubric import CompiledPoint
+from tpmdrill.grading.shape import is_notes
 from tpmdrill.grading.signals import concept_spans, label
 from tpmdrill.grading.text import WORD, expand_contractions, fold, is_typo, stem, words
 from tpmdrill.ratings import RATINGS
 
 __all__ = [
-    "KEYWORD_LIST", "MAX_ANSWER_CHARS", "NOTES", "RATINGS", "THRESHOLDS", "Grade", "PointVerdict", "fold",
-    "grade", "is_typo", "score_points", "stem", "suggest_rating", "words",
+    "KEYWORD_LIST", "KEYWORD_LIST_CAP", "MAX_ANSWER_CHARS", "NOTES", "NOTES_CAP", "RATINGS", "REQUIRED_MISSED_CAP",
+    "THRESHOLDS", "Grade", "PointVerdict", "fold", "grade", "is_typo", "score_points", "stem", "suggest_rating",
+    "words",
 ]
 
 # Answers beyond this are refused with a clear error rather than graded. 200,000
@@ -50,6 +52,16 @@ THRESHOLDS = (0.3, 0.55, 0.95)
 
 KEYWORD_LIST = "keyword-list"
 NOTES = "notes"  # complete but telegraphic: Good at best
+
+# The caps on a suggestion, applied in suggest_rating and nowhere else (grade, the drill
+# before and after toggles, review and mock sheets all come through it): an answer
+# flagged KEYWORD_LIST is suggested Again whatever its points, a missed required point
+# caps at Hard, and NOTES cap at Good. Issue 12 made a keyword list Again; DESIGN.md's "capped at Hard"
+# is the older rule. Where a checked result drives the rating (sql rows, an estimate's
+# number: judging.suggest) the result decides instead.
+KEYWORD_LIST_CAP = "again"
+REQUIRED_MISSED_CAP = "hard"
+NOTES_CAP = "good"
 
 
 @dataclass(frozen=True)
@@ -109,11 +121,11 @@ def grade(rubric: Sequence[RubricPoint], answer: str, *, prompt: str = "") -> Gr
             f"answer too long to grade: {len(answer):,} characters, the limit is "
             f"{MAX_ANSWER_CHARS:,} (about 30,000 words)"
         )
-    points = compile_rubric(tuple(rubric))
+    points = compile_points(tuple(rubric))
     text = Answer(answer)
     echo = _prompt_stems(prompt)
     calls = [_verdict(point, text, echo) for point in points]
-    listed = is_list(text.segment_of, text.bare)
+    listed = text.is_list()
     flags = (KEYWORD_LIST,) if listed else (NOTES,) if is_notes(text.stream) else ()
     # A list names ideas without explaining any: it covers no point.
     verdicts = tuple(replace(v, hit=False) for v, _ in calls) if listed else _with_meaning(rubric, calls)
@@ -125,9 +137,13 @@ def grade(rubric: Sequence[RubricPoint], answer: str, *, prompt: str = "") -> Gr
 
 def suggest_rating(score: float, *, required_missed: bool, stuffing: bool, notes: bool = False) -> str:
     """Again below THRESHOLDS[0], Hard below [1], Good below [2], else Easy; then the
-    caps: a missed required point caps at Hard, notes at Good, a bare list of terms is Again."""
+    caps: a bare list of terms is Again (KEYWORD_LIST_CAP), else a missed required
+    point caps at Hard (REQUIRED_MISSED_CAP), else notes cap at Good (NOTES_CAP)."""
     rating = RATINGS[sum(score >= threshold for threshold in THRESHOLDS)]
-    cap = "again" if stuffing else "hard" if required_missed else "good" if notes else "easy"
+    if stuffing:
+        cap = KEYWORD_LIST_CAP
+    else:
+        cap = REQUIRED_MISSED_CAP if required_missed else NOTES_CAP if notes else RATINGS[-1]
     return min(rating, cap, key=RATINGS.index)
 
 
@@ -144,11 +160,11 @@ def score_points(rubric: Sequence[RubricPoint], hits: Mapping[str, bool]) -> flo
 # --- verdicts ---------------------------------------------------------------------------
 
 
-def _with_meaning(
-    rubric: Sequence[RubricPoint], calls: list[tuple[PointVerdict, tuple[str, ...]]]
-) -> tuple[PointVerdict, ...]:
-    """Half-supported points also hit when a sentence holding some of their evidence
-    means what the point says."""
+def _with_meaning(rubric: Sequence[RubricPoint], calls: list[tuple[PointVerdict, tuple[str, ...]]]) -> tuple[
+        PointVerdict, ...]:
+    """Half-supported points also hit when a sentence holding some of their evidence,
+    read without the words that matched, means what the point says: the rest of the
+    point said in other words, not the found idea's words again."""
     if not any(sentences for _, sentences in calls):
         return tuple(v for v, _ in calls)
     from tpmdrill.grading.meaning import SIMILARITY, similarity
@@ -190,7 +206,17 @@ def _verdict(point: CompiledPoint, text: Answer, echo: frozenset[str]) -> tuple[
         negated=negated,
         echoed=tuple(label(c) for c, e in zip(point.concepts, echoed, strict=True) if e),
         bare=bare,
-    ), tuple(dict.fromkeys(text.sentence_of(span) for span in evidence)) if not hit and own and not bare else ()
+    ), _meaning_sentences(text, evidence) if not hit and own and not bare else ()
+
+
+def _meaning_sentences(text: Answer, evidence: list[tuple[int, int]]) -> tuple[str, ...]:
+    """The sentences the meaning signal weighs, without the words that matched: those
+    holding evidence that is not negated ("we would not add a cache" means the
+    opposite of adding one)."""
+    matched = {i for first, last in evidence for i in range(first, last + 1)}
+    sentences = dict.fromkeys(text.sentence_of(span) for span in evidence if not text.negated(span))
+    rest = (text.words_except(sentence, matched) for sentence in sentences)
+    return tuple(words for words in rest if words)
 
 
 def _matched(text: Answer, spans_by_concept: list[list[tuple[int, int]]]) -> tuple[tuple[str, ...], tuple[str, ...]]:

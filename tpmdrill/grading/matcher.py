@@ -1,5 +1,5 @@
-"""Finding a rubric's keywords in an answer: the compiled rubric, the analysed answer
-and the rules for phrases.
+"""Finding a rubric's keywords in an answer: the analysed answer and the rules for
+phrases (the compiled rubric is tpmdrill.grading.rubric).
 
 Only words are compared, never substrings of the text, so "CAP" cannot be found
 inside "capacity". A keyword of several words matches when all its words occur close
@@ -16,43 +16,38 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import replace
+from itertools import accumulate
+from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from tpmdrill.decks import RubricPoint
-from tpmdrill.grading.shape import bare_segments, segments
+from tpmdrill.grading.rubric import Alternative, CompiledPoint, Concept, Word, compile_rubric, compound_cuts
+from tpmdrill.grading.shape import bare_segments, is_list, segment_starts
 from tpmdrill.grading.text import (
     COMBINING_MARK,
+    PRONOUNS,
     WORD,
     WORD_ASCII,
     WORD_UNMARKED,
     expand_contractions,
     fold,
     is_typo,
+    letter_set,
     stem,
 )
-from tpmdrill.grading.thesaurus import Thesaurus, bundled_thesaurus
 
 # Punctuation that ends a clause: a multi-word keyword never spans it. Hyphens,
 # slashes, apostrophes, en dashes and brackets join words rather than separate
 # clauses ("COUNT(DISTINCT user_id)" is one phrase).
 _CLAUSE_BREAK = re.compile(r"[.,;:!?\"\n\r\t•|—]")
 _SENTENCE_BREAK = re.compile(r"[.!?;](?:\s|$)|\n")
-_SLASHED_LETTER = re.compile(r"(?<![^\W_])([^\W\d_])(?=/)|(?<=/)([^\W\d_])(?![^\W_])")
-# A keyword with one of these is matched verbatim: folding would lose what it says.
-_VERBATIM = re.compile(r"[.,;:!?()\[\]{}<>+*=%^~$#@&\\_]")
-
-# A point phrased like this asks for an explanation, not a mention.
-_EXPLAINS = re.compile(r"\b(explain\w*|why|how|because|reason\w*)\b", re.IGNORECASE)
-
-# Words of a keyword that an answer may leave out ("time to live" ~ "time-to-live").
-_OPTIONAL_IN_KEYWORD = frozenset({
-    "a", "an", "the", "of", "for", "to", "in", "on", "at", "by", "with", "per", "via",
-    "from", "into", "and", "or", "is", "are",
-})
+_HYPHENS = frozenset("-‐‑–")
+# What may separate a negation from the words it negates: spaces and hyphens ("no-oversell").
+_JOINING = re.compile(r"[\s\-‐‑–]*")
 # Words an answer may put between the words of a keyword ("queue for dead letters",
 # "limit the rate of calls"). Conjunctions are left out on purpose: "consistency
 # and hashing" names two things, not consistent hashing.
@@ -66,125 +61,17 @@ _FILLER = frozenset({
 # Words that may never sit inside a phrase, even as one of its inserted words.
 _BLOCKERS = frozenset({"and", "or", "but", "nor", "not", "no", "never", "without", "vs", "versus", "than"})
 NEGATIONS = frozenset({"not", "no", "never", "without", "nor", "avoid", "avoids", "avoiding", "instead"})
+# Stems of words that keep something out, as a negation does ("strip stack traces").
+_PREVENTING_WORDS = """
+prevent stop block avoid hide hidden strip redact mask remove eliminate quarantine fix detect catch guard
+protect against sanitize sanitise scrub reduce minimize minimise forbid ban reject omit exclude nothing none
+neither
+"""
+PREVENTING = frozenset(stem(w) for w in _PREVENTING_WORDS.split())
 # Endings an answer's word may drop to meet a keyword's stem ("faster" ~ "fast",
 # "management" ~ "manage", "useful" ~ "use"); one way only, so the keyword "worker"
 # still needs a worker, not any "work".
 _ANSWER_ENDINGS = ("ments", "ment", "fully", "ful", "ers", "er")
-
-
-# --- the compiled rubric -------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)  # interned (see _keyword_word): identity is equality, and hashes fast
-class Word:
-    folded: str
-    stem: str
-    exact: bool  # acronym or number: whole-word equality (and plural) only, no stemming
-
-
-@dataclass(frozen=True)
-class Alternative:
-    words: tuple[Word, ...]  # the words an answer must contain
-    optional: frozenset[str]  # keyword words the answer may leave out or put between
-    longest_span: int  # answer words the match may cover (leaving joined compounds aside)
-    inserts: int = 0  # other words the answer may put between the keyword's words
-    verbatim: re.Pattern[str] | None = None  # matched on the text, not on words
-
-
-@dataclass(frozen=True)
-class Concept:
-    label: str  # the keyword's first spelling: how feedback names the idea
-    alternatives: tuple[Alternative, ...]
-
-
-@dataclass(frozen=True)
-class CompiledPoint:
-    id: str
-    concepts: tuple[Concept, ...]
-    min_hits: int
-    explains: bool = False  # the point asks for an explanation ("Explains why ...")
-
-
-@functools.lru_cache(maxsize=512)
-def compile_rubric(rubric: tuple[RubricPoint, ...]) -> tuple[CompiledPoint, ...]:
-    """Normalised keyword variants per point, computed once per rubric (decks are frozen)."""
-    thesaurus = bundled_thesaurus()
-    return tuple(
-        CompiledPoint(point.id, tuple(compile_concept(k, thesaurus) for k in point.keywords), point.min_hits,
-                      _EXPLAINS.search(point.point) is not None)
-        for point in rubric
-    )
-
-
-def compile_concept(keyword: str, thesaurus: Thesaurus) -> Concept:
-    alternatives: list[Alternative] = []
-    spellings = [s.strip() for s in keyword.split("|")]
-    for spelling in list(spellings):
-        spellings.extend(thesaurus.synonyms(spelling))
-    for spelling in dict.fromkeys(spellings):
-        for variant in _spelling_variants(spelling):
-            alternative = _compile_alternative(variant)
-            if alternative is not None and alternative not in alternatives:
-                alternatives.append(alternative)
-    return Concept(spellings[0], tuple(alternatives))
-
-
-def _spelling_variants(spelling: str) -> list[str]:
-    """The spelling, and (when it has hyphenated or slashed compounds) the compounds
-    closed up: "write-through" also matches "writethrough", "pub/sub" "pubsub"."""
-    closed = re.sub(r"(?<=[^\W\d_])[-/‐‑–](?=[^\W\d_])", "", spelling)
-    return [spelling] if closed == spelling else [spelling, closed]
-
-
-def _compile_alternative(spelling: str) -> Alternative | None:
-    spelling = expand_contractions(spelling)
-    raw_words = WORD.findall(spelling)
-    if not raw_words:
-        return None
-    folded = [fold(w) for w in raw_words]
-    # "A" in "A/B test" is a letter of a compound, not an article the answer may drop.
-    joined = {fold(letter) for pair in _SLASHED_LETTER.findall(spelling) for letter in pair if letter}
-    required = [(raw, f) for raw, f in zip(raw_words, folded, strict=True)
-                if f not in _OPTIONAL_IN_KEYWORD or f in joined]
-    if not required:
-        required = list(zip(raw_words, folded, strict=True))
-    words = tuple(_keyword_word(raw, f) for raw, f in required)
-    optional = frozenset(folded) - {w.folded for w in words}
-    if _VERBATIM.search(spelling):
-        return Alternative(words, optional, len(folded), 0, verbatim_pattern(spelling))
-    compound = re.search(r"[^\W\d_][-/‐‑–][^\W\d_]", spelling) is not None
-    # Inserted words only in phrases of content words: "time to live" is an idiom,
-    # "time to go live" is not it.
-    fixed = compound or len(words) < 2 or bool(optional)
-    inserts = 0 if fixed else 1 if len(words) == 2 else 2
-    return Alternative(words, optional, len(folded) + 2 + inserts, inserts)
-
-
-@functools.lru_cache(maxsize=65_536)
-def _keyword_word(raw: str, folded: str) -> Word:
-    acronym = len(raw) >= 2 and raw.isupper()
-    exact = acronym or not folded.isalpha()
-    return Word(folded, folded if exact else stem(folded), exact)
-
-
-_PIECE = re.compile(r"\d+(?:,\d{3})+|[^\W_]+|\S")
-
-
-def verbatim_pattern(spelling: str) -> re.Pattern[str]:
-    """A pattern for the spelling as typed, any spacing and case: "COUNT(DISTINCT"
-    also finds "count( distinct", "250,000" also "250000"; never inside a longer
-    word or number ("0.05" is not in "10.05" or "0.055")."""
-    pieces = _PIECE.findall(spelling)
-    parts: list[str] = []
-    for index, piece in enumerate(pieces):
-        if index:
-            both_words = pieces[index - 1][-1].isalpha() and piece[0].isalpha()
-            parts.append(r"\s+" if both_words else r"\s*")
-        digits = piece[0].isdigit()  # "250,000" also as "250000"
-        parts.append(r",?".join(re.escape(group) for group in piece.split(",")) if digits else re.escape(piece))
-    head = r"(?<![^\W_])(?<!\d[.,])" if pieces[0][0].isalnum() else ""
-    tail = r"(?![^\W_])(?![.,]\d)" if pieces[-1][-1].isalnum() else ""
-    return re.compile(head + "".join(parts) + tail, re.IGNORECASE)
 
 
 # --- the analysed answer ---------------------------------------------------------------
@@ -200,49 +87,77 @@ class Answer:
         self.pieces = _splitter(self.text).split(self.text)
         self.tokens = self.pieces[1::2]
         folded_of = {raw: fold(raw) for raw in dict.fromkeys(self.tokens)}
-        self.stream = [folded_of[raw] for raw in self.tokens]
+        self.stream = list(map(folded_of.__getitem__, self.tokens))
         self.vocabulary = frozenset(folded_of.values())
         self.by_stem: dict[str, list[str]] = {}
         for form in self.vocabulary:
             self.by_stem.setdefault(stem(form), []).append(form)
             for base in _answer_bases(form):
                 self.by_stem.setdefault(stem(base), []).append(form)
+        self._inflected = _inflection_keys(self.vocabulary)
+        # The first two letters of every key above: a word of two letters or more has a
+        # form here only if its opening is among them (a stem keeps a word's first two).
+        # (Those are the forms' own first two letters, but for a one-letter form's plural.)
+        self._openings = frozenset(form[:2] if len(form) > 1 else form + "s" for form in self.vocabulary)
         self._starts: list[int] | None = None
-        self._fuzzy_buckets: dict[tuple[str, int], list[tuple[str, str]]] | None = None
+        self._fuzzy_buckets: dict[str, tuple[list[int], list[_Candidate]]] | None = None
         self._forms: dict[Word, _Forms] = {}
         self._positions: dict[str, list[int]] = {}
         for i, form in enumerate(self.stream):
             self._positions.setdefault(form, []).append(i)
         self._word_spans: dict[Word, list[tuple[int, int]]] = {}
         self._sentence_starts: list[int] | None = None
-        self.segment_of = segments(self.pieces, self.stream)
-        self.bare = bare_segments(self.pieces, self.segment_of, self.stream)
+        self._separators = self.pieces[0 : 2 * len(self.stream) : 2]  # the one before each word
+        # clause breaks before each word, counted from the start: breaks_between in one step
+        self._clause_breaks = list(accumulate(_marks(self._separators, _CLAUSE_BREAK)))
+        self.segment_starts = segment_starts(self._separators)
+        self.bare = bare_segments(self.segment_starts, self._separators, self.stream)
 
-    def sentence_of(self, span: tuple[int, int]) -> str:
-        """The text of the sentence the span starts in."""
+    def sentence_of(self, span: tuple[int, int]) -> tuple[int, int]:
+        """The first and last word of the sentence the span starts in."""
         if self._sentence_starts is None:
-            self._sentence_starts = [0] + [
-                i for i in range(1, len(self.stream)) if _SENTENCE_BREAK.search(self.pieces[2 * i])
-            ]
+            marks = _marks(self._separators, _SENTENCE_BREAK)
+            self._sentence_starts = [0] + [i for i in range(1, len(marks)) if marks[i]]
         starts = self._sentence_starts
         k = bisect_right(starts, span[0]) - 1
         last = starts[k + 1] - 1 if k + 1 < len(starts) else len(self.stream) - 1
-        return self.text_of((starts[k], last))
+        return starts[k], last
+
+    def words_except(self, span: tuple[int, int], left_out: Collection[int]) -> str:
+        """The words of a span (as written) but those at the positions `left_out`."""
+        return " ".join(self.tokens[i] for i in range(span[0], span[1] + 1) if i not in left_out)
 
     def in_bare_fragment(self, span: tuple[int, int]) -> bool:
         """Whether the span stands in a bare fragment (a list item, a verbless phrase)."""
-        return self.segment_of[span[0]] in self.bare
+        return bisect_right(self.segment_starts, span[0]) - 1 in self.bare
+
+    def is_list(self) -> bool:
+        """Whether the answer reads as a bare list of terms (shape.is_list)."""
+        return is_list(self.segment_starts, len(self.stream), self.bare)
 
     # keyword words -> the answer's forms that match them (vocabulary only, no positions)
 
     def forms(self, word: Word) -> _Forms:
-        if word not in self._forms:
-            compounds = tuple(self._split_compounds(word))
-            self._forms[word] = _Forms(frozenset(self.exact_forms(word) | self.typo_forms(word)), compounds)
-        return self._forms[word]
+        found = self._forms.get(word)
+        if found is None:
+            found = self._forms[word] = self._find_forms(word)
+        return found
+
+    def _find_forms(self, word: Word) -> _Forms:
+        # Most keyword words are nowhere in an answer: one lookup rules out the exact forms.
+        plain = word.folded in self._inflected or (not word.exact and word.stem in self.by_stem)
+        single = self.exact_forms(word) if plain else set()
+        if word.exact or len(word.folded) < 5:  # no typos and no split compounds
+            return _Forms(frozenset(single), ()) if single else _NO_FORMS
+        single |= self.typo_forms(word, known=single)
+        compounds = tuple(self._split_compounds(word))
+        return _Forms(frozenset(single), compounds) if single or compounds else _NO_FORMS
 
     def exact_forms(self, word: Word) -> set[str]:
-        """Answer forms equal to the word, its plural, or (unless exact) its stem."""
+        """Answer forms equal to the word, its plural, or (unless exact) its stem; only
+        the word itself for a literal word (its plural is found by position: word_spans)."""
+        if word.literal:
+            return {word.folded} if word.folded in self.vocabulary else set()
         forms = {f for f in (word.folded, word.folded + "s", word.folded + "es") if f in self.vocabulary}
         if word.exact:
             return forms  # and not "HTTP" for "HTTPS": an acronym's final s is its own
@@ -251,52 +166,67 @@ class Answer:
         forms.update(self.by_stem.get(word.stem, ()))
         return forms
 
-    def _has_form(self, folded: str) -> bool:
-        """A cheap exact_forms(...) != set() for a plain word."""
-        vocabulary = self.vocabulary
-        return (
-            folded in vocabulary or folded + "s" in vocabulary or folded + "es" in vocabulary
-            or (folded.endswith("s") and folded[:-1] in vocabulary) or stem(folded) in self.by_stem
-        )
-
-    def typo_forms(self, word: Word) -> set[str]:
+    def typo_forms(self, word: Word, known: Collection[str] = ()) -> set[str]:
+        """Answer forms that are typos of the word; forms in `known` (its exact forms,
+        which no typo check would add) are skipped."""
         if word.exact or len(word.folded) < 5:
             return set()
-        buckets = self._buckets()
+        bucket = self._buckets().get(word.folded[0])
+        if bucket is None:
+            return set()
+        lengths, pairs = bucket
         size = len(word.folded)
-        near = [pair for length in range(size - 3, size + 4) for pair in buckets.get((word.folded[0], length), ())]
+        near = pairs[bisect_left(lengths, size - 3) : bisect_right(lengths, size + 3)]
+        if not near:
+            return set()
+        folded, folded_stem = word.folded, word.stem
         if len(near) > 48:  # a huge vocabulary: let rapidfuzz scan it in C
             found = {near[i][0] for _, _, i in process.extract(
-                word.folded, [f for f, _ in near], scorer=OSA.distance, score_cutoff=2, limit=None)}
+                folded, [c[0] for c in near], scorer=OSA.distance, score_cutoff=2, limit=None)}
             found |= {near[i][0] for _, _, i in process.extract(
-                word.stem, [s for _, s in near], scorer=OSA.distance, score_cutoff=2, limit=None)}
-        else:
-            found = {
-                form for form, form_stem in near
-                if OSA.distance(word.folded, form, score_cutoff=2) <= 2
-                or OSA.distance(word.stem, form_stem, score_cutoff=2) <= 2
-            }
-        return {form for form in found if is_typo(word.folded, form)}
+                folded_stem, [c[1] for c in near], scorer=OSA.distance, score_cutoff=2, limit=None)}
+            return {form for form in found if form not in known and is_typo(folded, form)}
+        # Within two edits, two words' letter sets differ by four letters at most: that
+        # test is much cheaper than a call to OSA, and rules out most pairs.
+        distance, letters, stem_letters = OSA.distance, word.letters, word.stem_letters
+        return {
+            form for form, form_stem, form_letters, form_stem_letters in near
+            if form not in known
+            and (((letters ^ form_letters).bit_count() <= 4 and distance(folded, form, score_cutoff=2) <= 2)
+                 or ((stem_letters ^ form_stem_letters).bit_count() <= 4
+                     and distance(folded_stem, form_stem, score_cutoff=2) <= 2))
+            and is_typo(folded, form)
+        }
 
-    def _buckets(self) -> dict[tuple[str, int], list[tuple[str, str]]]:
-        """Forms that may be typos (five letters or more, letters only), by first letter and length."""
+    def _buckets(self) -> dict[str, tuple[list[int], list[_Candidate]]]:
+        """Forms that may be typos (five letters or more, letters only), by first letter,
+        ordered by length: (their lengths, their (form, stem, letters, stem letters))."""
         if self._fuzzy_buckets is None:
-            buckets: dict[tuple[str, int], list[tuple[str, str]]] = {}
-            for form in sorted(self.vocabulary):
-                if len(form) >= 5 and form.isalpha():
-                    buckets.setdefault((form[0], len(form)), []).append((form, stem(form)))
-            self._fuzzy_buckets = buckets
+            by_letter: dict[str, list[tuple[int, str]]] = {}
+            for form in self.vocabulary:
+                if len(form) >= 5 and form.isalpha() and form not in PRONOUNS:  # "their" is no typo
+                    by_letter.setdefault(form[0], []).append((len(form), form))
+            self._fuzzy_buckets = {
+                letter: ([size for size, _ in forms], [_typo_candidate(form) for _, form in forms])
+                for letter, forms in ((letter, sorted(forms)) for letter, forms in by_letter.items())
+            }
         return self._fuzzy_buckets
 
     def _split_compounds(self, word: Word) -> Iterable[tuple[frozenset[str], frozenset[str]]]:
         """Where the answer may write a one-word keyword as two: "fail over" ~ "failover"."""
         if word.exact or len(word.folded) < 5:
             return
-        for cut in range(2, len(word.folded) - 1):
-            if not (self._has_form(word.folded[:cut]) and self._has_form(word.folded[cut:])):
+        openings = self._openings
+        if word.folded[:2] not in openings:
+            return
+        # a cheap exact_forms(...) != set(), inlined: this loop is hot
+        inflected, by_stem = self._inflected, self.by_stem
+        for tail_opening, head_word, tail_word in compound_cuts(word.folded):
+            if not (tail_opening in openings and (tail_word.folded in inflected or tail_word.stem in by_stem)
+                    and (head_word.folded in inflected or head_word.stem in by_stem)):
                 continue
-            head = self.exact_forms(_plain_word(word.folded[:cut]))
-            tail = self.exact_forms(_plain_word(word.folded[cut:]))
+            head = self.exact_forms(head_word)
+            tail = self.exact_forms(tail_word)
             if head and tail:
                 yield frozenset(head), frozenset(tail)
 
@@ -309,31 +239,72 @@ class Answer:
     # keyword words and concepts -> spans of answer words (first, last)
 
     def word_spans(self, word: Word) -> list[tuple[int, int]]:
-        if word not in self._word_spans:
-            found = self.forms(word)
-            spans = [(i, i) for i in self.positions(found.single)]
-            for head, tail in found.compounds:
-                tails = set(self.positions(tail))
-                spans.extend(
-                    (i, i + 1)
-                    for i in self.positions(head)
-                    if i + 1 in tails and not self.breaks_between(i, i + 1)
-                )
-            self._word_spans[word] = sorted(set(spans)) if found.compounds else spans
-        return self._word_spans[word]
+        spans = self._word_spans.get(word)
+        if spans is None:
+            spans = self._word_spans[word] = self._find_word_spans(word)
+        return spans
+
+    def _find_word_spans(self, word: Word) -> list[tuple[int, int]]:
+        found = self.forms(word)
+        if word.short_plural is not None and word.short_plural in self.vocabulary:
+            return self._short_word_spans(word.folded, word.short_plural)
+        if found is _NO_FORMS:
+            return []
+        spans = [(i, i) for i in self.positions(found.single)]
+        for head, tail in found.compounds:
+            tails = set(self.positions(tail))
+            spans.extend(
+                (i, i + 1) for i in self.positions(head) if i + 1 in tails and not self.breaks_between(i, i + 1)
+            )
+        return sorted(set(spans)) if found.compounds else spans
+
+    def _short_word_spans(self, folded: str, plural: str) -> list[tuple[int, int]]:
+        """A two-letter word, and its plural where it is written as one: in capitals
+        ("PRs", "IDs") or closing a hyphenated compound ("sign-ups"); "as", "us" and
+        "vs" elsewhere are words of their own."""
+        written = [i for i in self._positions[plural]
+                   if self.tokens[i][:-1].isupper() or (i and self.pieces[2 * i] in _HYPHENS)]
+        return sorted((i, i) for i in self._positions.get(folded, []) + written)
 
     def breaks_between(self, first: int, last: int) -> bool:
         """Whether punctuation ends a clause anywhere between words first..last."""
-        return any(_CLAUSE_BREAK.search(self.pieces[2 * k]) for k in range(first + 1, last + 1))
+        return self._clause_breaks[last] > self._clause_breaks[first] if last > first else False
 
     def concept_spans(self, concept: Concept) -> list[tuple[int, int]]:
         spans: set[tuple[int, int]] = set()
+        word_spans = self.word_spans
         for alternative in concept.alternatives:
             if alternative.verbatim is not None:
                 spans.update(self.verbatim_spans(alternative.verbatim))
+            elif not word_spans(alternative.words[0]):
+                continue  # most alternatives are over at their first word
+            elif alternative.avoided:
+                spans.update(span for span in _alternative_spans(alternative, self) if self.avoids(span))
             else:
                 spans.update(_alternative_spans(alternative, self))
         return sorted(spans)
+
+    def avoids(self, span: tuple[int, int]) -> bool:
+        """Whether the answer says to keep out what the span names: a negation or a
+        word that prevents, hides or removes comes at most eight words before it, in
+        the same sentence ("never return stack traces", "must never contain: stack
+        traces", "says nothing about effect size", "strip stack traces")."""
+        return self._before_in_sentence(span, lambda word: word in NEGATIONS or stem(word) in PREVENTING)
+
+    def negated_right_before(self, span: tuple[int, int]) -> bool:
+        """Whether the word before the span (small function words aside, in the same
+        clause) is a negation: "no stack traces", "avoids a full table scan", but not
+        "did not meet the pre-agreed threshold" nor "no completed order (outer join"."""
+        index = span[0] - 1
+        while index >= 0 and _JOINING.fullmatch(self.pieces[2 * index + 2]):
+            if self.stream[index] not in _FILLER:
+                return self.stream[index] in NEGATIONS
+            index -= 1
+        return False
+
+    def _before_in_sentence(self, span: tuple[int, int], test: Callable[[str], bool]) -> bool:
+        start = self.sentence_of(span)[0]
+        return any(test(self.stream[i]) for i in range(max(start, span[0] - 8), span[0]))
 
     def verbatim_spans(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         """The words a verbatim match covers (a match with no word in it is none)."""
@@ -369,10 +340,28 @@ class Answer:
         return "".join(self.pieces[2 * first + 1 : 2 * last + 2])
 
 
-@dataclass(frozen=True)
-class _Forms:
+class _Forms(NamedTuple):  # built for every keyword word of every answer: a tuple is cheapest
     single: frozenset[str]  # answer forms that match the keyword word on their own
     compounds: tuple[tuple[frozenset[str], frozenset[str]], ...]  # (head, tail) forms of split compounds
+
+
+_NO_FORMS = _Forms(frozenset(), ())
+
+
+_Candidate = tuple[str, str, int, int]  # an answer form that may be a typo: form, stem, their letter sets
+
+
+@functools.lru_cache(maxsize=65_536)
+def _typo_candidate(form: str) -> _Candidate:
+    form_stem = stem(form)
+    return form, form_stem, letter_set(form), letter_set(form_stem)
+
+
+def _marks(separators: list[str], pattern: re.Pattern[str]) -> list[bool]:
+    """For each word, whether the separator before it holds `pattern`; each distinct
+    separator is searched once."""
+    found = {separator: pattern.search(separator) is not None for separator in set(separators)}
+    return list(map(found.__getitem__, separators))
 
 
 def _splitter(text: str) -> re.Pattern[str]:
@@ -393,9 +382,17 @@ def _answer_bases(form: str) -> tuple[str, ...]:
     return ()
 
 
-@functools.lru_cache(maxsize=4096)
-def _plain_word(folded: str) -> Word:
-    return Word(folded, stem(folded), False)
+def _inflection_keys(vocabulary: frozenset[str]) -> frozenset[str]:
+    """Every x with x, x+"s" or x+"es" in the vocabulary, or x ending in s with x[:-1]
+    in it: the plural rules of exact_forms, looked up in one step."""
+    keys = set(vocabulary)
+    for form in vocabulary:
+        keys.add(form + "s")
+        if form.endswith("s"):
+            keys.add(form[:-1])
+            if form.endswith("es"):
+                keys.add(form[:-2])
+    return frozenset(keys)
 
 
 # --- multi-word keywords ------------------------------------------------------------
@@ -459,3 +456,32 @@ def _is_tight(chosen: list[tuple[int, int]], alternative: Alternative, text: Ans
     return len(others) <= alternative.inserts and not any(w in _BLOCKERS for w in others)
 
 
+
+
+# --- points that say what to avoid ----------------------------------------------------
+
+
+@functools.lru_cache(maxsize=512)
+def compile_points(rubric: tuple[RubricPoint, ...]) -> tuple[CompiledPoint, ...]:
+    """compile_rubric, with the alternatives each point says to avoid marked: those its
+    own text names only right after a negation ("Leaks no internals: no stack traces",
+    "avoids integer division"; Answer.negated_right_before).
+    A plain mention of such a thing may recommend it ("include the stack trace"),
+    so only a mention that avoids it counts (Answer.avoids)."""
+    return tuple(_mark_avoided(point.point, compiled) for point, compiled in zip(rubric, compile_rubric(rubric),
+                                                                                 strict=True))
+
+
+def _mark_avoided(text: str, point: CompiledPoint) -> CompiledPoint:
+    own = Answer(text)
+    concepts = []
+    for concept in point.concepts:
+        spans = [[] if a.verbatim is not None else _alternative_spans(a, own) for a in concept.alternatives]
+        negated = {span for found in spans for span in found if own.negated_right_before(span)}
+        # Avoided too: a shorter spelling found only inside a negated one ("table scan" in "full table scan").
+        avoided = [bool(found) and all(any(start <= first and last <= end for start, end in negated)
+                                       for first, last in found) for found in spans]
+        alternatives = tuple(replace(a, avoided=True) if is_avoided else a
+                             for a, is_avoided in zip(concept.alternatives, avoided, strict=True))
+        concepts.append(replace(concept, alternatives=alternatives))
+    return replace(point, concepts=tuple(concepts))

@@ -3,10 +3,11 @@ model, which ships inside its wheel and runs offline).
 
 It never decides alone. A point the words half-support (at least one of its ideas
 found, on the answer's own evidence, but fewer than it needs) is also hit when a
-sentence holding that evidence means much the same as the point's text or one of its
-`examples`: cosine similarity of their mean token embeddings at least SIMILARITY.
-On the labelled set in tests/grading_realistic this lifts point recall from 0.79 to
-0.84 at precision 0.93, and exact rating agreement from 64% to 68% (docs/grading.md).
+sentence holding that evidence, without the words that matched and not negated,
+means much the same as the point's text or one of its `examples`: cosine similarity
+of their mean token embeddings at least SIMILARITY. On the labelled set in
+tests/grading_realistic this lifts point recall from 0.84 to 0.87 at precision 0.93,
+and exact rating agreement from 70% to 73% (docs/grading.md).
 
 WordLlama's own offline loader looks for the tokenizer under `tokenizer/` while the
 wheel ships `tokenizers/`, so the tokenizer and the weights are read here directly

@@ -19,7 +19,8 @@ from collections.abc import Iterator
 
 from tpmdrill.decks import Card, Deck, RubricPoint
 from tpmdrill.enums import CardKind
-from tpmdrill.grading.matcher import Answer, compile_concept
+from tpmdrill.grading.matcher import Answer
+from tpmdrill.grading.rubric import compile_concept
 from tpmdrill.grading.signals import SIGNALS, is_signal
 from tpmdrill.grading.thesaurus import EMPTY, Thesaurus
 

@@ -18,6 +18,8 @@ in the room as it stands (on the labelled set, 42 of 48 shorthand answers are Go
 from __future__ import annotations
 
 import re
+from itertools import compress
+from operator import or_
 
 # Share of the answer's words in bare fragments above which it is a list.
 LIST_SHARE = 0.6
@@ -46,34 +48,36 @@ _NOTATION = re.compile(r"[`{}\[\]()=<>+*/]")
 _BREAK = re.compile(r"[\n;,•|]|[.!?]\s|\s[-–—→>]+\s")
 
 
-def segments(pieces: list[str], stream: list[str]) -> list[int]:
-    """For each word of an analysed answer (pieces alternate separator and word;
-    `stream` holds the folded words), the index of the segment it belongs to."""
-    segment_of: list[int] = []
-    current = 0
-    for index in range(len(stream)):
-        if index and _BREAK.search(pieces[2 * index]):
-            current += 1
-        segment_of.append(current)
-    return segment_of
+def segment_starts(separators: list[str]) -> list[int]:
+    """The first word of each segment of an analysed answer, where `separators[i]`
+    is what comes before word i."""
+    if not separators:
+        return []
+    breaks = {separator: _BREAK.search(separator) is not None for separator in set(separators)}
+    return [0, *compress(range(1, len(separators)), map(breaks.__getitem__, separators[1:]))]
 
 
-def bare_segments(pieces: list[str], segment_of: list[int], stream: list[str]) -> set[int]:
-    """The segments that are bare fragments: a few words gluing nothing together.
-    Code and notation (`{...}`, `f(x)`, `a = b`) glue too: they are not a list of terms."""
-    sizes: dict[int, int] = {}
-    glued: set[int] = set()
-    for index, (segment, word) in enumerate(zip(segment_of, stream, strict=True)):
-        sizes[segment] = sizes.get(segment, 0) + 1
-        if word in GLUE or _verb_form(word) or _NOTATION.search(pieces[2 * index]):
-            glued.add(segment)
-    return {s for s, size in sizes.items() if size <= FRAGMENT_WORDS and s not in glued}
+def bare_segments(starts: list[int], separators: list[str], stream: list[str]) -> set[int]:
+    """The segments (by index into `starts`) that are bare fragments: a few words
+    gluing nothing together. Code and notation (`{...}`, `f(x)`, `a = b`) glue too:
+    they are not a list of terms. (Done with map and slices: it runs over every word
+    of every answer.)"""
+    if not stream:
+        return set()
+    notation = {separator: _NOTATION.search(separator) is not None for separator in set(separators)}
+    glue = {word: word in GLUE or _verb_form(word) for word in set(stream)}
+    glues = list(map(or_, map(glue.__getitem__, stream), map(notation.__getitem__, separators)))
+    ends = [*starts[1:], len(stream)]
+    return {k for k, (start, end) in enumerate(zip(starts, ends, strict=True))
+            if end - start <= FRAGMENT_WORDS and not any(glues[start:end])}
 
 
-def is_list(segment_of: list[int], bare: set[int]) -> bool:
-    """Whether the answer reads as a bare list of terms rather than an explanation."""
-    in_bare = sum(1 for segment in segment_of if segment in bare)
-    return len(bare) >= MIN_TERMS and in_bare > LIST_SHARE * len(segment_of)
+def is_list(starts: list[int], words: int, bare: set[int]) -> bool:
+    """Whether the answer (of `words` words, segments opening at `starts`) reads as a
+    bare list of terms rather than an explanation."""
+    ends = [*starts[1:], words]
+    in_bare = sum(ends[k] - starts[k] for k in bare)
+    return len(bare) >= MIN_TERMS and in_bare > LIST_SHARE * words
 
 
 def _verb_form(word: str) -> bool:

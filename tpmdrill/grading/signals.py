@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from tpmdrill.grading.matcher import Answer, Concept
+from tpmdrill.grading.matcher import Answer
+from tpmdrill.grading.rubric import Concept
 
 Span = tuple[int, int]
 

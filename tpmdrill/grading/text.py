@@ -7,7 +7,8 @@
   forms meet ("caches" ~ "cache", "replicated" ~ "replication", "management" ~ "manage");
 - typos are forgiven only between words of five letters or more that share their
   first letter, never in numbers or acronyms, and never when one word is the other
-  plus letters (a keyword never matches inside a longer word).
+  plus letters (a keyword never matches inside a longer word);
+- words of one or two letters and pronouns match only themselves (is_literal).
 """
 
 from __future__ import annotations
@@ -73,6 +74,23 @@ def _expand(match: re.Match[str]) -> str:
             return f"{word} us"
         return f"{word} is" if lower in _IS_AFTER else match.group(0)
     return f"{word} {_ENDINGS[ending]}"
+
+
+# --- words that only match themselves -------------------------------------------------
+
+_PRONOUN_WORDS = """
+i me my mine myself we us our ours ourselves you your yours yourself yourselves he him his
+himself she her hers herself it its itself they them their theirs themselves
+"""
+PRONOUNS = frozenset(_PRONOUN_WORDS.split())
+
+
+def is_literal(folded: str) -> bool:
+    """Whether a word matches only itself, never by plural, stem, typo or compound
+    split: a word of one or two letters ("I", "a", "v") or a pronoun ("it", "our").
+    One letter or a pronoun away, such a word is another word ("I" and "is", "it"
+    and "its", "our" and "ours"), so "I decided" must not be met by "it is decided"."""
+    return len(folded) <= 2 or folded in PRONOUNS
 
 
 # --- normalising and stemming ------------------------------------------------------
@@ -184,6 +202,15 @@ def _strip_derivation(word: str) -> str:
     return word
 
 
+def letter_set(word: str) -> int:
+    """The letters a word uses, as a bit set. An edit adds a letter, drops one, or both,
+    so words within two edits (OSA) differ in at most four of their letters."""
+    bits = 0
+    for letter in word:
+        bits |= 1 << (ord(letter) & 1023)  # letters sharing a bit only make it looser
+    return bits
+
+
 def is_typo(keyword: str, written: str) -> bool:
     """Whether the answer's `written` word is a plausible typo of `keyword` (both folded).
 
@@ -273,20 +300,29 @@ def _slip_distance(a: str, b: str, *, vowels_slip: bool) -> int:
     both dropped and added (that pair would substitute any letter for any other:
     "interval"/"internal"); more than any budget when that cannot be done.
 
-    Plain DP (words are short) over a cost that ranks alignments by letters dropped or
+    A DP (words are short) over a cost that ranks alignments by letters dropped or
     added first, then by forbidden substitutions, then by slips and transpositions.
+    The cheapest alignment drops or adds exactly the letters the lengths differ by,
+    all one way, so it keeps j - i between 0 and len(b) - len(a): only that band of
+    cells is computed.
     """
-    indel, forbidden = 10_000, 100
+    indel, forbidden, unreachable = 10_000, 100, 1 << 40
+    slips = _VOWEL_SLIPS if vowels_slip else _SLIPS
+    low, high = min(0, len(b) - len(a)), max(0, len(b) - len(a))  # the band of j - i
     previous2: list[int] = []
-    previous = [j * indel for j in range(len(b) + 1)]
+    previous = [j * indel if j <= high else unreachable for j in range(len(b) + 1)]
     for i in range(1, len(a) + 1):
-        current = [i * indel] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            x, y = a[i - 1], b[j - 1]
-            swap = 0 if x == y else 1 if _slip(x, y, vowels_slip=vowels_slip) else forbidden
-            current[j] = min(previous[j] + indel, current[j - 1] + indel, previous[j - 1] + swap)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
+        current = [unreachable] * (len(b) + 1)
+        if i <= -low:
+            current[0] = i * indel
+        x = a[i - 1]
+        for j in range(max(1, i + low), min(len(b), i + high) + 1):
+            y = b[j - 1]
+            swap = 0 if x == y else 1 if (x, y) in slips else forbidden
+            best = min(previous[j] + indel, current[j - 1] + indel, previous[j - 1] + swap)
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                best = min(best, previous2[j - 2] + 1)
+            current[j] = best
         previous2, previous = previous, current
     indels, substitutions = divmod(previous[-1], indel)
     if indels > abs(len(a) - len(b)) or substitutions >= forbidden:
@@ -294,3 +330,7 @@ def _slip_distance(a: str, b: str, *, vowels_slip: bool) -> int:
     return indels + substitutions
 
 
+# The slips of _slip as a table, for the DP's inner loop.
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_SLIPS = frozenset((x, y) for x in _LETTERS for y in _LETTERS if x != y and _slip(x, y, vowels_slip=False))
+_VOWEL_SLIPS = frozenset((x, y) for x in _LETTERS for y in _LETTERS if x != y and _slip(x, y, vowels_slip=True))
