@@ -103,6 +103,51 @@ def test_phrases_of_content_words_tolerate_an_inserted_word_or_two() -> None:
     assert not hits("it is time to go live", "time to live")
 
 
+@pytest.mark.parametrize(
+    ("answer", "keyword"),
+    [
+        ("a queue for each host", "per host"),
+        ("one connection per host", "per host"),
+        ("limits by API key", "per API key"),
+        ("we go with Postgres", "go with"),
+        ("faster, at the cost of more load", "at the cost of"),
+        ("at a cost of more load", "at the cost of"),
+        ("it has to land on time", "on time"),
+        ("keep the sessions in memory", "in memory"),
+    ],
+)
+def test_a_keyword_of_one_content_word_keeps_its_small_words(answer: str, keyword: str) -> None:
+    assert hits(answer, keyword)
+
+
+@pytest.mark.parametrize(
+    ("answer", "keyword"),
+    [
+        ("the host restarts", "per host"),
+        ("the job runs every second", "per second"),
+        ("it will go faster", "go with"),
+        ("what it would cost", "at the cost of"),
+        ("it takes time", "on time"),
+        ("free memory is low", "in memory"),
+    ],
+)
+def test_the_content_word_alone_is_not_the_keyword(answer: str, keyword: str) -> None:
+    assert not hits(answer, keyword)
+
+
+@given(st.sampled_from(["host", "tenant", "user", "second", "cost", "time", "memory"]),
+       st.sampled_from(["per", "on", "in", "at the", "go with the"]))
+def test_a_small_word_keyword_is_never_met_by_its_content_word_alone(word: str, small: str) -> None:
+    assert not hits(f"We talked about the {word} a lot.", f"{small} {word}")
+
+
+def test_a_unit_after_a_slash_is_not_closed_up_into_the_word() -> None:
+    assert hits("about 1,200 pages/s at peak", "pages/s")
+    assert not hits("keep the popular pages fresh", "pages/s")
+    assert hits("an A/B test, or an AB test", "A/B test")
+    assert hits("fan out over pubsub", "pub/sub")
+
+
 def test_the_thesaurus_lets_notation_and_abbreviations_meet_their_concepts() -> None:
     assert hits("run it on k8s", "Kubernetes")
     assert hits("p99 under 200 ms", "99th percentile")

@@ -19,6 +19,9 @@ _SLASHED_LETTER = re.compile(r"(?<![^\W_])([^\W\d_])(?=/)|(?<=/)([^\W\d_])(?![^\
 # A keyword with one of these is matched verbatim: folding would lose what it says.
 _VERBATIM = re.compile(r"[.,;:!?()\[\]{}<>+*=%^~$#@&\\_]")
 
+_JOINER = re.compile(r"([^\W\d_]+)([-/‐‑–])(?=([^\W\d_]+))")
+_PER = re.compile(r"per(?= [^\W\d_])", re.IGNORECASE)
+_PER_ALSO = ("each", "by")
 # A point phrased like this asks for an explanation, not a mention.
 _EXPLAINS = re.compile(r"\b(explain\w*|why|how|because|reason\w*)\b", re.IGNORECASE)
 
@@ -27,6 +30,11 @@ OPTIONAL_IN_KEYWORD = frozenset({
     "a", "an", "the", "of", "for", "to", "in", "on", "at", "by", "with", "per", "via",
     "from", "into", "and", "or", "is", "are",
 })
+# In a keyword of one content word, its small words say what it means ("per host",
+# "on time", "go with", "at the cost of", "in memory"): only articles may be left out.
+# Without them it would be a common word ("host", "time", "go", "cost") that any
+# answer on the topic uses.
+_ARTICLES = frozenset({"a", "an", "the"})
 
 
 @dataclass(frozen=True, eq=False)  # interned (see _keyword_word): identity is equality, and hashes fast
@@ -97,9 +105,20 @@ def compile_concept(keyword: str, thesaurus: Thesaurus) -> Concept:
 
 def _spelling_variants(spelling: str) -> list[str]:
     """The spelling, and (when it has hyphenated or slashed compounds) the compounds
-    closed up: "write-through" also matches "writethrough", "pub/sub" "pubsub"."""
-    closed = re.sub(r"(?<=[^\W\d_])[-/‐‑–](?=[^\W\d_])", "", spelling)
-    return [spelling] if closed == spelling else [spelling, closed]
+    closed up: "write-through" also matches "writethrough", "pub/sub" "pubsub"; and
+    "per" said the other ways people say it: "per host" ~ "each host", "by host"."""
+    closed = _JOINER.sub(_close_up, spelling)
+    variants = [spelling] if closed == spelling else [spelling, closed]
+    if _PER.match(spelling) and not _VERBATIM.search(spelling):
+        variants += [_PER.sub(other, variant, count=1) for other in _PER_ALSO for variant in list(variants)]
+    return variants
+
+
+def _close_up(match: re.Match[str]) -> str:
+    """A hyphen or slash between letters, dropped; but a slash after a word and
+    before a lone letter is a unit ("pages/s" is not "pagess")."""
+    head, joiner, tail = match.groups()
+    return match.group(0) if joiner == "/" and (len(head) == 1) != (len(tail) == 1) else head
 
 
 def _compile_alternative(spelling: str) -> Alternative | None:
@@ -112,6 +131,9 @@ def _compile_alternative(spelling: str) -> Alternative | None:
     joined = {fold(letter) for pair in _SLASHED_LETTER.findall(spelling) for letter in pair if letter}
     required = [(raw, f) for raw, f in zip(raw_words, folded, strict=True)
                 if f not in OPTIONAL_IN_KEYWORD or f in joined]
+    idiom = len(required) == 1 and len(folded) > 1
+    if idiom:
+        required = [(raw, f) for raw, f in zip(raw_words, folded, strict=True) if f not in _ARTICLES]
     if not required:
         required = list(zip(raw_words, folded, strict=True))
     words = tuple(_keyword_word(raw, f) for raw, f in required)
@@ -121,7 +143,7 @@ def _compile_alternative(spelling: str) -> Alternative | None:
     compound = re.search(r"[^\W\d_][-/‐‑–][^\W\d_]", spelling) is not None
     # Inserted words only in phrases of content words: "time to live" is an idiom,
     # "time to go live" is not it.
-    fixed = compound or len(words) < 2 or bool(optional)
+    fixed = compound or len(words) < 2 or bool(optional) or idiom
     inserts = 0 if fixed else 1 if len(words) == 2 else 2
     return Alternative(words, optional, len(folded) + 2 + inserts, inserts)
 
