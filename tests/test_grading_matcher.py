@@ -157,6 +157,15 @@ def test_the_thesaurus_lets_notation_and_abbreviations_meet_their_concepts() -> 
     assert hits("it gives the same result if retried", "idempotent")
 
 
+def test_a_thesaurus_synonym_never_merges_two_ideas_of_one_point() -> None:
+    # The thesaurus counts "v1" as a way to say "API version"; a point listing both as
+    # separate ideas means them apart, so two mentions of v1 are one idea, not two.
+    assert hits("the URL has v1 in it", "API version")
+    both = verdict("the URL has v1 in it, and v1 stays stable", "API version", "v1", min_hits=2)
+    assert (both.hit, both.found) == (False, ("v1",))
+    assert hits("we version the API, and v1 stays stable", "API version", "v1", min_hits=2)
+
+
 def test_one_answer_word_is_evidence_for_one_idea_only() -> None:
     found = verdict("the call is idempotent", "idempotent", "same result if retried", min_hits=2)
     assert (found.hit, found.concepts) == (False, 1)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tpmdrill.decks import RubricPoint
 from tpmdrill.grading.text import PRONOUNS, WORD, expand_contractions, fold, is_literal, letter_set, stem
-from tpmdrill.grading.thesaurus import Thesaurus, bundled_thesaurus
+from tpmdrill.grading.thesaurus import Thesaurus, bundled_thesaurus, term_key
 
 _SLASHED_LETTER = re.compile(r"(?<![^\W_])([^\W\d_])(?=/)|(?<=/)([^\W\d_])(?![^\W_])")
 # A keyword with one of these is matched verbatim: folding would lose what it says.
@@ -84,17 +84,32 @@ def compile_rubric(rubric: tuple[RubricPoint, ...]) -> tuple[CompiledPoint, ...]
     """Normalised keyword variants per point, computed once per rubric (decks are frozen)."""
     thesaurus = bundled_thesaurus()
     return tuple(
-        CompiledPoint(point.id, tuple(compile_concept(k, thesaurus) for k in point.keywords), point.min_hits,
+        CompiledPoint(point.id, _compile_concepts(point.keywords, thesaurus), point.min_hits,
                       _EXPLAINS.search(point.point) is not None)
         for point in rubric
     )
 
 
-def compile_concept(keyword: str, thesaurus: Thesaurus) -> Concept:
+def _compile_concepts(keywords: tuple[str, ...], thesaurus: Thesaurus) -> tuple[Concept, ...]:
+    """Each keyword's concept, kept apart from the point's other ideas: where the
+    rubric lists two ideas ("region", "data center"), a thesaurus that counts one as
+    the other ("region" ~ "data center") must not let one word stand for both."""
+    own = [frozenset(term_key(s.strip()) for s in keyword.split("|")) for keyword in keywords]
+    return tuple(
+        compile_concept(keyword, thesaurus, frozenset().union(*own[:index], *own[index + 1 :]))
+        for index, keyword in enumerate(keywords)
+    )
+
+
+def compile_concept(keyword: str, thesaurus: Thesaurus, others: frozenset[tuple[str, ...]] = frozenset()) -> Concept:
+    """A keyword's spellings and their thesaurus synonyms compiled; a spelling whose
+    synonyms include one of `others` (the point's other ideas) gets none."""
     alternatives: list[Alternative] = []
     spellings = [s.strip() for s in keyword.split("|")]
     for spelling in list(spellings):
-        spellings.extend(thesaurus.synonyms(spelling))
+        synonyms = thesaurus.synonyms(spelling)
+        if not any(term_key(s) in others for s in synonyms):
+            spellings.extend(synonyms)
     for spelling in dict.fromkeys(spellings):
         for variant in _spelling_variants(spelling):
             alternative = _compile_alternative(variant)
