@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from tpmdrill.decks import RubricPoint
 from tpmdrill.grading import PointVerdict, grade, is_typo
-from tpmdrill.grading.rubric import OPTIONAL_IN_KEYWORD
+from tpmdrill.grading.matcher import Answer
+from tpmdrill.grading.rubric import OPTIONAL_IN_KEYWORD, compile_concept
 from tpmdrill.grading.text import PRONOUNS, expand_contractions
-from tpmdrill.grading.thesaurus import bundled_thesaurus
+from tpmdrill.grading.thesaurus import EMPTY, bundled_thesaurus
 
 
 def point(*keywords: str, min_hits: int = 1) -> RubricPoint:
@@ -164,6 +165,24 @@ def test_a_thesaurus_synonym_never_merges_two_ideas_of_one_point() -> None:
     both = verdict("the URL has v1 in it, and v1 stays stable", "API version", "v1", min_hits=2)
     assert (both.hit, both.found) == (False, ("v1",))
     assert hits("we version the API, and v1 stays stable", "API version", "v1", min_hits=2)
+
+
+_SYNONYM_PAIRS = [(terms[0], other) for terms in bundled_thesaurus().concepts for other in terms[1:]
+                  if all(t.replace(" ", "").isalpha() for t in (terms[0], other))]
+
+
+def _meets_without_thesaurus(keyword: str, text: str) -> bool:
+    return bool(Answer(text).concept_spans(compile_concept(keyword, EMPTY)))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(_SYNONYM_PAIRS))
+def test_a_point_listing_two_synonyms_never_counts_one_for_both(pair: tuple[str, str]) -> None:
+    first, second = pair
+    answer = f"We said {second}. Then {second} again."
+    assume(not _meets_without_thesaurus(first, answer))
+    assert not hits(answer, first, second, min_hits=2)
+    assert hits(answer, first)  # alone, the thesaurus still lets the synonym meet it
 
 
 def test_one_answer_word_is_evidence_for_one_idea_only() -> None:
