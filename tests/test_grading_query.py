@@ -182,3 +182,44 @@ def test_a_signal_point_is_met_by_the_query() -> None:
     churn = START_END.format(op=">", op2=">")
     assert hit(("{same rule at both dates}",), churn)
     assert not hit(("{anti-join}",), churn)
+
+
+# --- the bundled sql cards, judged on queries without a word of prose -----------------
+
+# (card, query in tests/test_sql_cards.py, point): a correct query written another way
+# meets the point on its SQL alone; a query making exactly that mistake does not.
+SHOWN_BY_THE_QUERY = [
+    ("sql-revenue-by-country", "strftime-month", "date-range"),
+    ("sql-dedupe-events", "row-number-first-copy", "dedupe-key"),
+    ("sql-experiment-conversion", "exists-subquery-reversed-order", "both-variants"),
+    ("sql-experiment-conversion", "exists-subquery-reversed-order", "denominator"),
+    ("sql-top-users-by-activity", "distinct-days-subquery", "distinct-days"),
+    ("sql-monthly-churn", "not-exists-per-customer", "anti-join"),
+]
+MISTAKES = [
+    ("sql-revenue-by-country", "drops-the-31st-evening", "date-range"),
+    ("sql-dedupe-events", "select-distinct-whole-row", "dedupe-key"),
+    ("sql-experiment-conversion", "keeps-users-in-both-variants", "both-variants"),
+    ("sql-experiment-conversion", "inner-join-drops-non-converters", "denominator"),
+    ("sql-top-users-by-activity", "counts-rows", "distinct-days"),
+    ("sql-monthly-churn", "forgets-null-end-dates", "point-in-time"),
+    ("sql-orders-per-user-distribution", "status-in-where", "status-in-on"),
+]
+
+
+def _point_hit(card_id: str, kind: str, name: str, point_id: str) -> bool:
+    from tests.test_sql_cards import ANSWERS, SQL_CARDS
+    from tpmdrill.judging import judge
+
+    judgement = judge(SQL_CARDS[card_id], ANSWERS[card_id][kind][name])
+    return {p.id: p.hit for p in judgement.points}[point_id]
+
+
+@pytest.mark.parametrize(("card_id", "name", "point_id"), SHOWN_BY_THE_QUERY)
+def test_a_point_is_met_by_the_sql_that_shows_it(card_id: str, name: str, point_id: str) -> None:
+    assert _point_hit(card_id, "right", name, point_id)
+
+
+@pytest.mark.parametrize(("card_id", "name", "point_id"), MISTAKES)
+def test_a_query_making_the_mistake_misses_the_point(card_id: str, name: str, point_id: str) -> None:
+    assert not _point_hit(card_id, "wrong", name, point_id)

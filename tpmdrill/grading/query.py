@@ -141,13 +141,15 @@ _DATE = r"'\d{4}-\d{2}-\d{2}"
 _WHOLE_DAY = re.compile(
     rf"<\s*(?:date\s*\(\s*)?{_DATE}(?:\s+00:00(?::00)?)?'"  # half-open: before the next day
     rf"|(?:<=|\bbetween\s+{_DATE}[^']*'\s+and)\s*{_DATE}[ T]23:59"  # up to the last second
-    r"|\b(?:date|substr|strftime)\s*\([^;()]*\)\s*(?:between|<=)",  # the day, not the timestamp
+    r"|\b(?:date|substr|strftime)\s*\([^;()]*\)\s*(?:between|<=|=|in\b)"  # the day or month, not the timestamp
+    rf"|\blike\s*'\d{{4}}-\d{{2}}-?%'",  # every timestamp of the month
     _FLAGS)
 
 
 def whole_days(text: Answer) -> list[Span]:
     """A date range whose last day counts whole: a half-open upper bound (`< '2024-02-01'`),
-    an end at 23:59, or the timestamp cut to its day before BETWEEN or <=."""
+    an end at 23:59, the timestamp cut to its day or month (`date()`, `substr()`,
+    `strftime()`) before BETWEEN, <=, = or IN, or a month matched with LIKE '2024-01-%'."""
     return _spans(text, code_only(text.text), _WHOLE_DAY)
 
 
