@@ -89,9 +89,11 @@ def judge(card: Card, answer: str) -> Judgement:
 
     if not card.rubric and card.kind not in (CardKind.SQL, CardKind.ESTIMATE):
         raise NothingToGrade(f"card {card.full_id!r} has no rubric to grade against; rate it yourself")
-    # A query's words are code: "DISTINCT" in the query is no echo of "distinct" in the prompt.
-    prompt = "" if card.kind == CardKind.SQL else card.prompt
-    graded = grade(card.rubric, answer, prompt=prompt, query=card.kind == CardKind.SQL) if card.rubric else None
+    # A query's words are code: "DISTINCT" in the query is no echo of "distinct" in the prompt,
+    # and its names ("AS users") are no claims (grading.query); it is never notes or a list.
+    query = card.kind == CardKind.SQL
+    prompt = "" if query else card.prompt
+    graded = grade(card.rubric, answer, prompt=prompt, query=query) if card.rubric else None
     verdict = _run_sql(card, answer) if card.kind == CardKind.SQL else None
     estimate = _check_estimate(card, answer)
     checked = verdict.correct if verdict else estimate.within_tolerance if estimate else False
