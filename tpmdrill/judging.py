@@ -89,11 +89,11 @@ def judge(card: Card, answer: str) -> Judgement:
 
     if not card.rubric and card.kind not in (CardKind.SQL, CardKind.ESTIMATE):
         raise NothingToGrade(f"card {card.full_id!r} has no rubric to grade against; rate it yourself")
-    # A query's words are code: "DISTINCT" in the query is no echo of "distinct" in the prompt.
-    prompt = "" if card.kind == CardKind.SQL else card.prompt
-    graded = grade(card.rubric, answer, prompt=prompt) if card.rubric else None
-    if graded is not None and card.kind == CardKind.SQL:
-        graded = _without_notes(graded)
+    # A query's words are code: "DISTINCT" in the query is no echo of "distinct" in the prompt,
+    # and its names ("AS users") are no claims (grading.query); it is never notes or a list.
+    query = card.kind == CardKind.SQL
+    prompt = "" if query else card.prompt
+    graded = grade(card.rubric, answer, prompt=prompt, query=query) if card.rubric else None
     verdict = _run_sql(card, answer) if card.kind == CardKind.SQL else None
     estimate = _check_estimate(card, answer)
     checked = verdict.correct if verdict else estimate.within_tolerance if estimate else False
@@ -101,13 +101,6 @@ def judge(card: Card, answer: str) -> Judgement:
     hits = {v.id: v.hit for v in graded.points} if graded else {}
     suggestion = suggest(card.rubric, hits, flags=graded.flags if graded else (), sql=verdict, estimate=estimate)
     return Judgement(card.full_id, score, suggestion, graded, verdict, estimate)
-
-
-def _without_notes(graded: Grade) -> Grade:
-    """A query is code, not notes: its terse words are no reason to hold it at Good."""
-    from tpmdrill.grading import NOTES
-
-    return replace(graded, flags=tuple(f for f in graded.flags if f != NOTES)) if NOTES in graded.flags else graded
 
 
 def _check_estimate(card: Card, answer: str) -> EstimateVerdict | None:

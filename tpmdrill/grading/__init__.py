@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from tpmdrill.decks import RubricPoint
 from tpmdrill.errors import TpmdrillError
 from tpmdrill.grading.matcher import Answer, compile_points
+from tpmdrill.grading.query import query_names
 from tpmdrill.grading.rubric import CompiledPoint
 from tpmdrill.grading.shape import is_notes
 from tpmdrill.grading.signals import concept_spans, label
@@ -111,8 +112,10 @@ class Grade:
         return NOTES in self.flags and self.score >= THRESHOLDS[-1]
 
 
-def grade(rubric: Sequence[RubricPoint], answer: str, *, prompt: str = "") -> Grade:
+def grade(rubric: Sequence[RubricPoint], answer: str, *, prompt: str = "", query: bool = False) -> Grade:
     """Grade `answer` against `rubric` (asked by `prompt`); an empty answer scores 0.
+    A `query` (a sql card's answer) is code: its names are no evidence for a keyword's
+    words (grading.query), and it is never a keyword list or notes.
 
     Raises TpmdrillError for an answer over MAX_ANSWER_CHARS characters.
     """
@@ -123,10 +126,12 @@ def grade(rubric: Sequence[RubricPoint], answer: str, *, prompt: str = "") -> Gr
         )
     points = compile_points(tuple(rubric))
     text = Answer(answer)
+    if query:
+        text.hide_words(query_names(text))
     echo = _prompt_stems(prompt)
     calls = [_verdict(point, text, echo) for point in points]
-    listed = text.is_list()
-    flags = (KEYWORD_LIST,) if listed else (NOTES,) if is_notes(text.stream) else ()
+    listed = not query and text.is_list()
+    flags = (KEYWORD_LIST,) if listed else (NOTES,) if not query and is_notes(text.stream) else ()
     # A list names ideas without explaining any: it covers no point.
     verdicts = tuple(replace(v, hit=False) for v, _ in calls) if listed else _with_meaning(rubric, calls)
     score = score_points(rubric, {v.id: v.hit for v in verdicts})

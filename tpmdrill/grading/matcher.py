@@ -113,6 +113,13 @@ class Answer:
         self.segment_starts = segment_starts(self._separators)
         self.bare = bare_segments(self.segment_starts, self._separators, self.stream)
 
+    def hide_words(self, indexes: Collection[int]) -> None:
+        """Take the words at these indexes out of word matching (a query's names:
+        grading.query); verbatim keywords, which read the text, still see them. Call
+        it before any matching."""
+        for index in indexes:
+            self._positions[self.stream[index]].remove(index)
+
     def sentence_of(self, span: tuple[int, int]) -> tuple[int, int]:
         """The first and last word of the sentence the span starts in."""
         if self._sentence_starts is None:

@@ -64,7 +64,7 @@ def check_card(card: Card) -> Iterator[Problem]:
     sql = card.kind == CardKind.SQL
     model = f"{card.answer}\n{card.solution or ''}" if sql else card.answer
     prompt = "" if sql else card.prompt  # as judging.judge grades it
-    result = grade(card.rubric, model, prompt=prompt)
+    result = grade(card.rubric, model, prompt=prompt, query=sql)
     if result.score < MODEL_ANSWER_SCORE:
         missed = ", ".join(v.id for v in result.points if not v.hit)
         yield (card.id, None, f"the model answer scores {result.score:.2f} on its own rubric, "
@@ -92,9 +92,10 @@ def _dead_keywords(card: Card, point: RubricPoint) -> Iterator[Problem]:
 def _examples(card: Card, point: RubricPoint) -> Iterator[Problem]:
     from tpmdrill.grading import grade
 
-    prompt = "" if card.kind == CardKind.SQL else card.prompt  # as judging.judge grades it
+    sql = card.kind == CardKind.SQL
+    prompt = "" if sql else card.prompt  # as judging.judge grades it
     for example in point.examples:
-        verdict = grade([point], example, prompt=prompt).points[0]
+        verdict = grade([point], example, prompt=prompt, query=sql).points[0]
         if not verdict.hit:
             yield (card.id, point.id, f"example {example!r} does not hit its own point ({verdict.ideas_text()})")
 

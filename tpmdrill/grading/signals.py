@@ -17,6 +17,10 @@ stands for the signal (`decks validate` rejects an unknown one):
 - `{stakes figure}`: a figure in the opening of the answer, where a story sets its
   stakes: how many were affected, how much was at risk, by when.
 
+A sql rubric names a query's structure the same way (`{anti-join}`, `{whole last
+day}`, `{same rule at both dates}`, `{condition in the join}`, `{running sum}`: see
+tpmdrill.grading.query).
+
 The spans a signal returns are the answer's words that show it, so feedback quotes
 them like any matched keyword.
 """
@@ -27,6 +31,7 @@ import re
 from collections.abc import Callable
 
 from tpmdrill.grading.matcher import Answer
+from tpmdrill.grading.query import anti_joins, join_conditions, running_sums, same_rule_twice, whole_days
 from tpmdrill.grading.rubric import Concept
 
 Span = tuple[int, int]
@@ -217,6 +222,12 @@ SIGNALS: dict[str, tuple[str, Callable[[Answer], list[Span]]]] = {
     "{first-person actions}": ("things you did yourself (I ...)", first_person_actions),
     "{measured result}": ("a measured result", measured_results),
     "{stakes figure}": ("the stakes in figures", stakes_figures),
+    # a query's structure (grading.query)
+    "{anti-join}": ("an anti-join in the query (NOT EXISTS, NOT IN, LEFT JOIN ... IS NULL)", anti_joins),
+    "{whole last day}": ("a date range that keeps the whole last day", whole_days),
+    "{same rule at both dates}": ("the same condition at both dates", same_rule_twice),
+    "{condition in the join}": ("a condition in the outer join's ON clause", join_conditions),
+    "{running sum}": ("a running sum (SUM ... OVER ... ORDER BY)", running_sums),
 }
 
 
