@@ -11,7 +11,14 @@ from tpmdrill.enums import CardKind
 from tpmdrill.grading import grade
 from tpmdrill.grading.matcher import Answer
 from tpmdrill.grading.selfcheck import check_card
-from tpmdrill.grading.signals import SIGNALS, first_person_actions, lessons_drawn, measured_results, stakes_figures
+from tpmdrill.grading.signals import (
+    SIGNALS,
+    checkable_results,
+    first_person_actions,
+    lessons_drawn,
+    measured_results,
+    stakes_figures,
+)
 
 
 def shown(spans: list[tuple[int, int]], text: Answer) -> list[str]:
@@ -57,6 +64,28 @@ def test_a_measured_result_is_a_figure_where_the_outcome_is_told() -> None:
 def test_no_measured_result_without_a_figure_or_an_outcome() -> None:
     assert measured_results(Answer("In the end we delivered and everyone was happy.")) == []
     assert measured_results(Answer("We only had ten engineers and it felt too early.")) == []
+
+
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("We shipped on the date we had promised.", ["on the date"]),
+    ("It went live on time and the customer signed on those terms.", ["on time", "signed"]),
+    ("We have had no repeat incident since.", ["since"]),
+    ("It never happened again.", ["again"]),
+    ("We turned the old API off for good, done.", ["for good"]),
+])
+def test_a_checkable_result_is_definite_without_a_figure(answer: str, expected: list[str]) -> None:
+    text = Answer(answer)
+    assert shown(checkable_results(text), text) == expected
+
+
+@pytest.mark.parametrize("answer", [
+    "In the end we delivered and everyone was happy.",  # no definite result
+    "It eventually launched on time.",  # hedged
+    "There was not a lot we could do since it was their dependency.",  # "since" gives a reason
+    "We needed to be on time for the launch.",  # no outcome reported
+])
+def test_no_checkable_result_in_a_vague_or_hedged_outcome(answer: str) -> None:
+    assert checkable_results(Answer(answer)) == []
 
 
 def test_stakes_figures_are_in_the_opening() -> None:

@@ -14,6 +14,9 @@ stands for the signal (`decks validate` rejects an unknown one):
   was the TPM", "I learned that"), nor is a regret ("I would have ...").
 - `{measured result}`: a figure (a number, an amount, a month) in a sentence that
   reports an outcome ("Result:", shipped, fell, saved, went live, "from 3 to 1").
+- `{checkable result}`: a definite result without a figure, unhedged: the date met
+  ("went live on time"), a party committed ("the customer signed"), a change that stuck
+  ("for good"), a problem that stayed away ("no repeat incident since").
 - `{stakes figure}`: a figure in the opening of the answer, where a story sets its
   stakes: how many were affected, how much was at risk, by when.
 - `{lesson drawn}`: a turn to a lesson ("Lesson:", "I learned", "next time") that goes
@@ -111,6 +114,52 @@ def measured_results(text: Answer) -> list[Span]:
         if any(text.stream[i] in _RESULT_WORDS for i in sentence):
             spans += _figures(text, sentence)
     return spans
+
+
+# A result with no figure is still checkable when it is definite: the date was met ("went
+# live on time", "shipped on the date"), a party committed ("the customer signed"), a
+# change stuck ("turned it off for good") or a problem stayed away ("no repeat incident
+# since", "it never happened again"). Hedged, it is not ("eventually", "in the end",
+# "mostly fine").
+_ON_TIME_TEXT = "on time | on schedule | on the date | on target | on budget | in time | for good"
+_ON_TIME = tuple(tuple(phrase.split()) for phrase in _ON_TIME_TEXT.split("|"))
+_COMMITTED = frozenset(["signed", "renewed", "approved", "won"])
+_SINCE = frozenset(["since", "again"])
+_NEGATIONS = frozenset(["no", "not", "never", "zero", "none", "nobody", "nothing", "without"])
+_HEDGES_TEXT = "eventually end mostly fine somewhat kind sort decent okay ok happy hopefully probably think guess"
+_HEDGES = frozenset(_HEDGES_TEXT.split())
+
+
+def _definite(text: Answer, sentence: range) -> list[Span]:
+    words = [text.stream[i] for i in sentence]
+    if any(word in _HEDGES for word in words):
+        return []
+    reported = any(word in _RESULT_WORDS for word in words)
+    spans: list[Span] = []
+    for at, word in zip(sentence, words, strict=True):
+        phrase = next((p for p in _ON_TIME if tuple(text.stream[at : at + len(p)]) == p), None)
+        if phrase and reported:
+            spans.append((at, at + len(phrase) - 1))
+        elif word in _COMMITTED or (word in _SINCE and _NEGATIONS.intersection(words) and _closes(text, at)):
+            spans.append((at, at))
+    return spans
+
+
+def _closes(text: Answer, index: int) -> bool:
+    """Whether "since" or "again" ends its clause ("no repeat since.", "since then"): not
+    "since it was their dependency", which gives a reason."""
+    after = index + 1
+    if after >= len(text.stream):
+        return True
+    return text.stream[after] == "then" or _CLAUSE_END.search(text.pieces[2 * after]) is not None
+
+
+_CLAUSE_END = re.compile(r"[.,;:!?)\n]")
+
+
+def checkable_results(text: Answer) -> list[Span]:
+    """Definite results without a figure: met the date, signed, stuck, stayed away."""
+    return [span for sentence in _sentences(text) for span in _definite(text, sentence)]
 
 
 OPENING_SHARE = 0.4  # of the answer's words: where a story sets its scene
@@ -281,6 +330,7 @@ SIGNALS: dict[str, tuple[str, Callable[[Answer], list[Span]]]] = {
     "{first-person actions}": ("things you did yourself (I ...)", first_person_actions),
     "{measured result}": ("a measured result", measured_results),
     "{stakes figure}": ("the stakes in figures", stakes_figures),
+    "{checkable result}": ("a definite result (on time, signed, none since)", checkable_results),
     "{lesson drawn}": ("a lesson: what you learnt or would do differently", lessons_drawn),
 }
 
