@@ -11,7 +11,14 @@ from tpmdrill.enums import CardKind
 from tpmdrill.grading import grade
 from tpmdrill.grading.matcher import Answer
 from tpmdrill.grading.selfcheck import check_card
-from tpmdrill.grading.signals import SIGNALS, first_person_actions, measured_results, stakes_figures
+from tpmdrill.grading.signals import (
+    SIGNALS,
+    checkable_results,
+    first_person_actions,
+    lessons_drawn,
+    measured_results,
+    stakes_figures,
+)
 
 
 def shown(spans: list[tuple[int, int]], text: Answer) -> list[str]:
@@ -59,10 +66,70 @@ def test_no_measured_result_without_a_figure_or_an_outcome() -> None:
     assert measured_results(Answer("We only had ten engineers and it felt too early.")) == []
 
 
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("We shipped on the date we had promised.", ["on the date"]),
+    ("It went live on time and the customer signed on those terms.", ["on time", "signed"]),
+    ("We have had no repeat incident since.", ["since"]),
+    ("It never happened again.", ["again"]),
+    ("We turned the old API off for good, done.", ["for good"]),
+])
+def test_a_checkable_result_is_definite_without_a_figure(answer: str, expected: list[str]) -> None:
+    text = Answer(answer)
+    assert shown(checkable_results(text), text) == expected
+
+
+@pytest.mark.parametrize("answer", [
+    "In the end we delivered and everyone was happy.",  # no definite result
+    "It eventually launched on time.",  # hedged
+    "There was not a lot we could do since it was their dependency.",  # "since" gives a reason
+    "We needed to be on time for the launch.",  # no outcome reported
+])
+def test_no_checkable_result_in_a_vague_or_hedged_outcome(answer: str) -> None:
+    assert checkable_results(Answer(answer)) == []
+
+
 def test_stakes_figures_are_in_the_opening() -> None:
     opening = "About 40k new accounts a month were blocked by the regulatory deadline in April. "
     text = Answer(opening + "We worked hard on it together. " * 20 + "It took 3 weeks.")
     assert shown(stakes_figures(text), text) == ["40k", "April"]
+
+
+def lessons(answer: str) -> list[str]:
+    text = Answer(answer)
+    return shown(lessons_drawn(text), text)
+
+
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("I learned to quantify the pain before pitching my fix.", ["I learned"]),
+    ("Lesson: lead w/ his goal, not my worry.", ["Lesson"]),
+    ("I learned trust comes from protecting focus.", ["I learned"]),
+    ("I learned that a no lands better with an alternative.", ["I learned"]),  # more than the wish
+    ("Looking back, I'd have enlisted the tech lead earlier.", ["Looking back", "I would have"]),
+    ("What I took away: de-risk the biggest unknown first.", ["took away"]),
+    ("Since then I always ask people to play it back.", ["Since then I"]),
+])
+def test_a_lesson_drawn_says_what_was_learnt(answer: str, expected: list[str]) -> None:
+    assert lessons(answer) == expected
+
+
+@pytest.mark.parametrize("answer", [
+    "We learned to be more data-driven going forward.",  # a wish for more of a virtue
+    "I think the lesson is just to have better dependency management.",
+    "I learned that communication is key.",
+    "Next time I'd communicate better.",
+    "I learned a lot.",
+    "Lessons learned.",
+    "This was a hard lesson.",
+    "Lessons learned: I should plan better.",
+    "Once I realised, I set up weekly sessions.",  # finding out, not a lesson
+])
+def test_no_lesson_in_a_platitude_or_a_bare_lesson_word(answer: str) -> None:
+    assert lessons(answer) == []
+
+
+@given(st.lists(st.sampled_from(["more", "better", "key", "lot", "the", "to", "is", "really"]), max_size=12))
+def test_a_lesson_of_vague_and_empty_words_is_never_drawn(words: list[str]) -> None:
+    assert lessons("I learned " + " ".join(words) + ".") == []
 
 
 @given(st.text(max_size=300))

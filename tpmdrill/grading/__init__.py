@@ -131,7 +131,7 @@ def grade(rubric: Sequence[RubricPoint], answer: str, *, prompt: str = "", query
     echo = _prompt_stems(prompt)
     calls = [_verdict(point, text, echo) for point in points]
     listed = not query and text.is_list()
-    flags = (KEYWORD_LIST,) if listed else (NOTES,) if not query and is_notes(text.stream) else ()
+    flags = (KEYWORD_LIST,) if listed else (NOTES,) if not query and is_notes(text.stream, text.text) else ()
     # A list names ideas without explaining any: it covers no point.
     verdicts = tuple(replace(v, hit=False) for v, _ in calls) if listed else _with_meaning(rubric, calls)
     score = score_points(rubric, {v.id: v.hit for v in verdicts})

@@ -89,10 +89,31 @@ def _verb_form(word: str) -> bool:
 _PROSE_WORDS = frozenset(["a", "an", "the", "is", "are", "was", "were", "i", "we", "it", "this", "that", "to", "of"])
 NOTES_SHARE = 0.06
 MIN_NOTES_WORDS = 20  # a one-line answer is short, not notes
+# Notes of a story keep "I", "to" and "the" (10-12% of their words) but write in
+# shorthand: arrows, "w/", "=" or "+" between words for "is" and "and", "@" for "at",
+# and the abbreviations of note-taking ("shd", "wk", "mgr"). Prose has under 2 of these
+# per 100 words (a "Q&A", an estimate's "~"), notes 4 to 20.
+TERSE_SHARE = 0.12
+SHORTHAND_SHARE = 0.04
+_SHORTHAND = re.compile(
+    r"->|→|=>|\bw/o?(?![^\W_])|\bb/c\b|(?<=[^\W\d_])\s*[=+&@]\s*(?=[^\W\d_])")
+_ABBREVIATIONS_TEXT = """
+shd shld wd wld cld bc thru tho wk wks mo mos yr yrs qtr qtrs hr hrs mgr mgrs mgmt eng engs svc svcs req reqs
+approx esp dept ppl pts opts ctx acct accts mtg mtgs msg msgs govt cust custs
+"""
+_ABBREVIATIONS = frozenset(_ABBREVIATIONS_TEXT.split())
 
 
-def is_notes(stream: list[str]) -> bool:
-    """Whether the answer (its folded words) is written as notes rather than sentences."""
+def is_notes(stream: list[str], text: str = "") -> bool:
+    """Whether the answer (its folded words; its text, for the shorthand marks) is
+    written as notes rather than sentences: under NOTES_SHARE of its words are the
+    small words of prose, or under TERSE_SHARE with shorthand standing in for them."""
     if len(stream) < MIN_NOTES_WORDS:
         return False
-    return sum(word in _PROSE_WORDS for word in stream) < NOTES_SHARE * len(stream)
+    prose = sum(word in _PROSE_WORDS for word in stream)
+    if prose < NOTES_SHARE * len(stream):
+        return True
+    if prose >= TERSE_SHARE * len(stream):
+        return False
+    shorthand = len(_SHORTHAND.findall(text)) + sum(word in _ABBREVIATIONS for word in stream)
+    return shorthand >= SHORTHAND_SHARE * len(stream)

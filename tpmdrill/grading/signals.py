@@ -14,8 +14,14 @@ stands for the signal (`decks validate` rejects an unknown one):
   was the TPM", "I learned that"), nor is a regret ("I would have ...").
 - `{measured result}`: a figure (a number, an amount, a month) in a sentence that
   reports an outcome ("Result:", shipped, fell, saved, went live, "from 3 to 1").
+- `{checkable result}`: a definite result without a figure, unhedged: the date met
+  ("went live on time"), a party committed ("the customer signed"), a change that stuck
+  ("for good"), a problem that stayed away ("no repeat incident since").
 - `{stakes figure}`: a figure in the opening of the answer, where a story sets its
   stakes: how many were affected, how much was at risk, by when.
+- `{lesson drawn}`: a turn to a lesson ("Lesson:", "I learned", "next time") that goes
+  on to say something learnt, not a wish for more of a virtue ("to be more
+  data-driven", "communication is key").
 
 A sql rubric names a query's structure the same way (`{anti-join}`, `{whole last
 day}`, `{same rule at both dates}`, `{condition in the join}`, `{running sum}`: see
@@ -113,6 +119,52 @@ def measured_results(text: Answer) -> list[Span]:
         if any(text.stream[i] in _RESULT_WORDS for i in sentence):
             spans += _figures(text, sentence)
     return spans
+
+
+# A result with no figure is still checkable when it is definite: the date was met ("went
+# live on time", "shipped on the date"), a party committed ("the customer signed"), a
+# change stuck ("turned it off for good") or a problem stayed away ("no repeat incident
+# since", "it never happened again"). Hedged, it is not ("eventually", "in the end",
+# "mostly fine").
+_ON_TIME_TEXT = "on time | on schedule | on the date | on target | on budget | in time | for good"
+_ON_TIME = tuple(tuple(phrase.split()) for phrase in _ON_TIME_TEXT.split("|"))
+_COMMITTED = frozenset(["signed", "renewed", "approved", "won"])
+_SINCE = frozenset(["since", "again"])
+_NEGATIONS = frozenset(["no", "not", "never", "zero", "none", "nobody", "nothing", "without"])
+_HEDGES_TEXT = "eventually end mostly fine somewhat kind sort decent okay ok happy hopefully probably think guess"
+_HEDGES = frozenset(_HEDGES_TEXT.split())
+
+
+def _definite(text: Answer, sentence: range) -> list[Span]:
+    words = [text.stream[i] for i in sentence]
+    if any(word in _HEDGES for word in words):
+        return []
+    reported = any(word in _RESULT_WORDS for word in words)
+    spans: list[Span] = []
+    for at, word in zip(sentence, words, strict=True):
+        phrase = next((p for p in _ON_TIME if tuple(text.stream[at : at + len(p)]) == p), None)
+        if phrase and reported:
+            spans.append((at, at + len(phrase) - 1))
+        elif word in _COMMITTED or (word in _SINCE and _NEGATIONS.intersection(words) and _closes(text, at)):
+            spans.append((at, at))
+    return spans
+
+
+def _closes(text: Answer, index: int) -> bool:
+    """Whether "since" or "again" ends its clause ("no repeat since.", "since then"): not
+    "since it was their dependency", which gives a reason."""
+    after = index + 1
+    if after >= len(text.stream):
+        return True
+    return text.stream[after] == "then" or _CLAUSE_END.search(text.pieces[2 * after]) is not None
+
+
+_CLAUSE_END = re.compile(r"[.,;:!?)\n]")
+
+
+def checkable_results(text: Answer) -> list[Span]:
+    """Definite results without a figure: met the date, signed, stuck, stayed away."""
+    return [span for sentence in _sentences(text) for span in _definite(text, sentence)]
 
 
 OPENING_SHARE = 0.4  # of the answer's words: where a story sets its scene
@@ -216,12 +268,75 @@ def first_person_actions(text: Answer) -> list[Span]:
     return spans if len({text.stream[e] for _, e in spans}) >= 2 else []
 
 
+# --- lessons ---------------------------------------------------------------------------
+
+# Where a story turns to what was learnt or would be done differently ("i" is "I").
+_LESSON_MARKERS_TEXT = """
+lesson | lessons | takeaway | takeaways | take away | took away | taught me | i learned | i learnt | we learned
+| we learnt | learned that | learnt that | learned to | learnt to | realised that | realized that | next time
+| in hindsight | looking back | in retrospect | do it again | did it again | do it differently | would do differently
+| i would have | i should have | we should have | i could have | shd have | i now | we now | since then i
+| ever since i | these days i
+"""
+_LESSON_MARKERS: dict[str, list[tuple[str, ...]]] = {}
+for _marker in _LESSON_MARKERS_TEXT.split("|"):
+    _LESSON_MARKERS.setdefault(_marker.split()[0], []).append(tuple(_marker.split()))
+# A lesson that only wishes for more of a virtue ("to be more data-driven", "better
+# dependency management", "communication is key", "I learned a lot") says nothing
+# learnt: it needs three words of content besides the wish, or to say when, instead
+# of what or on what condition ("earlier", "rather than", "once", "not ...").
+_VAGUE_TEXT = "more better less key important crucial essential vital lot lots"
+_VAGUE = frozenset(_VAGUE_TEXT.split())
+_SPECIFIC_TEXT = """
+not never rather instead than without before after earlier early sooner first start outset kickoff upfront day
+week wk sprint until when once if unless whenever
+"""
+_SPECIFIC = frozenset(_SPECIFIC_TEXT.split())
+# Words that carry no content of their own, in what a lesson goes on to say.
+_EMPTY_TEXT = """
+a an the i we it this that these those is are was were be been am to of in on at for with by from and or so
+just really very also my our me us you your what thing things one there here have has had do does did get got
+going forward should would could will can must need needs think guess learned learnt lesson lessons
+"""
+_EMPTY = frozenset(_EMPTY_TEXT.split())
+
+
+def _markers(text: Answer) -> list[Span]:
+    stream = text.stream
+    found: list[Span] = []
+    for i, word in enumerate(stream):
+        if found and i <= found[-1][1]:
+            continue  # "I learned that": one marker, not two
+        for marker in _LESSON_MARKERS.get(word, ()):
+            if tuple(stream[i : i + len(marker)]) == marker:
+                found.append((i, i + len(marker) - 1))
+                break
+    return found
+
+
+def lessons_drawn(text: Answer) -> list[Span]:
+    """Each turn to a lesson ("Lesson:", "I learned", "next time", "I'd have") whose
+    sentence goes on to say something learnt: two words of content, three if it
+    wishes for more of a virtue, or any that say when or instead of what."""
+    spans: list[Span] = []
+    for span in _markers(text):
+        first, last = text.sentence_of(span)
+        rest = [text.stream[i] for i in range(first, last + 1) if not span[0] <= i <= span[1]]
+        content = [word for word in rest if word not in _EMPTY and word not in _VAGUE]
+        vague = any(word in _VAGUE for word in rest)
+        if any(word in _SPECIFIC for word in rest) or len(content) >= (3 if vague else 2):
+            spans.append(span)
+    return spans
+
+
 # --- the registry ----------------------------------------------------------------------
 
 SIGNALS: dict[str, tuple[str, Callable[[Answer], list[Span]]]] = {
     "{first-person actions}": ("things you did yourself (I ...)", first_person_actions),
     "{measured result}": ("a measured result", measured_results),
     "{stakes figure}": ("the stakes in figures", stakes_figures),
+    "{checkable result}": ("a definite result (on time, signed, none since)", checkable_results),
+    "{lesson drawn}": ("a lesson: what you learnt or would do differently", lessons_drawn),
     # a query's structure (grading.query)
     "{anti-join}": ("an anti-join in the query (NOT EXISTS, NOT IN, LEFT JOIN ... IS NULL)", anti_joins),
     "{whole last day}": ("a date range that keeps the whole last day", whole_days),
