@@ -36,6 +36,10 @@ def term_key(term: str) -> tuple[str, ...]:
     return tuple(_word_key(raw) for raw in raw_words)
 
 
+def _folded_words(term: str) -> tuple[str, ...]:
+    return tuple(fold(raw) for raw in WORD.findall(expand_contractions(term)))
+
+
 def _word_key(raw: str) -> str:
     folded = fold(raw)
     if (len(raw) >= 2 and raw.isupper()) or not folded.isalpha():
@@ -73,12 +77,15 @@ class Thesaurus:
     def synonyms(self, spelling: str) -> list[str]:
         """Other spellings of `spelling`: whole-term matches first, then sub-phrase swaps."""
         key = term_key(spelling)
+        own = _folded_words(spelling)
         found: list[str] = []
+        # A term with the same key is still another spelling when its words differ
+        # ("grouped by" for "GROUP BY": the capitals make "GROUP" exact, never stemmed).
         for index in self._by_key.get(key, ()):
-            found.extend(t for t in self.concepts[index] if term_key(t) != key)
+            found.extend(t for t in self.concepts[index] if _folded_words(t) != own)
         if len(key) > 1:
             found.extend(self._swaps(spelling, key))
-        unique = [s for s in dict.fromkeys(found) if s.strip() and term_key(s) != key]
+        unique = [s for s in dict.fromkeys(found) if s.strip() and _folded_words(s) != own]
         return unique[:MAX_VARIANTS]
 
     def _swaps(self, spelling: str, key: tuple[str, ...]) -> list[str]:
