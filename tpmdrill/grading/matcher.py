@@ -313,19 +313,19 @@ class Answer:
         start = self.sentence_of(span)[0]
         return any(test(self.stream[i]) for i in range(max(start, span[0] - 8), span[0]))
 
+    def word_starts(self) -> list[int]:
+        """The offset in the text where each word starts."""
+        if self._starts is None:
+            self._starts = list(accumulate(map(len, self.pieces), initial=0))[1::2][: len(self.tokens)]
+        return self._starts
+
     def verbatim_spans(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         """The words a verbatim match covers (a match with no word in it is none)."""
-        if self._starts is None:
-            starts, offset = [], 0
-            for index, piece in enumerate(self.pieces):
-                if index % 2:
-                    starts.append(offset)
-                offset += len(piece)
-            self._starts = starts
+        starts = self.word_starts()
         spans = []
         for match in pattern.finditer(self.text):
-            first = bisect_left(self._starts, match.start())
-            last = bisect_left(self._starts, match.end()) - 1
+            first = bisect_left(starts, match.start())
+            last = bisect_left(starts, match.end()) - 1
             if first <= last:
                 spans.append((first, last))
         return spans

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from weakref import WeakKeyDictionary
 
 from tpmdrill.grading.matcher import Answer
@@ -90,23 +89,12 @@ def query_names(text: Answer) -> set[int]:
     """The answer's words that are a query's names: the words of its snake_case
     identifiers and the alias after each AS (not a CTE's name, `x AS (`)."""
     offset, code = _code(text)
-    starts = _word_starts(text)
+    starts = text.word_starts()
     names: set[int] = set()
     for pattern, group in ((_SNAKE, 0), (_ALIAS, 1)):
         for match in pattern.finditer(code):
             names.update(_words_in(starts, offset + match.start(group), offset + match.end(group)))
     return names
-
-
-def _word_starts(text: Answer) -> list[int]:
-    found = _STARTS.get(text)
-    if found is None:
-        offsets = list(accumulate(map(len, text.pieces), initial=0))
-        found = _STARTS[text] = offsets[1::2][: len(text.tokens)]
-    return found
-
-
-_STARTS: WeakKeyDictionary[Answer, list[int]] = WeakKeyDictionary()
 
 
 def _words_in(starts: list[int], begin: int, end: int) -> range:
@@ -117,7 +105,7 @@ def _words_in(starts: list[int], begin: int, end: int) -> range:
 def _spans(text: Answer, code: tuple[int, str], pattern: re.Pattern[str]) -> list[Span]:
     """The words each match of the pattern covers, in code that starts `code[0]`
     characters into the answer."""
-    starts = _word_starts(text)
+    starts = text.word_starts()
     offset, body = code
     found = []
     for match in pattern.finditer(body):
